@@ -1,0 +1,22 @@
+using CustomerCraft.Empowerment;
+
+namespace CustomerCraft;
+
+/// <summary>
+/// The root of the <c>CustomerCraft</c> configuration section. Each capability has its own
+/// child section so that hosts can keep one block of appsettings for the whole library.
+/// </summary>
+public sealed class CustomerCraftOptions
+{
+    /// <summary>The configuration section name hosts conventionally use: <c>CustomerCraft</c>.</summary>
+    public const string SectionName = "CustomerCraft";
+
+    /// <summary>
+    /// What each role may do for a customer without asking: roles, actions, limits and
+    /// conditions. Bound from <c>CustomerCraft:Empowerment</c>.
+    /// </summary>
+    public EmpowermentOptions Empowerment { get; set; } = new();
+
+    /// <summary>Settings of the default in-memory decision log. Bound from <c>CustomerCraft:DecisionLog</c>.</summary>
+    public InMemoryDecisionLogOptions DecisionLog { get; set; } = new();
+}

@@ -1,0 +1,74 @@
+using CustomerCraft;
+using CustomerCraft.Empowerment;
+using CustomerCraft.Empowerment.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Extends <see cref="ICustomerCraftBuilder"/> with the pieces hosts replace or add.</summary>
+public static class CustomerCraftBuilderExtensions
+{
+    private static readonly string[] BuiltInConditionTypeNames =
+    [
+        BuiltInConditionTypes.Segment,
+        BuiltInConditionTypes.Channel,
+        BuiltInConditionTypes.ReasonCode,
+        BuiltInConditionTypes.Tenure,
+        BuiltInConditionTypes.Attribute,
+    ];
+
+    /// <summary>
+    /// Registers a host condition type that configuration names with <c>"Type": "<paramref name="type"/>"</c>.
+    /// The condition is resolved once as a singleton.
+    /// </summary>
+    /// <typeparam name="TCondition">The condition's class.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="type">The type name configuration uses; must not clash with a built-in or already registered type.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ICustomerCraftBuilder AddCondition<TCondition>(this ICustomerCraftBuilder builder, string type)
+        where TCondition : class, IResolutionCondition
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        if (Array.Exists(BuiltInConditionTypeNames, t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"Condition type '{type}' is built in; register your condition under another name.", nameof(type));
+        }
+
+        if (builder.Services.Any(d => d.ImplementationInstance is ConditionTypeRegistration r && string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"Condition type '{type}' is already registered.", nameof(type));
+        }
+
+        builder.Services.TryAddSingleton<TCondition>();
+        builder.Services.AddSingleton(new ConditionTypeRegistration(type, typeof(TCondition)));
+        return builder;
+    }
+
+    /// <summary>Replaces the budget ledger (by default <see cref="InMemoryBudgetLedger"/>).</summary>
+    public static ICustomerCraftBuilder UseBudgetLedger<TLedger>(this ICustomerCraftBuilder builder)
+        where TLedger : class, IBudgetLedger
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IBudgetLedger, TLedger>());
+        return builder;
+    }
+
+    /// <summary>Replaces the decision log (by default <see cref="InMemoryDecisionLog"/>).</summary>
+    public static ICustomerCraftBuilder UseDecisionLog<TLog>(this ICustomerCraftBuilder builder)
+        where TLog : class, IDecisionLog
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDecisionLog, TLog>());
+        return builder;
+    }
+
+    /// <summary>Registers a currency converter so that requests in other currencies are accepted.</summary>
+    public static ICustomerCraftBuilder UseCurrencyConverter<TConverter>(this ICustomerCraftBuilder builder)
+        where TConverter : class, ICurrencyConverter
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICurrencyConverter, TConverter>());
+        return builder;
+    }
+}

@@ -1,0 +1,24 @@
+using CustomerCraft.Empowerment.Policy;
+using Microsoft.Extensions.Options;
+
+namespace CustomerCraft.DependencyInjection;
+
+/// <summary>
+/// Validates the whole <see cref="CustomerCraftOptions"/> tree and reports every error at once,
+/// each prefixed with its configuration path. Registered with <c>ValidateOnStart</c>.
+/// </summary>
+internal sealed class CustomerCraftOptionsValidator(ConditionTypeRegistry conditionTypes, CustomerCraftConfiguration source) : IValidateOptions<CustomerCraftOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CustomerCraftOptions options)
+    {
+        var errors = new List<string>();
+        PolicyCompilation empowerment = PolicyCompiler.Compile(options.Empowerment ?? new(), source.EmpowermentPath, conditionTypes, version: 0);
+        errors.AddRange(empowerment.Errors);
+        if (options.DecisionLog?.Capacity < 1)
+        {
+            errors.Add($"{source.Path}:DecisionLog:Capacity: {options.DecisionLog.Capacity} must be at least 1.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace CustomerCraft.Diagnostics;
+
+/// <summary>Source-generated log messages. Amounts and ids of people stay out of messages at Information and above.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Empowerment policy version {Version} is in force ({RoleCount} roles, {ActionCount} actions, {ConditionCount} conditions).")]
+    public static partial void PolicyApplied(ILogger logger, long version, int roleCount, int actionCount, int conditionCount);
+
+    [LoggerMessage(2, LogLevel.Error, "Reloaded empowerment configuration is invalid and was rejected; policy version {Version} stays in force. Errors: {Errors}")]
+    public static partial void PolicyRejected(ILogger logger, long version, string errors);
+
+    [LoggerMessage(3, LogLevel.Error, "Reloading empowerment configuration failed; policy version {Version} stays in force.")]
+    public static partial void PolicyReloadFailed(ILogger logger, long version, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Debug, "Granted {Action} under grant {GrantId} (role {Role}).")]
+    public static partial void Granted(ILogger logger, string action, string grantId, string role);
+
+    [LoggerMessage(5, LogLevel.Debug, "Grant of {Action} refused: {Outcome}.")]
+    public static partial void GrantRefused(ILogger logger, string action, Empowerment.DecisionOutcome outcome);
+
+    [LoggerMessage(6, LogLevel.Debug, "Grant {GrantId} replayed for a retried idempotency key.")]
+    public static partial void GrantReplayed(ILogger logger, string grantId);
+
+    [LoggerMessage(7, LogLevel.Information, "Grant {GrantId} voided.")]
+    public static partial void GrantVoided(ILogger logger, string grantId);
+
+    [LoggerMessage(8, LogLevel.Warning, "Writing to the decision log failed; the grant itself stands.")]
+    public static partial void DecisionLogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "Budget reservation for {Action} lost a race {Attempts} times; re-evaluating.")]
+    public static partial void ReservationContended(ILogger logger, string action, int attempts);
+}

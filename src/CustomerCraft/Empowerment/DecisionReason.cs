@@ -1,0 +1,83 @@
+namespace CustomerCraft.Empowerment;
+
+/// <summary>What a <see cref="DecisionReason"/> is about.</summary>
+public enum DecisionReasonKind
+{
+    /// <summary>A limit was checked; <see cref="DecisionReason.Limit"/>, <see cref="DecisionReason.Used"/> and <see cref="DecisionReason.Remaining"/> say how it stood.</summary>
+    Limit,
+
+    /// <summary>A condition matched and adjusted a limit or forced the outcome.</summary>
+    Condition,
+
+    /// <summary>The role has no limits configured for the action, so no authority for it.</summary>
+    NoAuthority,
+
+    /// <summary>No role above the requester has authority that covers the request.</summary>
+    NoApprover,
+}
+
+/// <summary>Which limit a <see cref="DecisionReasonKind.Limit"/> reason checked.</summary>
+public enum LimitKind
+{
+    /// <summary>The total amount per incident.</summary>
+    IncidentAmount,
+
+    /// <summary>The number of grants per incident.</summary>
+    IncidentCount,
+
+    /// <summary>The customer's budget amount for the window.</summary>
+    CustomerAmount,
+
+    /// <summary>The customer's number of grants for the window.</summary>
+    CustomerCount,
+
+    /// <summary>The agent's budget amount for the window.</summary>
+    AgentAmount,
+
+    /// <summary>The agent's number of grants for the window.</summary>
+    AgentCount,
+}
+
+/// <summary>
+/// One reason behind a decision: a limit and how it stood, or a condition that matched. Every
+/// reason names the configuration path it comes from, so an agent or an administrator can find
+/// the rule that said yes or no.
+/// </summary>
+public sealed record DecisionReason
+{
+    /// <summary>What the reason is about.</summary>
+    public required DecisionReasonKind Kind { get; init; }
+
+    /// <summary>The configuration path of the limit or condition, for example <c>CustomerCraft:Empowerment:Roles:Agent:Limits:Refund:PerIncident:Amount</c>.</summary>
+    public required string ConfigurationPath { get; init; }
+
+    /// <summary><see langword="true"/> when the request passes this check; <see langword="false"/> when this reason is why it is not allowed.</summary>
+    public required bool Passed { get; init; }
+
+    /// <summary>A sentence an agent can read.</summary>
+    public required string Message { get; init; }
+
+    /// <summary>For limits: which limit.</summary>
+    public LimitKind? Limit { get; init; }
+
+    /// <summary>For limits: the effective limit (after multipliers), in the policy currency or as a count.</summary>
+    public decimal? LimitValue { get; init; }
+
+    /// <summary>For limits: what was already used in the window before this request.</summary>
+    public decimal? Used { get; init; }
+
+    /// <summary>For limits: what remains before this request (never negative).</summary>
+    public decimal? Remaining { get; init; }
+
+    /// <summary>For conditions: the condition's name (its key in configuration).</summary>
+    public string? ConditionName { get; init; }
+}
+
+/// <summary>
+/// How much of one action an agent can still grant to this customer now, without approval.
+/// </summary>
+/// <param name="Action">The action name.</param>
+/// <param name="HasAuthority"><see langword="false"/> when the role has no authority for the action or a condition forces approval or denial for it.</param>
+/// <param name="Amount">The largest amount a single grant could have now (zero when none).</param>
+/// <param name="Count">How many more grants the count limits allow; <see langword="null"/> when no count limit applies.</param>
+public readonly record struct ActionHeadroom(string Action, bool HasAuthority, decimal Amount, int? Count);

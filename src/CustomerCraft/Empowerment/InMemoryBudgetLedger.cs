@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+
+namespace CustomerCraft.Empowerment;
+
+/// <summary>
+/// The default <see cref="IBudgetLedger"/>: a real, thread-safe ledger for one process.
+/// </summary>
+/// <remarks>
+/// Each budget has its own lock, so grants that touch different budgets proceed in parallel;
+/// a reservation takes the locks of the budgets it charges in a fixed order, checks them all and
+/// records the grant before releasing any, so no interleaving of grants can overspend a budget.
+/// Idempotency keys are serialized through a small set of striped locks. Entries are kept for
+/// the life of the process; hosts with long-running processes and heavy volumes should use a
+/// durable ledger.
+/// </remarks>
+public sealed class InMemoryBudgetLedger : IBudgetLedger
+{
+    private const int StripeCount = 64;
+
+    private readonly ConcurrentDictionary<BudgetKey, Account> _accounts = new();
+    private readonly ConcurrentDictionary<string, StoredGrant> _grantsById = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StoredGrant> _grantsByKey = new(StringComparer.Ordinal);
+    private readonly object[] _keyStripes = CreateStripes();
+    private long _nextAccountOrder;
+
+    /// <inheritdoc />
+    public ValueTask<BudgetUsage> GetUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        if (!_accounts.TryGetValue(key, out Account? account))
+        {
+            return new ValueTask<BudgetUsage>(BudgetUsage.None);
+        }
+
+        lock (account)
+        {
+            return new ValueTask<BudgetUsage>(account.UsageSince(since));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReservationResult> TryReserveAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        cancellationToken.ThrowIfCancellationRequested();
+        GrantRecord grant = reservation.Grant;
+        IReadOnlyList<BudgetCharge> charges = reservation.Charges;
+
+        lock (StripeFor(grant.IdempotencyKey))
+        {
+            if (_grantsByKey.TryGetValue(grant.IdempotencyKey, out StoredGrant? existing))
+            {
+                return new ValueTask<ReservationResult>(new ReservationResult(ReservationStatus.DuplicateIdempotencyKey, existing.Record));
+            }
+
+            if (_grantsById.ContainsKey(grant.GrantId))
+            {
+                throw new InvalidOperationException($"A grant with id '{grant.GrantId}' is already recorded.");
+            }
+
+            Account[] accounts = new Account[charges.Count];
+            for (int i = 0; i < accounts.Length; i++)
+            {
+                accounts[i] = _accounts.GetOrAdd(charges[i].Key, static (_, ledger) => new Account(Interlocked.Increment(ref ledger._nextAccountOrder)), this);
+                for (int j = 0; j < i; j++)
+                {
+                    if (ReferenceEquals(accounts[i], accounts[j]))
+                    {
+                        throw new ArgumentException($"The reservation charges budget '{charges[i].Key}' twice.", nameof(reservation));
+                    }
+                }
+            }
+
+            // A fixed lock order (creation order of the accounts) rules out deadlocks between
+            // reservations that charge overlapping budgets.
+            Account[] lockOrder = (Account[])accounts.Clone();
+            SortByOrder(lockOrder);
+            int taken = 0;
+            try
+            {
+                for (; taken < lockOrder.Length; taken++)
+                {
+                    Monitor.Enter(lockOrder[taken]);
+                }
+
+                for (int i = 0; i < accounts.Length; i++)
+                {
+                    BudgetCharge charge = charges[i];
+                    BudgetUsage usage = accounts[i].UsageSince(charge.Since);
+                    bool amountExceeded = charge.AmountLimit is decimal amountLimit && usage.Amount + grant.Amount > amountLimit;
+                    bool countExceeded = charge.CountLimit is int countLimit && usage.Count + 1 > countLimit;
+                    if (amountExceeded || countExceeded)
+                    {
+                        return new ValueTask<ReservationResult>(new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key));
+                    }
+                }
+
+                var stored = new StoredGrant(grant, accounts);
+                for (int i = 0; i < accounts.Length; i++)
+                {
+                    accounts[i].Add(new Entry(grant.GrantedAt, grant.Amount, grant.GrantId));
+                }
+
+                _grantsById[grant.GrantId] = stored;
+                _grantsByKey[grant.IdempotencyKey] = stored;
+                return new ValueTask<ReservationResult>(new ReservationResult(ReservationStatus.Reserved));
+            }
+            finally
+            {
+                while (--taken >= 0)
+                {
+                    Monitor.Exit(lockOrder[taken]);
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<GrantRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        return new ValueTask<GrantRecord?>(_grantsByKey.TryGetValue(idempotencyKey, out StoredGrant? stored) ? stored.Record : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<GrantRecord?> FindGrantAsync(string grantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grantId);
+        return new ValueTask<GrantRecord?>(_grantsById.TryGetValue(grantId, out StoredGrant? stored) ? stored.Record : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<GrantRecord?> VoidAsync(string grantId, DateTimeOffset voidedAt, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grantId);
+        if (!_grantsById.TryGetValue(grantId, out StoredGrant? stored))
+        {
+            return new ValueTask<GrantRecord?>((GrantRecord?)null);
+        }
+
+        lock (StripeFor(stored.Record.IdempotencyKey))
+        {
+            stored = _grantsById[grantId];
+            if (stored.Record.IsVoided)
+            {
+                return new ValueTask<GrantRecord?>(stored.Record);
+            }
+
+            foreach (Account account in stored.Accounts)
+            {
+                lock (account)
+                {
+                    account.Void(grantId);
+                }
+            }
+
+            var voided = new StoredGrant(stored.Record with { VoidedAt = voidedAt, VoidReason = reason }, stored.Accounts);
+            _grantsById[grantId] = voided;
+            _grantsByKey[voided.Record.IdempotencyKey] = voided;
+            return new ValueTask<GrantRecord?>(voided.Record);
+        }
+    }
+
+    private object StripeFor(string idempotencyKey) =>
+        _keyStripes[(StringComparer.Ordinal.GetHashCode(idempotencyKey) & int.MaxValue) % StripeCount];
+
+    private static void SortByOrder(Account[] accounts)
+    {
+        // Reservations charge at most a handful of budgets: insertion sort, no delegate.
+        for (int i = 1; i < accounts.Length; i++)
+        {
+            Account current = accounts[i];
+            int j = i - 1;
+            while (j >= 0 && accounts[j].Order > current.Order)
+            {
+                accounts[j + 1] = accounts[j];
+                j--;
+            }
+
+            accounts[j + 1] = current;
+        }
+    }
+
+    private static object[] CreateStripes()
+    {
+        object[] stripes = new object[StripeCount];
+        for (int i = 0; i < stripes.Length; i++)
+        {
+            stripes[i] = new object();
+        }
+
+        return stripes;
+    }
+
+    private sealed record StoredGrant(GrantRecord Record, Account[] Accounts);
+
+    private struct Entry(DateTimeOffset at, decimal amount, string grantId)
+    {
+        public readonly DateTimeOffset At = at;
+        public readonly decimal Amount = amount;
+        public readonly string GrantId = grantId;
+        public bool Voided;
+    }
+
+    /// <summary>One budget's entries, kept sorted by time. Guarded by locking the instance.</summary>
+    private sealed class Account(long order)
+    {
+        private Entry[] _entries = new Entry[4];
+        private int _count;
+
+        public long Order { get; } = order;
+
+        public BudgetUsage UsageSince(DateTimeOffset since)
+        {
+            decimal amount = 0m;
+            int count = 0;
+            for (int i = _count - 1; i >= 0; i--)
+            {
+                ref Entry entry = ref _entries[i];
+                if (entry.At < since)
+                {
+                    break;
+                }
+
+                if (!entry.Voided)
+                {
+                    amount += entry.Amount;
+                    count++;
+                }
+            }
+
+            return new BudgetUsage(amount, count);
+        }
+
+        public void Add(Entry entry)
+        {
+            if (_count == _entries.Length)
+            {
+                Array.Resize(ref _entries, _entries.Length * 2);
+            }
+
+            // Grants arrive almost always in time order; keep the array sorted so that window
+            // scans can stop at the first entry older than the window.
+            int position = _count;
+            while (position > 0 && _entries[position - 1].At > entry.At)
+            {
+                _entries[position] = _entries[position - 1];
+                position--;
+            }
+
+            _entries[position] = entry;
+            _count++;
+        }
+
+        public void Void(string grantId)
+        {
+            for (int i = _count - 1; i >= 0; i--)
+            {
+                if (string.Equals(_entries[i].GrantId, grantId, StringComparison.Ordinal))
+                {
+                    _entries[i].Voided = true;
+                    return;
+                }
+            }
+        }
+    }
+}

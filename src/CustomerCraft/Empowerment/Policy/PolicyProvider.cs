@@ -1,0 +1,128 @@
+using CustomerCraft.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace CustomerCraft.Empowerment.Policy;
+
+/// <summary>Where the CustomerCraft options come from: a configuration section (which may reload) or code.</summary>
+internal sealed record CustomerCraftConfiguration(IConfiguration? Configuration, string Path)
+{
+    public string EmpowermentPath => $"{Path}:Empowerment";
+}
+
+/// <summary>
+/// Holds the policy snapshot in force. It compiles the options at start-up (throwing
+/// <see cref="OptionsValidationException"/> with every error when they are invalid) and, when the
+/// configuration reloads, swaps in a new snapshot atomically if it is valid. An invalid reload is
+/// logged and counted and the last good snapshot stays in force: a bad edit never takes a running
+/// host down.
+/// </summary>
+internal sealed class PolicyProvider : IDisposable
+{
+    private static long s_nextVersion;
+
+    private readonly IOptionsMonitor<CustomerCraftOptions> _options;
+    private readonly IOptionsMonitorCache<CustomerCraftOptions> _optionsCache;
+    private readonly ConditionTypeRegistry _conditionTypes;
+    private readonly CustomerCraftConfiguration _source;
+    private readonly CustomerCraftTelemetry _telemetry;
+    private readonly ILogger _logger;
+    private readonly IDisposable? _reloadSubscription;
+    private readonly Lock _reloadGate = new();
+    private PolicySnapshot _current;
+    private CustomerCraftOptions _currentOptions;
+
+    public PolicyProvider(
+        IOptionsMonitor<CustomerCraftOptions> options,
+        IOptionsMonitorCache<CustomerCraftOptions> optionsCache,
+        ConditionTypeRegistry conditionTypes,
+        CustomerCraftConfiguration source,
+        CustomerCraftTelemetry telemetry,
+        ILogger<PolicyProvider>? logger = null)
+    {
+        _options = options;
+        _optionsCache = optionsCache;
+        _conditionTypes = conditionTypes;
+        _source = source;
+        _telemetry = telemetry;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+        // Reading the options runs the validator: invalid configuration throws here, at start-up.
+        _currentOptions = options.CurrentValue;
+        PolicyCompilation compilation = Compile(_currentOptions);
+        _current = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
+        Log.PolicyApplied(_logger, _current.Version, _current.Roles.Length, _current.Actions.Length, _current.Conditions.Length);
+
+        if (source.Configuration is { } configuration)
+        {
+            _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
+        }
+    }
+
+    /// <summary>Raised after a new snapshot is in force.</summary>
+    public event Action<PolicySnapshot>? Changed;
+
+    /// <summary>The snapshot in force. Reading it takes no lock.</summary>
+    public PolicySnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Compiles options into a snapshot with the next version number, or returns the errors.</summary>
+    public PolicyCompilation Compile(CustomerCraftOptions options) =>
+        PolicyCompiler.Compile(options.Empowerment ?? new EmpowermentOptions(), _source.EmpowermentPath, _conditionTypes, Interlocked.Increment(ref s_nextVersion));
+
+    /// <summary>Re-reads the configuration and applies it when valid. Never throws.</summary>
+    public void Reload()
+    {
+        lock (_reloadGate)
+        {
+            try
+            {
+                // The options are registered without a change-token source, so the options monitor
+                // never rebinds on its own (a throwing rebind inside a reload callback can take a
+                // process down). We rebind here, where failures are caught.
+                _optionsCache.TryRemove(Options.DefaultName);
+                CustomerCraftOptions options = _options.CurrentValue;
+                PolicyCompilation compilation = Compile(options);
+                if (compilation.Snapshot is null)
+                {
+                    Reject(string.Join(" | ", compilation.Errors));
+                    return;
+                }
+
+                _currentOptions = options;
+                Volatile.Write(ref _current, compilation.Snapshot);
+                _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
+                Log.PolicyApplied(_logger, compilation.Snapshot.Version, compilation.Snapshot.Roles.Length, compilation.Snapshot.Actions.Length, compilation.Snapshot.Conditions.Length);
+                Changed?.Invoke(compilation.Snapshot);
+            }
+            catch (OptionsValidationException ex)
+            {
+                Reject(string.Join(" | ", ex.Failures));
+            }
+            catch (Exception ex)
+            {
+                RestoreOptions();
+                _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "rejected"));
+                Log.PolicyReloadFailed(_logger, Current.Version, ex);
+            }
+        }
+    }
+
+    public void Dispose() => _reloadSubscription?.Dispose();
+
+    private void Reject(string errors)
+    {
+        RestoreOptions();
+        _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "rejected"));
+        Log.PolicyRejected(_logger, Current.Version, errors);
+    }
+
+    /// <summary>Puts the last good options back so that hosts reading the options see what is in force.</summary>
+    private void RestoreOptions()
+    {
+        _optionsCache.TryRemove(Options.DefaultName);
+        _optionsCache.TryAdd(Options.DefaultName, _currentOptions);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+
+namespace CustomerCraft.Empowerment.Policy;
+
+/// <summary>
+/// An immutable, compiled empowerment policy. The evaluation hot path reads only this: arrays
+/// indexed by role and action, precomputed paths and masks, no locks.
+/// </summary>
+internal sealed class PolicySnapshot
+{
+    public required long Version { get; init; }
+
+    public required string Path { get; init; }
+
+    public required string Currency { get; init; }
+
+    public required int MinorUnits { get; init; }
+
+    public required TimeZoneInfo TimeZone { get; init; }
+
+    public required DayOfWeek FirstDayOfWeek { get; init; }
+
+    /// <summary>Roles ordered by rank, lowest first.</summary>
+    public required RoleEntry[] Roles { get; init; }
+
+    public required FrozenDictionary<string, int> RoleIndex { get; init; }
+
+    public required ActionEntry[] Actions { get; init; }
+
+    public required FrozenDictionary<string, int> ActionIndex { get; init; }
+
+    /// <summary>Limits by <c>role * Actions.Length + action</c>; <see langword="null"/> for no authority.</summary>
+    public required CompiledLimit?[] Limits { get; init; }
+
+    public required CompiledCondition[] Conditions { get; init; }
+
+    /// <summary><see langword="true"/> when every condition matches synchronously.</summary>
+    public required bool ConditionsAreSynchronous { get; init; }
+
+    public CompiledLimit? LimitFor(int role, int action) => Limits[(role * Actions.Length) + action];
+}
+
+internal sealed record RoleEntry(string Name, string DisplayName, int Rank, bool IsBot, int Index);
+
+internal sealed record ActionEntry(string Name, string DisplayName, string? Description, int Index);
+
+/// <summary>One role's compiled limits for one action.</summary>
+internal sealed class CompiledLimit
+{
+    public required string Path { get; init; }
+
+    public required decimal IncidentAmount { get; init; }
+
+    public required int? IncidentCount { get; init; }
+
+    public required CompiledBudget? Customer { get; init; }
+
+    public required CompiledBudget? Agent { get; init; }
+}
+
+/// <summary>A compiled cumulative budget.</summary>
+internal sealed class CompiledBudget
+{
+    public required string Path { get; init; }
+
+    public required decimal? Amount { get; init; }
+
+    public required int? Count { get; init; }
+
+    public required BudgetWindow Window { get; init; }
+
+    public required TimeSpan Length { get; init; }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace CustomerCraft.Empowerment.Policy;
+
+/// <summary>
+/// Rejects malformed requests with an <see cref="ArgumentException"/> that names the field. A bad
+/// request is a programming or data error in the host, never a business "no", so it is never
+/// reported as <see cref="DecisionOutcome.Denied"/>.
+/// </summary>
+internal static class RequestValidator
+{
+    public static void Validate(ResolutionRequest request, PolicySnapshot snapshot, bool canConvertCurrency, out int role, out int action, out int approverRole)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireId(request.AgentId, nameof(ResolutionRequest.AgentId));
+        RequireId(request.CustomerId, nameof(ResolutionRequest.CustomerId));
+        RequireId(request.IncidentId, nameof(ResolutionRequest.IncidentId));
+        RequireId(request.Role, nameof(ResolutionRequest.Role));
+        RequireId(request.Action, nameof(ResolutionRequest.Action));
+
+        if (!snapshot.RoleIndex.TryGetValue(request.Role, out role))
+        {
+            throw new ArgumentException($"Role '{request.Role}' is not configured; configured roles: {string.Join(", ", snapshot.Roles.Select(r => r.Name))}.", "request.Role");
+        }
+
+        if (!snapshot.ActionIndex.TryGetValue(request.Action, out action))
+        {
+            throw new ArgumentException($"Action '{request.Action}' is not configured; configured actions: {string.Join(", ", snapshot.Actions.Select(a => a.Name))}.", "request.Action");
+        }
+
+        if (request.Amount <= 0)
+        {
+            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount must be greater than zero; got {request.Amount.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        int minorUnits = snapshot.MinorUnits;
+        string? currency = request.Currency;
+        if (currency is not null && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Iso4217.TryGetMinorUnits(currency.ToUpperInvariant(), out minorUnits))
+            {
+                throw new ArgumentException($"Currency '{currency}' is not an ISO 4217 currency code.", "request.Currency");
+            }
+
+            if (!canConvertCurrency)
+            {
+                throw new ArgumentException($"Currency '{currency}' differs from the policy currency {snapshot.Currency} and no ICurrencyConverter is registered; send amounts in {snapshot.Currency} or register a converter with UseCurrencyConverter<T>().", "request.Currency");
+            }
+        }
+
+        if (!Iso4217.FitsMinorUnits(request.Amount, minorUnits))
+        {
+            throw new ArgumentException($"Amount {request.Amount.ToString(CultureInfo.InvariantCulture)} has more than {minorUnits} decimals, which {currency?.ToUpperInvariant() ?? snapshot.Currency} allows.", "request.Amount");
+        }
+
+        approverRole = -1;
+        if (request.Approver is { } approver)
+        {
+            RequireId(approver.ApproverId, "Approver.ApproverId");
+            RequireId(approver.Role, "Approver.Role");
+            if (!snapshot.RoleIndex.TryGetValue(approver.Role, out approverRole))
+            {
+                throw new ArgumentException($"Approver role '{approver.Role}' is not configured.", "request.Approver.Role");
+            }
+
+            if (string.Equals(approver.ApproverId, request.AgentId, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Agent '{request.AgentId}' cannot approve their own request (four-eyes rule).", "request.Approver.ApproverId");
+            }
+
+            if (snapshot.Roles[approverRole].IsBot)
+            {
+                throw new ArgumentException($"Approver role '{approver.Role}' is a bot; bots never approve.", "request.Approver.Role");
+            }
+        }
+    }
+
+    private static void RequireId(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"{name} is required and must not be empty or white space.", $"request.{name}");
+        }
+    }
+}

@@ -1,0 +1,590 @@
+using System.Diagnostics;
+using System.Globalization;
+using CustomerCraft.Diagnostics;
+using CustomerCraft.Empowerment.Policy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CustomerCraft.Empowerment;
+
+/// <summary>
+/// The empowerment engine: evaluates requests against the policy snapshot in force and the
+/// budget ledger, and grants what is allowed through an atomic reservation.
+/// </summary>
+internal sealed class ResolutionAuthority : IResolutionAuthority
+{
+    private const int MaxReservationAttempts = 8;
+
+    private readonly PolicyProvider _policy;
+    private readonly IBudgetLedger _ledger;
+    private readonly IDecisionLog _decisionLog;
+    private readonly TimeProvider _time;
+    private readonly CustomerCraftTelemetry _telemetry;
+    private readonly ICurrencyConverter? _currencyConverter;
+    private readonly ILogger _logger;
+
+    public ResolutionAuthority(
+        PolicyProvider policy,
+        IBudgetLedger ledger,
+        IDecisionLog decisionLog,
+        TimeProvider time,
+        CustomerCraftTelemetry telemetry,
+        ICurrencyConverter? currencyConverter = null,
+        ILogger<ResolutionAuthority>? logger = null)
+    {
+        _policy = policy;
+        _ledger = ledger;
+        _decisionLog = decisionLog;
+        _time = time;
+        _telemetry = telemetry;
+        _currencyConverter = currencyConverter;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public async ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default)
+    {
+        long started = _telemetry.EvaluationDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        AuthorityDecision decision = await EvaluateCoreAsync(_policy.Current, request, cancellationToken).ConfigureAwait(false);
+        Record(decision, started);
+        return decision;
+    }
+
+    public async ValueTask<GrantResult> GrantAsync(ResolutionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.IdempotencyKey))
+        {
+            throw new ArgumentException("A grant needs an IdempotencyKey so that a retry is never charged twice; use a key that identifies this resolution (for example the ticket id and a sequence).", nameof(request));
+        }
+
+        using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Grant");
+        GrantRecord? existing = await _ledger.FindByIdempotencyKeyAsync(request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return Replay(existing, request);
+        }
+
+        for (int attempt = 1; attempt <= MaxReservationAttempts; attempt++)
+        {
+            long started = _telemetry.EvaluationDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+            AuthorityDecision decision = await EvaluateCoreAsync(_policy.Current, request, cancellationToken).ConfigureAwait(false);
+            Record(decision, started);
+            activity?.SetTag("customercraft.action", decision.Action);
+            activity?.SetTag("customercraft.outcome", OutcomeTag(decision.Outcome));
+
+            if (decision.Outcome != DecisionOutcome.Allowed)
+            {
+                _telemetry.Grants.Add(1, new("result", "refused"), new("action", decision.Action));
+                Log.GrantRefused(_logger, decision.Action, decision.Outcome);
+                await AppendToLogAsync(decision, DecisionRecordKind.Refused, grantId: null, cancellationToken).ConfigureAwait(false);
+                return new GrantResult(null, decision, isReplay: false);
+            }
+
+            GrantRecord grant = CreateGrant(decision, request);
+            ReservationResult result = await _ledger.TryReserveAsync(new BudgetReservation { Grant = grant, Charges = Charges(decision, grant) }, cancellationToken).ConfigureAwait(false);
+            switch (result.Status)
+            {
+                case ReservationStatus.Reserved:
+                    _telemetry.Grants.Add(1, new("result", "granted"), new("action", decision.Action));
+                    Log.Granted(_logger, decision.Action, grant.GrantId, decision.Role);
+                    await AppendToLogAsync(decision, DecisionRecordKind.Granted, grant.GrantId, cancellationToken).ConfigureAwait(false);
+                    return new GrantResult(grant, decision, isReplay: false);
+
+                case ReservationStatus.DuplicateIdempotencyKey:
+                    return Replay(result.Existing!, request);
+
+                default:
+                    // Another grant spent the budget between our read and our reservation:
+                    // evaluate again against the new usage, which may now need approval.
+                    Log.ReservationContended(_logger, decision.Action, attempt);
+                    break;
+            }
+        }
+
+        throw new InvalidOperationException($"The budgets for {request.Action} changed on each of {MaxReservationAttempts} reservation attempts; the grant was not made. Retry with the same idempotency key.");
+    }
+
+    public async ValueTask<GrantRecord> VoidAsync(string grantId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(grantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Void");
+
+        GrantRecord? before = await _ledger.FindGrantAsync(grantId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"No grant has id '{grantId}'.");
+        if (before.IsVoided)
+        {
+            return before;
+        }
+
+        GrantRecord voided = await _ledger.VoidAsync(grantId, _time.GetUtcNow(), reason, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"No grant has id '{grantId}'.");
+        _telemetry.Voids.Add(1, new KeyValuePair<string, object?>("action", voided.Action));
+        Log.GrantVoided(_logger, grantId);
+        try
+        {
+            await _decisionLog.AppendAsync(
+                new DecisionRecord
+                {
+                    Timestamp = voided.VoidedAt ?? _time.GetUtcNow(),
+                    Kind = DecisionRecordKind.Voided,
+                    Request = ToRequest(voided),
+                    Outcome = DecisionOutcome.Allowed,
+                    Amount = voided.Amount,
+                    GrantId = voided.GrantId,
+                    PolicyVersion = _policy.Current.Version,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.DecisionLogFailed(_logger, ex);
+        }
+
+        return voided;
+    }
+
+    /// <summary>The evaluation itself: pure, reads only the snapshot, the clock and the ledger.</summary>
+    internal async ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken)
+    {
+        RequestValidator.Validate(request, snapshot, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
+        decimal amount = request.Amount;
+        string? currency = request.Currency;
+        if (currency is not null && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            amount = decimal.Round(
+                await _currencyConverter!.ConvertAsync(request.Amount, currency.ToUpperInvariant(), snapshot.Currency, cancellationToken).ConfigureAwait(false),
+                snapshot.MinorUnits,
+                MidpointRounding.AwayFromZero);
+            if (amount <= 0)
+            {
+                throw new ArgumentException($"Converting {request.Amount.ToString(CultureInfo.InvariantCulture)} {currency} to {snapshot.Currency} gave {amount.ToString(CultureInfo.InvariantCulture)}; the amount must stay greater than zero.", nameof(request));
+            }
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
+        var decision = new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now);
+
+        // Conditions: match once per request; each applies to the actions in its mask.
+        ulong matched = 0;
+        CompiledCondition[] conditions = snapshot.Conditions;
+        for (int i = 0; i < conditions.Length; i++)
+        {
+            bool isMatch = conditions[i].IsSynchronous
+                ? conditions[i].Matches(request, now)
+                : await conditions[i].MatchesAsync(request, now, cancellationToken).ConfigureAwait(false);
+            if (isMatch)
+            {
+                matched |= 1UL << i;
+            }
+        }
+
+        decision.MatchedConditions = matched;
+        string chargedAgent = request.Approver?.ApproverId ?? request.AgentId;
+        int requesterRank = snapshot.Roles[requesterRole].Rank;
+        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+
+        // Headroom (and, for the requested action, the decision's checks) for every action.
+        for (int a = 0; a < snapshot.Actions.Length; a++)
+        {
+            Effects effects = Effects.For(snapshot, matched, a);
+            bool forcedSatisfied = effects.Outcome == ConditionOutcome.RequireApproval
+                && approverRole >= 0
+                && effectiveRank > requesterRank
+                && effectiveRank >= effects.MinimumApproverRank;
+            bool blocked = effects.Outcome == ConditionOutcome.Deny || (effects.Outcome == ConditionOutcome.RequireApproval && !forcedSatisfied);
+
+            CompiledLimit? limit = snapshot.LimitFor(effectiveRole, a);
+            string actionName = snapshot.Actions[a].Name;
+            bool isRequested = a == action;
+            if (isRequested)
+            {
+                decision.ForcedCondition = effects.ForcedCondition;
+                decision.ForcedApprovalSatisfied = forcedSatisfied;
+                decision.NoAuthority = limit is null;
+            }
+
+            if (limit is null)
+            {
+                decision.SetHeadroom(a, default);
+                continue;
+            }
+
+            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = decimal.MaxValue, Count = int.MaxValue };
+
+            BudgetUsage incident = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
+            decimal incidentLimit = Scale(limit.IncidentAmount, effects.IncidentMultiplier, snapshot.MinorUnits);
+            Apply(ref slot, incidentLimit, incident.Amount, limit.IncidentCount, incident.Count);
+            if (isRequested)
+            {
+                decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount, $"{limit.Path}:PerIncident:Amount");
+                if (limit.IncidentCount is int incidentCount)
+                {
+                    decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count, $"{limit.Path}:PerIncident:Count");
+                }
+            }
+
+            if (limit.Customer is { } customerBudget)
+            {
+                DateTimeOffset since = BudgetWindows.Start(customerBudget, now, snapshot);
+                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), since, cancellationToken).ConfigureAwait(false);
+                decimal? customerLimit = customerBudget.Amount is decimal c ? Scale(c, effects.CustomerMultiplier, snapshot.MinorUnits) : null;
+                Apply(ref slot, customerLimit, customer.Amount, customerBudget.Count, customer.Count);
+                if (isRequested)
+                {
+                    decision.CustomerWindowStart = since;
+                    SetBudgetChecks(decision, LimitKind.CustomerAmount, LimitKind.CustomerCount, customerLimit, customerBudget, customer);
+                }
+            }
+
+            if (limit.Agent is { } agentBudget)
+            {
+                DateTimeOffset since = BudgetWindows.Start(agentBudget, now, snapshot);
+                BudgetUsage agent = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, chargedAgent, actionName), since, cancellationToken).ConfigureAwait(false);
+                decimal? agentLimit = agentBudget.Amount is decimal g ? Scale(g, effects.AgentMultiplier, snapshot.MinorUnits) : null;
+                Apply(ref slot, agentLimit, agent.Amount, agentBudget.Count, agent.Count);
+                if (isRequested)
+                {
+                    decision.AgentWindowStart = since;
+                    SetBudgetChecks(decision, LimitKind.AgentAmount, LimitKind.AgentCount, agentLimit, agentBudget, agent);
+                }
+            }
+
+            if (slot.Count == 0 || !slot.HasAuthority)
+            {
+                slot.Amount = 0;
+            }
+
+            slot.HasCount = slot.Count != int.MaxValue;
+            if (!slot.HasCount)
+            {
+                slot.Count = 0;
+            }
+
+            decision.SetHeadroom(a, slot);
+        }
+
+        // The outcome.
+        Effects requested = Effects.For(snapshot, matched, action);
+        if (requested.Outcome == ConditionOutcome.Deny)
+        {
+            decision.Outcome = DecisionOutcome.Denied;
+            return decision;
+        }
+
+        bool withinAuthority = !decision.NoAuthority && ChecksPass(decision, amount);
+        bool approvalForced = requested.Outcome == ConditionOutcome.RequireApproval && !decision.ForcedApprovalSatisfied;
+        if (withinAuthority && !approvalForced)
+        {
+            decision.Outcome = DecisionOutcome.Allowed;
+            return decision;
+        }
+
+        int approver = await FindApproverAsync(snapshot, request, decision, requested, Math.Max(requesterRank, effectiveRank), now, cancellationToken).ConfigureAwait(false);
+        if (approver >= 0)
+        {
+            decision.ApproverRoleIndex = approver;
+            decision.Outcome = DecisionOutcome.RequiresApproval;
+        }
+        else
+        {
+            decision.NoApprover = true;
+            decision.Outcome = DecisionOutcome.Denied;
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Walks up the ladder from just above <paramref name="aboveRank"/> and returns the first
+    /// human role whose per-incident and per-customer limits cover the request. (An approver's own
+    /// per-agent budget is checked when the approver grants; it is not known who that will be.)
+    /// </summary>
+    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, Effects effects, int aboveRank, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int action = decision.ActionIndex;
+        string actionName = snapshot.Actions[action].Name;
+        BudgetUsage incident = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
+
+        for (int r = 0; r < snapshot.Roles.Length; r++)
+        {
+            RoleEntry role = snapshot.Roles[r];
+            if (role.Rank <= aboveRank || role.IsBot || role.Rank < effects.MinimumApproverRank)
+            {
+                continue;
+            }
+
+            CompiledLimit? limit = snapshot.LimitFor(r, action);
+            if (limit is null)
+            {
+                continue;
+            }
+
+            decimal amount = decision.Amount;
+            if (incident.Amount + amount > Scale(limit.IncidentAmount, effects.IncidentMultiplier, snapshot.MinorUnits)
+                || (limit.IncidentCount is int count && incident.Count + 1 > count))
+            {
+                continue;
+            }
+
+            if (limit.Customer is { } budget)
+            {
+                DateTimeOffset since = BudgetWindows.Start(budget, now, snapshot);
+                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), since, cancellationToken).ConfigureAwait(false);
+                if ((budget.Amount is decimal limitAmount && customer.Amount + amount > Scale(limitAmount, effects.CustomerMultiplier, snapshot.MinorUnits))
+                    || (budget.Count is int limitCount && customer.Count + 1 > limitCount))
+                {
+                    continue;
+                }
+            }
+
+            return r;
+        }
+
+        return -1;
+    }
+
+    private static bool ChecksPass(AuthorityDecision decision, decimal amount)
+    {
+        for (int kind = 0; kind < LimitChecks.Length; kind++)
+        {
+            ref LimitCheck check = ref decision.Check((LimitKind)kind);
+            decimal requested = kind is (int)LimitKind.IncidentCount or (int)LimitKind.CustomerCount or (int)LimitKind.AgentCount ? 1 : amount;
+            if (check.Applies && check.Used + requested > check.Limit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void SetBudgetChecks(AuthorityDecision decision, LimitKind amountKind, LimitKind countKind, decimal? amountLimit, CompiledBudget budget, BudgetUsage usage)
+    {
+        if (amountLimit is decimal limit)
+        {
+            decision.Check(amountKind).Set(limit, usage.Amount, $"{budget.Path}:Amount");
+        }
+
+        if (budget.Count is int count)
+        {
+            decision.Check(countKind).Set(count, usage.Count, $"{budget.Path}:Count");
+        }
+    }
+
+    private static void Apply(ref HeadroomSlot slot, decimal? amountLimit, decimal usedAmount, int? countLimit, int usedCount)
+    {
+        if (amountLimit is decimal limit)
+        {
+            slot.Amount = Math.Min(slot.Amount, Math.Max(0, limit - usedAmount));
+        }
+
+        if (countLimit is int count)
+        {
+            slot.Count = Math.Min(slot.Count, Math.Max(0, count - usedCount));
+        }
+    }
+
+    /// <summary>Scales a limit by a multiplier, rounding down to the currency's minor unit (never grant a fraction of a cent more).</summary>
+    private static decimal Scale(decimal limit, decimal multiplier, int minorUnits) =>
+        multiplier == 1m ? limit : decimal.Round(limit * multiplier, minorUnits, MidpointRounding.ToZero);
+
+    private IReadOnlyList<BudgetCharge> Charges(AuthorityDecision decision, GrantRecord grant)
+    {
+        ref LimitCheck incidentAmount = ref decision.Check(LimitKind.IncidentAmount);
+        ref LimitCheck incidentCount = ref decision.Check(LimitKind.IncidentCount);
+        ref LimitCheck customerAmount = ref decision.Check(LimitKind.CustomerAmount);
+        ref LimitCheck customerCount = ref decision.Check(LimitKind.CustomerCount);
+        ref LimitCheck agentAmount = ref decision.Check(LimitKind.AgentAmount);
+        ref LimitCheck agentCount = ref decision.Check(LimitKind.AgentCount);
+        bool customerLimited = customerAmount.Applies || customerCount.Applies;
+        bool agentLimited = agentAmount.Applies || agentCount.Applies;
+
+        // Every grant is recorded against all three budgets, so that usage is known to every
+        // role's limits later; limits are enforced where the granting role has them.
+        return
+        [
+            new BudgetCharge(new BudgetKey(BudgetScope.Incident, grant.IncidentId, grant.Action), DateTimeOffset.MinValue, incidentAmount.Limit, incidentCount.Applies ? (int)incidentCount.Limit : null),
+            new BudgetCharge(
+                new BudgetKey(BudgetScope.Customer, grant.CustomerId, grant.Action),
+                customerLimited ? decision.CustomerWindowStart : DateTimeOffset.MinValue,
+                customerAmount.Applies ? customerAmount.Limit : null,
+                customerCount.Applies ? (int)customerCount.Limit : null),
+            new BudgetCharge(
+                new BudgetKey(BudgetScope.Agent, grant.ChargedAgentId, grant.Action),
+                agentLimited ? decision.AgentWindowStart : DateTimeOffset.MinValue,
+                agentAmount.Applies ? agentAmount.Limit : null,
+                agentCount.Applies ? (int)agentCount.Limit : null),
+        ];
+    }
+
+    private GrantRecord CreateGrant(AuthorityDecision decision, ResolutionRequest request) => new()
+    {
+        GrantId = Guid.CreateVersion7(decision.EvaluatedAt).ToString("N"),
+        IdempotencyKey = request.IdempotencyKey!,
+        AgentId = request.AgentId,
+        Role = decision.Snapshot.Roles[decision.RequesterRoleIndex].Name,
+        CustomerId = request.CustomerId,
+        IncidentId = request.IncidentId,
+        Action = decision.Action,
+        Amount = decision.Amount,
+        Currency = decision.Currency,
+        RequestedAmount = request.Amount,
+        RequestedCurrency = request.Currency?.ToUpperInvariant() ?? decision.Currency,
+        ApproverId = request.Approver?.ApproverId,
+        ApproverRole = request.Approver is null ? null : decision.Role,
+        GrantedAt = decision.EvaluatedAt,
+    };
+
+    private GrantResult Replay(GrantRecord existing, ResolutionRequest request)
+    {
+        string? difference = Difference(existing, request, _policy.Current.Currency);
+        if (difference is not null)
+        {
+            throw new IdempotencyConflictException(request.IdempotencyKey!, existing.GrantId, difference);
+        }
+
+        _telemetry.Grants.Add(1, new("result", "replayed"), new("action", existing.Action));
+        Log.GrantReplayed(_logger, existing.GrantId);
+        return new GrantResult(existing, null, isReplay: true);
+    }
+
+    /// <summary>Names the first field in which a retried request differs from the granted one.</summary>
+    private static string? Difference(GrantRecord grant, ResolutionRequest request, string policyCurrency)
+    {
+        static bool Same(string? a, string? b, StringComparison comparison = StringComparison.Ordinal) => string.Equals(a, b, comparison);
+        const StringComparison IgnoreCase = StringComparison.OrdinalIgnoreCase;
+        if (!Same(grant.AgentId, request.AgentId)) return "AgentId";
+        if (!Same(grant.Role, request.Role, IgnoreCase)) return "Role";
+        if (!Same(grant.CustomerId, request.CustomerId)) return "CustomerId";
+        if (!Same(grant.IncidentId, request.IncidentId)) return "IncidentId";
+        if (!Same(grant.Action, request.Action, IgnoreCase)) return "Action";
+        if (grant.RequestedAmount != request.Amount) return "Amount";
+        if (!Same(grant.RequestedCurrency, request.Currency ?? policyCurrency, IgnoreCase)) return "Currency";
+        if (!Same(grant.ApproverId, request.Approver?.ApproverId)) return "Approver";
+        if (!Same(grant.ApproverRole, request.Approver?.Role, IgnoreCase)) return "Approver role";
+        return null;
+    }
+
+    private async ValueTask AppendToLogAsync(AuthorityDecision decision, DecisionRecordKind kind, string? grantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _decisionLog.AppendAsync(
+                new DecisionRecord
+                {
+                    Timestamp = decision.EvaluatedAt,
+                    Kind = kind,
+                    Request = decision.Request,
+                    Outcome = decision.Outcome,
+                    RequiredApproverRole = decision.RequiredApproverRole,
+                    Amount = decision.Amount,
+                    GrantId = grantId,
+                    PolicyVersion = decision.PolicyVersion,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The ledger is the record of what was granted; a log outage must not undo or
+            // block a grant that is already reserved.
+            Log.DecisionLogFailed(_logger, ex);
+        }
+    }
+
+    private void Record(AuthorityDecision decision, long started)
+    {
+        if (_telemetry.Decisions.Enabled)
+        {
+            _telemetry.Decisions.Add(1, new("outcome", OutcomeTag(decision.Outcome)), new("action", decision.Action));
+        }
+
+        if (started != 0)
+        {
+            _telemetry.EvaluationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", OutcomeTag(decision.Outcome)));
+        }
+    }
+
+    private static string OutcomeTag(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Allowed => "allowed",
+        DecisionOutcome.RequiresApproval => "requires_approval",
+        _ => "denied",
+    };
+
+    private static ResolutionRequest ToRequest(GrantRecord grant) => new()
+    {
+        AgentId = grant.AgentId,
+        Role = grant.Role,
+        CustomerId = grant.CustomerId,
+        IncidentId = grant.IncidentId,
+        Action = grant.Action,
+        Amount = grant.RequestedAmount,
+        Currency = grant.RequestedCurrency,
+        IdempotencyKey = grant.IdempotencyKey,
+        Approver = grant.ApproverId is null ? null : new ApproverAuthority(grant.ApproverId, grant.ApproverRole!),
+    };
+
+    /// <summary>The combined effect of the matched conditions that apply to one action.</summary>
+    private readonly struct Effects
+    {
+        public decimal IncidentMultiplier { get; private init; }
+
+        public decimal CustomerMultiplier { get; private init; }
+
+        public decimal AgentMultiplier { get; private init; }
+
+        public ConditionOutcome? Outcome { get; private init; }
+
+        public int ForcedCondition { get; private init; }
+
+        public int MinimumApproverRank { get; private init; }
+
+        public static Effects For(PolicySnapshot snapshot, ulong matched, int action)
+        {
+            decimal incident = 1m, customer = 1m, agent = 1m;
+            ConditionOutcome? outcome = null;
+            int forced = -1;
+            int minimumRank = int.MinValue;
+            CompiledCondition[] conditions = snapshot.Conditions;
+            for (ulong remaining = matched; remaining != 0; remaining &= remaining - 1)
+            {
+                int i = System.Numerics.BitOperations.TrailingZeroCount(remaining);
+                ConditionEffect effect = conditions[i].Effect;
+                if (!effect.AppliesTo(action))
+                {
+                    continue;
+                }
+
+                if (effect.Outcome is ConditionOutcome forcedOutcome)
+                {
+                    // Deny beats approval; among approvals, the highest required approver wins.
+                    if (outcome != ConditionOutcome.Deny && (forcedOutcome == ConditionOutcome.Deny || outcome is null || effect.MinimumApproverRank > minimumRank))
+                    {
+                        forced = i;
+                    }
+
+                    outcome = outcome == ConditionOutcome.Deny ? outcome : forcedOutcome;
+                    minimumRank = Math.Max(minimumRank, effect.MinimumApproverRank);
+                }
+                else
+                {
+                    incident *= effect.IncidentMultiplier;
+                    customer *= effect.CustomerMultiplier;
+                    agent *= effect.AgentMultiplier;
+                }
+            }
+
+            return new Effects
+            {
+                IncidentMultiplier = incident,
+                CustomerMultiplier = customer,
+                AgentMultiplier = agent,
+                Outcome = outcome,
+                ForcedCondition = forced,
+                MinimumApproverRank = minimumRank,
+            };
+        }
+    }
+}

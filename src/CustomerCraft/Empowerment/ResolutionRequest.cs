@@ -1,0 +1,62 @@
+namespace CustomerCraft.Empowerment;
+
+/// <summary>
+/// A proposed resolution: who wants to do what, for which customer and incident, and the
+/// context conditions look at. The same request is evaluated and granted; a retry of a grant
+/// sends the same request with the same <see cref="IdempotencyKey"/>.
+/// </summary>
+public sealed class ResolutionRequest
+{
+    /// <summary>The id of the agent (person or bot) who proposes the resolution and owns the customer.</summary>
+    public required string AgentId { get; init; }
+
+    /// <summary>The agent's role, a key of <c>CustomerCraft:Empowerment:Roles</c>.</summary>
+    public required string Role { get; init; }
+
+    /// <summary>The customer the resolution is for.</summary>
+    public required string CustomerId { get; init; }
+
+    /// <summary>The incident (ticket, case, order problem) the resolution settles.</summary>
+    public required string IncidentId { get; init; }
+
+    /// <summary>The action, a key of <c>CustomerCraft:Empowerment:Actions</c>, for example <see cref="ResolutionActions.Refund"/>.</summary>
+    public required string Action { get; init; }
+
+    /// <summary>The amount, greater than zero, with no more decimals than the currency has.</summary>
+    public required decimal Amount { get; init; }
+
+    /// <summary>The ISO 4217 currency of <see cref="Amount"/>; <see langword="null"/> means the policy's currency.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>The customer's segment, for example <c>Platinum</c>, tested by <c>Segment</c> conditions.</summary>
+    public string? CustomerSegment { get; init; }
+
+    /// <summary>The contact channel, for example <c>Phone</c> or <c>Chat</c>, tested by <c>Channel</c> conditions.</summary>
+    public string? Channel { get; init; }
+
+    /// <summary>Reason codes for the resolution, for example <c>LateDelivery</c> or <c>FraudSuspected</c>.</summary>
+    public IReadOnlyList<string>? ReasonCodes { get; init; }
+
+    /// <summary>When the customer became a customer, tested by <c>Tenure</c> conditions.</summary>
+    public DateTimeOffset? CustomerSince { get; init; }
+
+    /// <summary>Anything else the host knows, tested by <c>Attribute</c> conditions and custom conditions.</summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
+    /// <summary>
+    /// A caller-chosen key that makes <see cref="IResolutionAuthority.GrantAsync"/> safe to retry.
+    /// Required for grants; ignored by evaluation.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// Set when the grant is made under an approver's authority (after an approval): the
+    /// approver's limits apply and the approver's own per-agent budget is charged.
+    /// </summary>
+    public ApproverAuthority? Approver { get; init; }
+}
+
+/// <summary>The approver under whose authority a request is granted.</summary>
+/// <param name="ApproverId">The approver's id; must differ from the requesting agent's (four-eyes).</param>
+/// <param name="Role">The approver's role, a key of <c>CustomerCraft:Empowerment:Roles</c>.</param>
+public sealed record ApproverAuthority(string ApproverId, string Role);
