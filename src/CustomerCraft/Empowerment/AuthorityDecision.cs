@@ -217,7 +217,7 @@ public sealed class AuthorityDecision
                 LimitValue = check.Limit,
                 Used = check.Used,
                 Remaining = remaining,
-                Message = $"{Describe(limitKind)} limit for {role.DisplayName}: {check.Limit.ToString(inv)}{unit}, used {check.Used.ToString(inv)}, remaining {remaining.ToString(inv)}{(passed ? string.Empty : $"; this request needs {requested.ToString(inv)}")}.",
+                Message = $"{Describe(limitKind)} limit for {role.DisplayName}: {Format(check.Limit)}{unit}, used {Format(check.Used)}, remaining {Format(remaining)}{(passed ? string.Empty : $"; this request needs {Format(requested)}")}.",
             });
         }
 
@@ -239,12 +239,15 @@ public sealed class AuthorityDecision
                 Kind = DecisionReasonKind.NoApprover,
                 ConfigurationPath = $"{snapshot.Path}:Roles",
                 Passed = false,
-                Message = $"No role above {snapshot.Roles[RequesterRoleIndex].DisplayName} has authority that covers {action} {Amount.ToString(inv)} {snapshot.Currency} here.",
+                Message = $"No role above {snapshot.Roles[RequesterRoleIndex].DisplayName} has authority that covers {action} {Format(Amount)} {snapshot.Currency} here.",
             });
         }
 
         return reasons;
     }
+
+    /// <summary>Formats an amount without trailing zeros (150.0 from a multiplier reads as 150).</summary>
+    private static string Format(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
 
     private static string Describe(LimitKind kind) => kind switch
     {
