@@ -189,10 +189,13 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         for (int a = 0; a < snapshot.Actions.Length; a++)
         {
             Effects effects = Effects.For(snapshot, matched, a);
+            // A forced approval is satisfied by an approver above the requester, or by a peer
+            // (another person, per four-eyes) when the requester's role is the top of the ladder
+            // for this action, so nobody above could approve.
             bool forcedSatisfied = effects.Outcome == ConditionOutcome.RequireApproval
                 && approverRole >= 0
-                && effectiveRank > requesterRank
-                && effectiveRank >= effects.MinimumApproverRank;
+                && effectiveRank >= effects.MinimumApproverRank
+                && (effectiveRank > requesterRank || (effectiveRank == requesterRank && snapshot.TopHumanRole[a] == effectiveRole));
             bool blocked = effects.Outcome == ConditionOutcome.Deny || (effects.Outcome == ConditionOutcome.RequireApproval && !forcedSatisfied);
 
             CompiledLimit? limit = snapshot.LimitFor(effectiveRole, a);
@@ -281,7 +284,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             return decision;
         }
 
-        int approver = await FindApproverAsync(snapshot, request, decision, requested, Math.Max(requesterRank, effectiveRank), now, cancellationToken).ConfigureAwait(false);
+        // Only a forced approval of a request within the requester's own authority may go to a
+        // peer, and only at the top of the ladder; exceeding authority always goes up.
+        int peer = approvalForced && withinAuthority && approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole ? requesterRole : -1;
+        int approver = await FindApproverAsync(snapshot, request, decision, requested, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
         if (approver >= 0)
         {
             decision.ApproverRoleIndex = approver;
@@ -298,10 +304,11 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     /// <summary>
     /// Walks up the ladder from just above <paramref name="aboveRank"/> and returns the first
-    /// human role whose per-incident and per-customer limits cover the request. (An approver's own
-    /// per-agent budget is checked when the approver grants; it is not known who that will be.)
+    /// human role whose per-incident and per-customer limits cover the request, or else
+    /// <paramref name="peerRole"/> (-1 for none). An approver's own per-agent budget is checked
+    /// when the approver grants; it is not known yet who that will be.
     /// </summary>
-    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, Effects effects, int aboveRank, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, Effects effects, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
     {
         int action = decision.ActionIndex;
         string actionName = snapshot.Actions[action].Name;
@@ -342,7 +349,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             return r;
         }
 
-        return -1;
+        return peerRole >= 0 && snapshot.Roles[peerRole].Rank >= effects.MinimumApproverRank ? peerRole : -1;
     }
 
     private static bool ChecksPass(AuthorityDecision decision, decimal amount)

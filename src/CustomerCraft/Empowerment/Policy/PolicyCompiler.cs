@@ -162,6 +162,7 @@ internal static class PolicyCompiler
             ActionIndex = actionIndex,
             Limits = limits,
             Conditions = [.. conditions],
+            TopHumanRole = actions.Select(a => Array.FindLastIndex(roles, r => !r.IsBot && limits[(r.Index * actions.Length) + a.Index] is not null)).ToArray(),
             ConditionsAreSynchronous = conditions.TrueForAll(c => c.IsSynchronous),
         };
         return new PolicyCompilation(snapshot, errors);

@@ -34,6 +34,9 @@ internal sealed class PolicySnapshot
 
     public required CompiledCondition[] Conditions { get; init; }
 
+    /// <summary>Per action, the index of the highest-ranked human role with authority for it; -1 when none.</summary>
+    public required int[] TopHumanRole { get; init; }
+
     /// <summary><see langword="true"/> when every condition matches synchronously.</summary>
     public required bool ConditionsAreSynchronous { get; init; }
 

@@ -1,0 +1,257 @@
+using CustomerCraft.Empowerment;
+using CustomerCraft.Tests.Empowerment;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using static CustomerCraft.Tests.Empowerment.PolicyFixtures;
+
+namespace CustomerCraft.Tests.Configuration;
+
+/// <summary>Every start-up validation rule, each error naming its configuration path.</summary>
+public class ValidationTests
+{
+    private const string E = "CustomerCraft:Empowerment";
+
+    private static IReadOnlyList<string> Failures(Dictionary<string, string?> settings)
+    {
+        using TestHost host = Build(settings);
+        Action resolve = () => _ = host.Authority;
+        return resolve.Should().Throw<OptionsValidationException>().Which.Failures.ToList();
+    }
+
+    public static TheoryData<string, string?, string> SingleErrors => new()
+    {
+        { $"{E}:Currency", "usd", $"{E}:Currency: 'usd' is not an ISO 4217 currency code*" },
+        { $"{E}:Currency", "ABC", $"{E}:Currency: 'ABC' is not an ISO 4217 currency code*" },
+        { $"{E}:TimeZone", "Mars/Olympus", $"{E}:TimeZone: 'Mars/Olympus' is not a known time zone id*" },
+        { $"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount", "-1", $"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount: -1 is negative*" },
+        { $"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount", "10.005", $"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount: 10.005 has more than 2 decimals*" },
+        { $"{E}:Roles:Agent:Limits:Refund:PerIncident:Count", "-2", $"{E}:Roles:Agent:Limits:Refund:PerIncident:Count: -2 is negative*" },
+        { $"{E}:Roles:Agent:Limits:Teleport:PerIncident:Amount", "5", $"{E}:Roles:Agent:Limits:Teleport: 'Teleport' is not a configured action*" },
+        { $"{E}:Roles:Agent:Limits:Refund:PerCustomer:Window", "Day", $"{E}:Roles:Agent:Limits:Refund:PerCustomer: missing limits; set Amount, Count or both*" },
+        { $"{E}:Roles:Agent:Rank", "-3", $"{E}:Roles:Agent:Rank: -3 is negative*" },
+        { $"{E}:Roles:Agent:Rank", null, $"{E}:Roles:Agent:Rank: a rank is required*" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SingleErrors))]
+    public void Start_InvalidSetting_FailsWithItsPath(string key, string? value, string expected)
+    {
+        Dictionary<string, string?> s = Basic();
+        s[key] = value;
+        if (key.EndsWith(":Rank", StringComparison.Ordinal) && value is null)
+        {
+            s.Remove(key);
+        }
+
+        Failures(s).Should().Contain(f => Matches(f, expected), because: $"the failures were:\n{string.Join("\n", Failures(s))}");
+    }
+
+    [Fact]
+    public void Start_MissingPerIncidentLimit_FailsWithItsPath()
+    {
+        Dictionary<string, string?> s = Basic();
+        s.Remove($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount");
+        s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Count"] = "1";
+
+        Failures(s).Should().Contain($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount: missing; a per-incident amount is required.");
+    }
+
+    [Theory]
+    [InlineData("00:00:00", "is not a period")]
+    [InlineData("-1.00:00:00", "is not a period")]
+    [InlineData(null, "a rolling window needs a Length")]
+    public void Start_RollingWindowWithoutAPositiveLength_Fails(string? length, string expected)
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Amount"] = "100";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Window"] = "Rolling";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length"] = length;
+
+        Failures(s).Should().Contain(f => f.StartsWith($"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length:", StringComparison.Ordinal) && f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_CalendarWindowWithALength_Fails()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:Agent:Limits:Refund:PerAgent:Amount"] = "100";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerAgent:Window"] = "Week";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerAgent:Length"] = "7.00:00:00";
+
+        Failures(s).Should().ContainSingle(f => f.StartsWith($"{E}:Roles:Agent:Limits:Refund:PerAgent:Length: a Week window is a calendar period", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_DuplicateRanks_NamesBothRoles()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:SeniorAgent:Rank"] = "10";
+
+        IReadOnlyList<string> failures = Failures(s);
+
+        failures.Should().Contain(f => f.StartsWith($"{E}:Roles:Agent:Rank: rank 10 is used by more than one role", StringComparison.Ordinal));
+        failures.Should().Contain(f => f.StartsWith($"{E}:Roles:SeniorAgent:Rank: rank 10 is used by more than one role", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_HigherRoleWithLessAuthority_Fails()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount"] = "90";
+
+        Failures(s).Should().ContainSingle().Which.Should().StartWith(
+            $"{E}:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount: SeniorAgent (rank 20) allows 90, less than the lower role Agent (rank 10) with 100");
+    }
+
+    [Fact]
+    public void Start_HigherRoleWithoutAnActionALowerRoleHas_Fails()
+    {
+        Dictionary<string, string?> s = Basic();
+        s.Remove($"{E}:Roles:TeamLead:Limits:Credit:PerIncident:Amount");
+
+        Failures(s).Should().Contain(f => f.StartsWith($"{E}:Roles:TeamLead:Limits:Credit: TeamLead (rank 30) has no authority for Credit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_HigherRoleWithABudgetWhereALowerRoleHasNone_Fails()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Amount"] = "500";
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Window"] = "Day";
+
+        Failures(s).Should().Contain(f => f.StartsWith($"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Amount: SeniorAgent (rank 20) allows 500, less than the lower role Agent (rank 10) with no limit", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, string> ConditionErrors => new()
+    {
+        { "Type=", $"{E}:Conditions:X:Type: missing*" },
+        { "Type=Horoscope", $"{E}:Conditions:X:Type: 'Horoscope' is not a known condition type*" },
+        { "Type=Segment|Multiplier=1.5", $"{E}:Conditions:X:Segments: missing; list at least one segment*" },
+        { "Type=Segment|Segments:0=Gold", $"{E}:Conditions:X: set exactly one effect, Multiplier or Outcome*" },
+        { "Type=Segment|Segments:0=Gold|Multiplier=2|Outcome=Deny", $"{E}:Conditions:X: set exactly one effect*" },
+        { "Type=Segment|Segments:0=Gold|Multiplier=0", $"{E}:Conditions:X:Multiplier: 0 must be greater than zero*" },
+        { "Type=Segment|Segments:0=Gold|Multiplier=2|Actions:0=Teleport", $"{E}:Conditions:X:Actions:0: 'Teleport' is not a configured action*" },
+        { "Type=Channel|Outcome=Deny", $"{E}:Conditions:X:Channels: missing*" },
+        { "Type=ReasonCode|Outcome=Deny", $"{E}:Conditions:X:ReasonCodes: missing*" },
+        { "Type=ReasonCode|ReasonCodes:0=A|Outcome=RequireApproval|ApproverRole=Pope", $"{E}:Conditions:X:ApproverRole: 'Pope' is not a configured role*" },
+        { "Type=ReasonCode|ReasonCodes:0=A|Outcome=Deny|ApproverRole=TeamLead", $"{E}:Conditions:X:ApproverRole: applies only with Outcome RequireApproval*" },
+        { "Type=ReasonCode|ReasonCodes:0=A|Outcome=RequireApproval|ApproverRole=Bot", $"{E}:Conditions:X:ApproverRole: 'Bot' is a bot*" },
+        { "Type=Tenure|Outcome=Deny", $"{E}:Conditions:X: a Tenure condition needs MinimumTenureDays, MaximumTenureDays or both*" },
+        { "Type=Tenure|MinimumTenureDays=30|MaximumTenureDays=10|Outcome=Deny", $"{E}:Conditions:X:MaximumTenureDays: 10 must be greater than MinimumTenureDays (30)*" },
+        { "Type=Attribute|Multiplier=2", $"{E}:Conditions:X:Attribute: missing*" },
+        { "Type=Attribute|Attribute=Score|Minimum=5|Maximum=1|Multiplier=2", $"{E}:Conditions:X:Maximum: 1 is less than Minimum (5)*" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConditionErrors))]
+    public void Start_InvalidCondition_FailsWithItsPath(string settings, string expected)
+    {
+        Dictionary<string, string?> s = Basic();
+        foreach (string pair in settings.Split('|'))
+        {
+            string[] kv = pair.Split('=', 2);
+            s[$"{E}:Conditions:X:{kv[0]}"] = kv[1];
+        }
+
+        IReadOnlyList<string> failures = Failures(s);
+        failures.Should().Contain(f => Matches(f, expected), because: $"the failures were:\n{string.Join("\n", failures)}");
+    }
+
+    [Fact]
+    public void Start_MisspelledSetting_IsAnErrorNamingItsPath_NotSilentlyIgnored()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Ammount"] = "500";
+
+        Failures(s).Should().ContainSingle().Which.Should().StartWith($"{E}:Roles:Agent:Limits:Refund:PerIncident:Ammount: not a known setting");
+    }
+
+    [Fact]
+    public void Start_UnconvertibleValue_IsAnError_NotADroppedLimit()
+    {
+        // The default configuration binder drops a dictionary entry whose value fails to convert,
+        // which would silently remove the Agent's refund limits; strict binding reports it.
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount"] = "a hundred";
+
+        Failures(s).Should().ContainSingle().Which.Should().Contain("'a hundred'").And.Contain($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount");
+    }
+
+    [Fact]
+    public void Start_ManyErrors_AreAllReportedAtOnce()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Currency"] = "Dollars";
+        s[$"{E}:TimeZone"] = "Nowhere";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount"] = "-1";
+        s[$"{E}:Conditions:X:Type"] = "Unknown";
+        s[$"{E}:Conditions:X:Multiplier"] = "2";
+
+        Failures(s).Should().HaveCountGreaterThanOrEqualTo(4)
+            .And.Contain(f => f.StartsWith($"{E}:Currency", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith($"{E}:TimeZone", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith($"{E}:Conditions:X:Type", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_NoRolesOrActions_Fails()
+    {
+        var s = new Dictionary<string, string?> { [$"{E}:Currency"] = "USD" };
+
+        IReadOnlyList<string> failures = Failures(s);
+
+        failures.Should().Contain(f => f.StartsWith($"{E}:Actions: at least one action is required", StringComparison.Ordinal));
+        failures.Should().Contain(f => f.StartsWith($"{E}:Roles: at least one role is required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_GenericHost_ValidatesOnStart()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Currency"] = "???";
+        builder.Configuration.AddInMemoryCollection(s);
+        builder.Services.AddCustomerCraft(builder.Configuration.GetSection("CustomerCraft"));
+        using IHost host = builder.Build();
+
+        Func<Task> start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().Contain(f => f.StartsWith($"{E}:Currency", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddCustomerCraft_WithADelegate_IsValidatedAndUsable()
+    {
+        var services = new ServiceCollection();
+        services.AddCustomerCraft(o =>
+        {
+            o.Empowerment.Actions["Refund"] = new ActionOptions();
+            o.Empowerment.Roles["Agent"] = new RoleOptions
+            {
+                Rank = 1,
+                Limits = { ["Refund"] = new ActionLimitOptions { PerIncident = new IncidentLimitOptions { Amount = 20m } } },
+            };
+        });
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        AuthorityDecision decision = await provider.GetRequiredService<IResolutionAuthority>().EvaluateAsync(Refund(20m));
+
+        decision.Outcome.Should().Be(DecisionOutcome.Allowed);
+        decision.Reasons[0].ConfigurationPath.Should().Be("CustomerCraft:Empowerment:Roles:Agent:Limits:Refund:PerIncident:Amount");
+    }
+
+    [Fact]
+    public void AddCustomerCraft_Twice_IsRejected()
+    {
+        var services = new ServiceCollection();
+        services.AddCustomerCraft(_ => { });
+
+        FluentActions.Invoking(() => services.AddCustomerCraft(_ => { })).Should().Throw<InvalidOperationException>().WithMessage("*already called*");
+    }
+
+    private static bool Matches(string failure, string pattern) =>
+        System.Text.RegularExpressions.Regex.IsMatch(failure, "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", System.Text.RegularExpressions.RegexOptions.Singleline);
+}

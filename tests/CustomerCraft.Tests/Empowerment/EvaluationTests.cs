@@ -1,0 +1,194 @@
+using CustomerCraft.Empowerment;
+using Microsoft.Extensions.DependencyInjection;
+using static CustomerCraft.Tests.Empowerment.PolicyFixtures;
+
+namespace CustomerCraft.Tests.Empowerment;
+
+public class EvaluationTests
+{
+    [Fact]
+    public async Task EvaluateAsync_WithinPerIncidentLimit_IsAllowed()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(60m));
+
+        decision.Outcome.Should().Be(DecisionOutcome.Allowed);
+        decision.RequiredApproverRole.Should().BeNull();
+        decision.Action.Should().Be("Refund");
+        decision.Role.Should().Be("Agent");
+        decision.Currency.Should().Be("USD");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ExactlyAtTheLimit_IsAllowed()
+    {
+        using TestHost host = Build(Basic());
+
+        (await host.Authority.EvaluateAsync(Refund(100m))).Outcome.Should().Be(DecisionOutcome.Allowed);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_OneCentOverTheLimit_RequiresApprovalFromTheNextRoleUp()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(100.01m));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.RequiredApproverRole.Should().Be("SeniorAgent");
+        DecisionReason failed = decision.Reasons.Single(r => !r.Passed);
+        failed.Kind.Should().Be(DecisionReasonKind.Limit);
+        failed.Limit.Should().Be(LimitKind.IncidentAmount);
+        failed.ConfigurationPath.Should().Be("CustomerCraft:Empowerment:Roles:Agent:Limits:Refund:PerIncident:Amount");
+        failed.LimitValue.Should().Be(100m);
+        failed.Used.Should().Be(0m);
+        failed.Remaining.Should().Be(100m);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_AboveSeniorButWithinTeamLead_NamesTheLowestCoveringRole()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(400m));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.RequiredApproverRole.Should().Be("TeamLead");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_BeyondEveryRole_IsDeniedWithANoApproverReason()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(1000.01m));
+
+        decision.Outcome.Should().Be(DecisionOutcome.Denied);
+        decision.Reasons.Should().Contain(r => r.Kind == DecisionReasonKind.NoApprover && !r.Passed);
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_RoleWithoutLimitsForTheAction_RequiresApprovalWithANoAuthorityReason()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(5m, role: "Bot", agent: "bot-1"));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.RequiredApproverRole.Should().Be("Agent");
+        decision.Reasons.Should().ContainSingle(r => r.Kind == DecisionReasonKind.NoAuthority)
+            .Which.ConfigurationPath.Should().Be("CustomerCraft:Empowerment:Roles:Bot:Limits");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_BotRoles_AreNeverNamedAsApprovers()
+    {
+        Dictionary<string, string?> settings = Basic();
+        // A bot ranked between Agent and SeniorAgent with enough authority must still be skipped.
+        settings["CustomerCraft:Empowerment:Roles:Bot:Rank"] = "15";
+        settings["CustomerCraft:Empowerment:Roles:Bot:Limits:Refund:PerIncident:Amount"] = "200";
+        settings["CustomerCraft:Empowerment:Roles:Bot:Limits:Credit:PerIncident:Amount"] = "60";
+        using TestHost host = Build(settings);
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(150m));
+
+        decision.RequiredApproverRole.Should().Be("SeniorAgent");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_HasNoSideEffects()
+    {
+        using TestHost host = Build(Basic());
+        for (int i = 0; i < 5; i++)
+        {
+            await host.Authority.EvaluateAsync(Refund(100m));
+        }
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(100m));
+
+        decision.Outcome.Should().Be(DecisionOutcome.Allowed);
+        decision.Reasons.Single(r => r.Limit == LimitKind.IncidentAmount).Used.Should().Be(0m);
+        var log = host.Services.GetRequiredService<IDecisionLog>();
+        (await log.ReadAsync(DecisionLogQuery.All).ToListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ReportsHeadroomForEveryAction()
+    {
+        using TestHost host = Build(Basic());
+        await host.Authority.GrantAsync(Refund(30m, key: "k1"));
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(10m));
+
+        decision.Headroom.Should().HaveCount(2);
+        decision.GetHeadroom("Refund").Should().Be(new ActionHeadroom("Refund", true, 70m, null));
+        decision.GetHeadroom("credit").Should().Be(new ActionHeadroom("Credit", true, 50m, null));
+        decision.GetHeadroom("Unknown").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_UnderAnApprover_AppliesTheApproversLimits()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(400m).WithApprover("tara", "TeamLead"));
+
+        decision.Outcome.Should().Be(DecisionOutcome.Allowed);
+        decision.Role.Should().Be("TeamLead");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_UnderAnApproverWithTooLittleAuthority_RequiresAHigherApprover()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(400m).WithApprover("sam", "SeniorAgent"));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.RequiredApproverRole.Should().Be("TeamLead");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_RequesterAsTheirOwnApprover_IsRejectedByTheFourEyesRule()
+    {
+        using TestHost host = Build(Basic());
+
+        Func<Task> act = async () => await host.Authority.EvaluateAsync(Refund(400m, agent: "tara").WithApprover("tara", "TeamLead"));
+
+        (await act.Should().ThrowAsync<ArgumentException>()).WithMessage("*cannot approve their own request*");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_ActionAndRoleNames_AreCaseInsensitive()
+    {
+        using TestHost host = Build(Basic());
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(new ResolutionRequest
+        {
+            AgentId = "ana", Role = "agent", CustomerId = "C-1", IncidentId = "T-1", Action = "REFUND", Amount = 10m,
+        });
+
+        decision.Outcome.Should().Be(DecisionOutcome.Allowed);
+        decision.Action.Should().Be("Refund");
+    }
+}
+
+internal static class RequestExtensions
+{
+    /// <summary>Adds an approver to a request (a readable stand-in for a with-expression on init-only properties).</summary>
+    public static ResolutionRequest WithApprover(this ResolutionRequest request, string approverId, string role) => new()
+    {
+        AgentId = request.AgentId,
+        Role = request.Role,
+        CustomerId = request.CustomerId,
+        IncidentId = request.IncidentId,
+        Action = request.Action,
+        Amount = request.Amount,
+        Currency = request.Currency,
+        IdempotencyKey = request.IdempotencyKey,
+        ReasonCodes = request.ReasonCodes,
+        CustomerSegment = request.CustomerSegment,
+        Approver = new ApproverAuthority(approverId, role),
+    };
+}

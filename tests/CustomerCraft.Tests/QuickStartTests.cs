@@ -1,0 +1,35 @@
+using CustomerCraft.Samples.QuickStart;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerCraft.Tests;
+
+public class QuickStartTests
+{
+    [Fact]
+    public async Task QuickStart_RunsToCompletion_WithTheOutcomesItPromises()
+    {
+        IConfigurationRoot configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: false)
+            .Build();
+        var services = new ServiceCollection();
+        services.AddCustomerCraft(configuration.GetSection("CustomerCraft"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        using var output = new StringWriter();
+
+        await QuickStartScenarios.RunAsync(provider, output);
+
+        string text = output.ToString();
+        text.Should().Contain("Refund $60 for C-1001 on T-501 -> ALLOWED");
+        text.Should().Contain("Goodwill $1,800 for C-1001 on T-502 -> ALLOWED");
+        text.Should().Contain("Refund $400 for C-1001 on T-503 -> REQUIRES APPROVAL by TeamLead");
+        text.Should().Contain("under TeamLead tara's authority");
+        text.Should().Contain("-> DENIED").And.Contain("Condition 'FraudSuspected'");
+        text.Should().Contain("Refund $20 for C-2002 on T-604 -> REQUIRES APPROVAL by SeniorAgent");
+        text.Should().Contain("Refund $140 for C-3003 on T-701 -> ALLOWED");
+        text.Should().Contain("same key, same request -> replayed");
+        text.Should().Contain("IdempotencyConflictException");
+        text.Should().Contain("refunds on T-501 after the retry: $60 of $100 used (charged once)");
+    }
+}
