@@ -40,12 +40,7 @@ public static class QuickStartScenarios
         AuthorityDecision needsApproval = await authority.EvaluateAsync(bigRefund);
         print.Decision(needsApproval, showHeadroom: false);
         output.WriteLine($"   -> Tara, a {needsApproval.RequiredApproverRole}, approves; the grant is made under her authority:");
-        print.Grant(await authority.GrantAsync(new ResolutionRequest
-        {
-            AgentId = bigRefund.AgentId, Role = bigRefund.Role, CustomerId = bigRefund.CustomerId, IncidentId = bigRefund.IncidentId,
-            Action = bigRefund.Action, Amount = bigRefund.Amount, IdempotencyKey = bigRefund.IdempotencyKey,
-            Approver = new ApproverAuthority("tara", "TeamLead"),
-        }));
+        print.Grant(await authority.GrantAsync(bigRefund with { Approver = new ApproverAuthority("tara", "TeamLead") }));
 
         print.Title("4. Denied: a reason code that no role may override");
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest

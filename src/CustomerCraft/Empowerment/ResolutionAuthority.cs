@@ -221,10 +221,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             Apply(ref slot, incidentLimit, incident.Amount, limit.IncidentCount, incident.Count);
             if (isRequested)
             {
-                decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount, $"{limit.Path}:PerIncident:Amount");
+                decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount, limit.IncidentAmountPath);
                 if (limit.IncidentCount is int incidentCount)
                 {
-                    decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count, $"{limit.Path}:PerIncident:Count");
+                    decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count, limit.IncidentCountPath);
                 }
             }
 
@@ -371,12 +371,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     {
         if (amountLimit is decimal limit)
         {
-            decision.Check(amountKind).Set(limit, usage.Amount, $"{budget.Path}:Amount");
+            decision.Check(amountKind).Set(limit, usage.Amount, budget.AmountPath);
         }
 
         if (budget.Count is int count)
         {
-            decision.Check(countKind).Set(count, usage.Count, $"{budget.Path}:Count");
+            decision.Check(countKind).Set(count, usage.Count, budget.CountPath);
         }
     }
 

@@ -5,7 +5,7 @@ namespace CustomerCraft.Empowerment;
 /// context conditions look at. The same request is evaluated and granted; a retry of a grant
 /// sends the same request with the same <see cref="IdempotencyKey"/>.
 /// </summary>
-public sealed class ResolutionRequest
+public sealed record ResolutionRequest
 {
     /// <summary>The id of the agent (person or bot) who proposes the resolution and owns the customer.</summary>
     public required string AgentId { get; init; }

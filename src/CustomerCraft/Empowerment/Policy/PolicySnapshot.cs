@@ -52,6 +52,12 @@ internal sealed class CompiledLimit
 {
     public required string Path { get; init; }
 
+    // Paths are built once here so that evaluation, which records them in decisions, never
+    // formats a string.
+    public string IncidentAmountPath => field ??= $"{Path}:PerIncident:Amount";
+
+    public string IncidentCountPath => field ??= $"{Path}:PerIncident:Count";
+
     public required decimal IncidentAmount { get; init; }
 
     public required int? IncidentCount { get; init; }
@@ -65,6 +71,10 @@ internal sealed class CompiledLimit
 internal sealed class CompiledBudget
 {
     public required string Path { get; init; }
+
+    public string AmountPath => field ??= $"{Path}:Amount";
+
+    public string CountPath => field ??= $"{Path}:Count";
 
     public required decimal? Amount { get; init; }
 
