@@ -211,7 +211,7 @@ public sealed class AuthorityDecision
             reasons.Add(new DecisionReason
             {
                 Kind = DecisionReasonKind.Limit,
-                ConfigurationPath = check.Path!,
+                ConfigurationPath = PathOf(limitKind),
                 Passed = passed,
                 Limit = limitKind,
                 LimitValue = check.Limit,
@@ -246,6 +246,21 @@ public sealed class AuthorityDecision
         return reasons;
     }
 
+    /// <summary>The configuration path of one of the effective role's limits for the action (kept in the snapshot, not per decision).</summary>
+    private string PathOf(LimitKind kind)
+    {
+        CompiledLimit limit = _snapshot.LimitFor(EffectiveRoleIndex, ActionIndex)!;
+        return kind switch
+        {
+            LimitKind.IncidentAmount => limit.IncidentAmountPath,
+            LimitKind.IncidentCount => limit.IncidentCountPath,
+            LimitKind.CustomerAmount => limit.Customer!.AmountPath,
+            LimitKind.CustomerCount => limit.Customer!.CountPath,
+            LimitKind.AgentAmount => limit.Agent!.AmountPath,
+            _ => limit.Agent!.CountPath,
+        };
+    }
+
     /// <summary>Formats an amount without trailing zeros (150.0 from a multiplier reads as 150).</summary>
     private static string Format(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
 
@@ -266,14 +281,12 @@ internal struct LimitCheck
     public bool Applies;
     public decimal Limit;
     public decimal Used;
-    public string? Path;
 
-    public void Set(decimal limit, decimal used, string path)
+    public void Set(decimal limit, decimal used)
     {
         Applies = true;
         Limit = limit;
         Used = used;
-        Path = path;
     }
 }
 
@@ -294,12 +307,12 @@ internal struct LimitChecks
 }
 
 /// <summary>
-/// Up to 16 actions' headroom is stored inline so a decision is a single allocation; larger
+/// Up to 8 actions' headroom is stored inline so a decision is a single allocation; larger
 /// policies fall back to an array.
 /// </summary>
 [InlineArray(Length)]
 internal struct HeadroomSlots
 {
-    public const int Length = 16;
+    public const int Length = 8;
     private HeadroomSlot _element;
 }

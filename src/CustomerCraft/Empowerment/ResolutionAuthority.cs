@@ -221,10 +221,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             Apply(ref slot, incidentLimit, incident.Amount, limit.IncidentCount, incident.Count);
             if (isRequested)
             {
-                decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount, limit.IncidentAmountPath);
+                decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount);
                 if (limit.IncidentCount is int incidentCount)
                 {
-                    decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count, limit.IncidentCountPath);
+                    decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count);
                 }
             }
 
@@ -371,12 +371,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     {
         if (amountLimit is decimal limit)
         {
-            decision.Check(amountKind).Set(limit, usage.Amount, budget.AmountPath);
+            decision.Check(amountKind).Set(limit, usage.Amount);
         }
 
         if (budget.Count is int count)
         {
-            decision.Check(countKind).Set(count, usage.Count, budget.CountPath);
+            decision.Check(countKind).Set(count, usage.Count);
         }
     }
 

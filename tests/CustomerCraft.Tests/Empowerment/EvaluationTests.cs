@@ -128,6 +128,24 @@ public class EvaluationTests
     }
 
     [Fact]
+    public async Task EvaluateAsync_ManyActions_ReportsHeadroomForEachBeyondTheInlineStorage()
+    {
+        var settings = new Dictionary<string, string?> { ["CustomerCraft:Empowerment:Roles:Agent:Rank"] = "1" };
+        for (int i = 0; i < 12; i++)
+        {
+            settings[$"CustomerCraft:Empowerment:Actions:Action{i:00}:Description"] = "x";
+            settings[$"CustomerCraft:Empowerment:Roles:Agent:Limits:Action{i:00}:PerIncident:Amount"] = (10 * (i + 1)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        using TestHost host = Build(settings);
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(5m) with { Action = "Action11" });
+
+        decision.Headroom.Select(h => h.Amount).Should().Equal(Enumerable.Range(1, 12).Select(i => 10m * i));
+        decision.Outcome.Should().Be(DecisionOutcome.Allowed);
+    }
+
+    [Fact]
     public async Task EvaluateAsync_UnderAnApprover_AppliesTheApproversLimits()
     {
         using TestHost host = Build(Basic());
