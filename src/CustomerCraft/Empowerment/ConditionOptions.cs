@@ -42,7 +42,7 @@ public sealed class ConditionOptions
     /// <summary>For <c>Channel</c>: the contact channels that match (case-insensitive), for example <c>Chat</c>.</summary>
     public List<string> Channels { get; set; } = [];
 
-    /// <summary>For <c>ReasonCode</c>: the reason codes that match when the request carries any of them.</summary>
+    /// <summary>For <c>ReasonCode</c>: the reason codes that match (case-insensitive) when the request carries any of them.</summary>
     public List<string> ReasonCodes { get; set; } = [];
 
     /// <summary>For <c>Tenure</c>: the condition matches customers with at least this many days since they became customers.</summary>
@@ -51,7 +51,7 @@ public sealed class ConditionOptions
     /// <summary>For <c>Tenure</c>: the condition matches customers with fewer than this many days since they became customers.</summary>
     public int? MaximumTenureDays { get; set; }
 
-    /// <summary>For <c>Attribute</c>: the name of the request attribute to test.</summary>
+    /// <summary>For <c>Attribute</c>: the name of the request attribute to test, looked up in <see cref="ResolutionRequest.Attributes"/> with that dictionary's own key comparer.</summary>
     public string? Attribute { get; set; }
 
     /// <summary>For <c>Attribute</c>: the attribute matches when it equals one of these values (case-insensitive).</summary>

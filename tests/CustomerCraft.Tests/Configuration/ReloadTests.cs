@@ -68,6 +68,21 @@ public class ReloadTests
     }
 
     [Fact]
+    public async Task Reload_OfAnUnrelatedSection_KeepsThePolicyVersion()
+    {
+        using TestHost host = BuildReloadable();
+        using var reloads = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "CustomerCraft", "customercraft.empowerment.policy.reloads");
+        AuthorityDecision before = await host.Authority.EvaluateAsync(Refund(1m));
+
+        host.Configuration["Logging:LogLevel:Default"] = "Debug";
+        host.Configuration.Reload();
+        host.Configuration.Reload();
+
+        (await host.Authority.EvaluateAsync(Refund(1m))).PolicyVersion.Should().Be(before.PolicyVersion);
+        reloads.GetMeasurementSnapshot().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Reload_AfterARejectedOne_AValidConfigurationIsAppliedAgain()
     {
         using TestHost host = BuildReloadable();

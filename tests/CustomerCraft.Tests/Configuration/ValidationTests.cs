@@ -133,6 +133,7 @@ public class ValidationTests
         { "Type=Segment|Segments:0=Gold|Multiplier=2|Outcome=Deny", $"{E}:Conditions:X: set exactly one effect*" },
         { "Type=Segment|Segments:0=Gold|Multiplier=0", $"{E}:Conditions:X:Multiplier: 0 must be greater than zero*" },
         { "Type=Segment|Segments:0=Gold|Multiplier=2|Actions:0=Teleport", $"{E}:Conditions:X:Actions:0: 'Teleport' is not a configured action*" },
+        { "Type=Segment|Segments:0=Gold|Multiplier=2|AppliesTo=None", $"{E}:Conditions:X:AppliesTo: 'None' must name one or more of PerIncident, PerCustomer, PerAgent*" },
         { "Type=Channel|Outcome=Deny", $"{E}:Conditions:X:Channels: missing*" },
         { "Type=ReasonCode|Outcome=Deny", $"{E}:Conditions:X:ReasonCodes: missing*" },
         { "Type=ReasonCode|ReasonCodes:0=A|Outcome=RequireApproval|ApproverRole=Pope", $"{E}:Conditions:X:ApproverRole: 'Pope' is not a configured role*" },
@@ -194,6 +195,25 @@ public class ValidationTests
             .And.Contain(f => f.StartsWith($"{E}:TimeZone", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith($"{E}:Conditions:X:Type", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_InvalidCurrency_DoesNotAlsoFlagEveryAmountsDecimals()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Currency"] = "Dollars";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount"] = "99.99";
+
+        Failures(s).Should().ContainSingle().Which.Should().StartWith($"{E}:Currency");
+    }
+
+    [Fact]
+    public void Start_InvalidLimit_IsReportedOnceWithoutKnockOnLadderErrors()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount"] = "-1";
+
+        Failures(s).Should().ContainSingle().Which.Should().StartWith($"{E}:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount: -1 is negative");
     }
 
     [Fact]

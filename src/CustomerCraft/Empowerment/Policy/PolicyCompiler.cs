@@ -15,6 +15,8 @@ internal static class PolicyCompiler
 
     public const int MaxConditions = 64;
 
+    private const int MaxDecimalScale = 28;
+
     public static PolicyCompilation Compile(
         EmpowermentOptions options,
         string path,
@@ -28,6 +30,9 @@ internal static class PolicyCompiler
         string currency = options.Currency ?? string.Empty;
         if (!Iso4217.TryGetMinorUnits(currency, out int minorUnits))
         {
+            // Without a currency there is no minor unit to check amounts against; checking
+            // against 0 would bury the one real error under knock-on ones.
+            minorUnits = MaxDecimalScale;
             errors.Add($"{path}:Currency: '{currency}' is not an ISO 4217 currency code (three upper-case letters such as USD or EUR).");
         }
 
@@ -105,6 +110,7 @@ internal static class PolicyCompiler
 
         // Limits.
         var limits = new CompiledLimit?[roles.Length * Math.Max(actions.Length, 1)];
+        var invalidLimits = new HashSet<(int Role, int Action)>();
         foreach ((string roleName, RoleOptions role, _) in rankedRoles)
         {
             int r = roleIndex[roleName];
@@ -118,14 +124,18 @@ internal static class PolicyCompiler
                 }
 
                 CompiledLimit? compiled = CompileLimit(limit, limitPath, minorUnits, errors);
-                if (compiled is not null && actions.Length > 0)
+                if (compiled is null)
+                {
+                    invalidLimits.Add((r, a));
+                }
+                else if (actions.Length > 0)
                 {
                     limits[(r * actions.Length) + a] = compiled;
                 }
             }
         }
 
-        CheckLadder(path, roles, actions, limits, errors);
+        CheckLadder(path, roles, actions, limits, invalidLimits, errors);
 
         // Conditions.
         if (options.Conditions.Count > MaxConditions)
@@ -276,7 +286,7 @@ internal static class PolicyCompiler
     }
 
     /// <summary>A higher role must never have less authority than a lower one for the same action.</summary>
-    private static void CheckLadder(string path, RoleEntry[] roles, ActionEntry[] actions, CompiledLimit?[] limits, List<string> errors)
+    private static void CheckLadder(string path, RoleEntry[] roles, ActionEntry[] actions, CompiledLimit?[] limits, HashSet<(int Role, int Action)> invalidLimits, List<string> errors)
     {
         if (actions.Length == 0)
         {
@@ -288,6 +298,12 @@ internal static class PolicyCompiler
             for (int higher = 1; higher < roles.Length; higher++)
             {
                 CompiledLimit? high = limits[(higher * actions.Length) + action.Index];
+                if (invalidLimits.Contains((higher, action.Index)))
+                {
+                    // Already reported; comparing a broken limit would only add noise.
+                    continue;
+                }
+
                 for (int lower = 0; lower < higher; lower++)
                 {
                     CompiledLimit? low = limits[(lower * actions.Length) + action.Index];
@@ -378,6 +394,12 @@ internal static class PolicyCompiler
         if (condition.Multiplier is decimal multiplier && multiplier <= 0)
         {
             errors.Add($"{conditionPath}:Multiplier: {multiplier.ToString(CultureInfo.InvariantCulture)} must be greater than zero.");
+        }
+
+        const LimitScopes AllScopes = LimitScopes.PerIncident | LimitScopes.PerCustomer | LimitScopes.PerAgent;
+        if (condition.Multiplier is not null && (condition.AppliesTo == LimitScopes.None || (condition.AppliesTo & ~AllScopes) != 0))
+        {
+            errors.Add($"{conditionPath}:AppliesTo: '{condition.AppliesTo}' must name one or more of PerIncident, PerCustomer, PerAgent for the multiplier to scale.");
         }
 
         if (condition.Outcome is ConditionOutcome outcome && !Enum.IsDefined(outcome))

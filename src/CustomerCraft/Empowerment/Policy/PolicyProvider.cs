@@ -34,6 +34,7 @@ internal sealed class PolicyProvider : IDisposable
     private readonly Lock _reloadGate = new();
     private PolicySnapshot _current;
     private CustomerCraftOptions _currentOptions;
+    private string? _lastSeenConfiguration;
 
     public PolicyProvider(
         IOptionsMonitor<CustomerCraftOptions> options,
@@ -58,6 +59,7 @@ internal sealed class PolicyProvider : IDisposable
 
         if (source.Configuration is { } configuration)
         {
+            _lastSeenConfiguration = Fingerprint(configuration);
             _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
         }
     }
@@ -77,6 +79,15 @@ internal sealed class PolicyProvider : IDisposable
     {
         lock (_reloadGate)
         {
+            // A reload token fires for any change anywhere in the configuration (and some
+            // sources fire twice); only a change to the CustomerCraft section is a new policy.
+            string? seen = _source.Configuration is { } configuration ? Fingerprint(configuration) : null;
+            if (seen is not null && string.Equals(seen, _lastSeenConfiguration, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            _lastSeenConfiguration = seen;
             try
             {
                 // The options are registered without a change-token source, so the options monitor
@@ -111,6 +122,9 @@ internal sealed class PolicyProvider : IDisposable
     }
 
     public void Dispose() => _reloadSubscription?.Dispose();
+
+    private static string Fingerprint(IConfiguration configuration) =>
+        string.Join('\n', configuration.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => $"{pair.Key}={pair.Value}"));
 
     private void Reject(string errors)
     {
