@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,7 @@ namespace CustomerCraft.DependencyInjection;
 /// <summary>
 /// Binds the CustomerCraft section strictly. The default binder silently drops a dictionary entry
 /// whose value does not convert (a role whose limit reads "a hundred" would lose its limits) and
-/// ignores misspelled keys; for an authority policy both must be errors.
+/// ignores misspelled keys; for an authority policy both must be errors that name their path.
 /// </summary>
 internal static class StrictConfigurationBinder
 {
@@ -14,59 +15,73 @@ internal static class StrictConfigurationBinder
 
     public static void Bind(IConfiguration configuration, CustomerCraftOptions options)
     {
+        // Unknown keys first, all of them, each with its path: the binder would name only the
+        // first one, and only by the type it was binding.
+        var unknown = new List<string>();
+        FindUnknownKeys(configuration, typeof(CustomerCraftOptions), unknown);
+        if (unknown.Count > 0)
+        {
+            throw new OptionsValidationException(
+                Options.DefaultName,
+                typeof(CustomerCraftOptions),
+                unknown.Select(path => $"{path}: not a known setting; check the spelling against docs/configuration.md."));
+        }
+
         try
         {
             configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException ex)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), [Describe(ex, configuration)]);
+            throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), [Specific(ex)]);
         }
     }
 
-    /// <summary>Finds the specific message in the binder's chain of exceptions and adds the path where the binder leaves it out.</summary>
-    private static string Describe(Exception exception, IConfiguration configuration)
+    /// <summary>Walks the configuration beside the options types and collects keys no property binds.</summary>
+    private static void FindUnknownKeys(IConfiguration section, Type type, List<string> unknown)
     {
-        Exception specific = exception;
+        foreach (IConfigurationSection child in section.GetChildren())
+        {
+            PropertyInfo? property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null || property.SetMethod is null || !property.SetMethod.IsPublic)
+            {
+                unknown.Add(child.Path);
+                continue;
+            }
+
+            Type propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                Type valueType = propertyType.GetGenericArguments()[1];
+                if (IsOptionsType(valueType))
+                {
+                    foreach (IConfigurationSection entry in child.GetChildren())
+                    {
+                        FindUnknownKeys(entry, valueType, unknown);
+                    }
+                }
+            }
+            else if (IsOptionsType(propertyType))
+            {
+                FindUnknownKeys(child, propertyType, unknown);
+            }
+        }
+    }
+
+    private static bool IsOptionsType(Type type) =>
+        type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("CustomerCraft", StringComparison.Ordinal) == true;
+
+    /// <summary>Finds the specific message (it names the path and the value) in the binder's chain of exceptions.</summary>
+    private static string Specific(Exception exception)
+    {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
             if (!e.Message.StartsWith(GenericFailure, StringComparison.Ordinal))
             {
-                specific = e;
-                break;
+                return e.Message;
             }
         }
 
-        string message = specific.Message;
-        const string NotFound = "properties were not found on the instance of ";
-        int at = message.IndexOf(NotFound, StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            // "... were not found on the instance of RoleOptions: 'Rnak'": name every path with that key.
-            string[] keys = message[(message.IndexOf(':', at) + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(k => k.Trim('\'')).ToArray();
-            IEnumerable<string> paths = configuration.AsEnumerable()
-                .Select(pair => pair.Key)
-                .Where(key => keys.Any(k => key.EndsWith(":" + k, StringComparison.OrdinalIgnoreCase) || key.Contains(":" + k + ":", StringComparison.OrdinalIgnoreCase)))
-                .Select(key => TrimToKey(key, keys))
-                .Distinct(StringComparer.OrdinalIgnoreCase);
-            return $"{string.Join(", ", paths)}: not a known setting ({message}). Check the spelling against docs/configuration.md.";
-        }
-
-        return message;
-    }
-
-    private static string TrimToKey(string path, string[] keys)
-    {
-        foreach (string key in keys)
-        {
-            int index = path.IndexOf(":" + key + ":", StringComparison.OrdinalIgnoreCase);
-            if (index >= 0)
-            {
-                return path[..(index + key.Length + 1)];
-            }
-        }
-
-        return path;
+        return exception.Message;
     }
 }

@@ -170,6 +170,20 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Start_SeveralMisspelledSettings_AreAllNamedWithExactPaths()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:Agent:Refund:PerIncident:Amount"] = "5"; // Limits: left out
+        s[$"{E}:Conditions:X:Type"] = "Segment";
+        s[$"{E}:Conditions:X:Segment:0"] = "Gold"; // Segments
+        s[$"{E}:Conditions:X:Multiplier"] = "2";
+
+        Failures(s).Should().BeEquivalentTo(
+            $"{E}:Roles:Agent:Refund: not a known setting; check the spelling against docs/configuration.md.",
+            $"{E}:Conditions:X:Segment: not a known setting; check the spelling against docs/configuration.md.");
+    }
+
+    [Fact]
     public void Start_UnconvertibleValue_IsAnError_NotADroppedLimit()
     {
         // The default configuration binder drops a dictionary entry whose value fails to convert,
