@@ -43,7 +43,7 @@ public class TelemetryTests
     public async Task GrantAsync_StartsAnActivityOnTheCustomerCraftSource()
     {
         using TestHost host = Build(Basic());
-        var activities = new List<Activity>();
+        var activities = new System.Collections.Concurrent.ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == "CustomerCraft",
@@ -52,9 +52,12 @@ public class TelemetryTests
         };
         ActivitySource.AddActivityListener(listener);
 
+        // Listeners are process-wide and tests run in parallel: keep only this test's activities.
+        using var parent = new Activity("test").Start();
         await host.Authority.GrantAsync(Refund(50m, key: "a"));
+        parent.Stop();
 
-        activities.Should().ContainSingle(a => a.OperationName == "CustomerCraft.Grant")
+        activities.Where(a => a.ParentId == parent.Id).Should().ContainSingle(a => a.OperationName == "CustomerCraft.Grant")
             .Which.Tags.Should().Contain(new KeyValuePair<string, string?>("customercraft.outcome", "allowed"));
     }
 }
