@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -15,16 +16,13 @@ internal static class StrictConfigurationBinder
 
     public static void Bind(IConfiguration configuration, CustomerCraftOptions options)
     {
-        // Unknown keys first, all of them, each with its path: the binder would name only the
-        // first one, and only by the type it was binding.
-        var unknown = new List<string>();
-        FindUnknownKeys(configuration, typeof(CustomerCraftOptions), unknown);
-        if (unknown.Count > 0)
+        // Unknown keys and unconvertible values first, all of them, each with its path: the
+        // binder stops at the first, and names an unknown key only by the type it was binding.
+        var errors = new List<string>();
+        FindBindingErrors(configuration, typeof(CustomerCraftOptions), errors);
+        if (errors.Count > 0)
         {
-            throw new OptionsValidationException(
-                Options.DefaultName,
-                typeof(CustomerCraftOptions),
-                unknown.Select(path => $"{path}: not a known setting; check the spelling against docs/configuration.md."));
+            throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), errors);
         }
 
         try
@@ -37,15 +35,15 @@ internal static class StrictConfigurationBinder
         }
     }
 
-    /// <summary>Walks the configuration beside the options types and collects keys no property binds.</summary>
-    private static void FindUnknownKeys(IConfiguration section, Type type, List<string> unknown)
+    /// <summary>Walks the configuration beside the options types and collects keys no property binds and values that do not convert.</summary>
+    private static void FindBindingErrors(IConfiguration section, Type type, List<string> errors)
     {
         foreach (IConfigurationSection child in section.GetChildren())
         {
             PropertyInfo? property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             if (property is null || property.SetMethod is null || !property.SetMethod.IsPublic)
             {
-                unknown.Add(child.Path);
+                errors.Add($"{child.Path}: not a known setting; check the spelling against docs/configuration.md.");
                 continue;
             }
 
@@ -53,20 +51,56 @@ internal static class StrictConfigurationBinder
             if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
             {
                 Type valueType = propertyType.GetGenericArguments()[1];
-                if (IsOptionsType(valueType))
+                foreach (IConfigurationSection entry in child.GetChildren())
                 {
-                    foreach (IConfigurationSection entry in child.GetChildren())
+                    if (IsOptionsType(valueType))
                     {
-                        FindUnknownKeys(entry, valueType, unknown);
+                        FindBindingErrors(entry, valueType, errors);
                     }
                 }
             }
             else if (IsOptionsType(propertyType))
             {
-                FindUnknownKeys(child, propertyType, unknown);
+                if (child.Value is not null)
+                {
+                    errors.Add($"{child.Path}: '{child.Value}' is a single value where a group of settings is expected.");
+                }
+
+                FindBindingErrors(child, propertyType, errors);
+            }
+            else if (child.Value is { } value && propertyType != typeof(string) && !Converts(value, propertyType))
+            {
+                errors.Add($"{child.Path}: '{value}' is not a valid {Describe(propertyType)}.");
             }
         }
     }
+
+    private static bool Converts(string value, Type type)
+    {
+        if (value.Length == 0)
+        {
+            // The binder treats an empty value as "not set".
+            return true;
+        }
+
+        try
+        {
+            _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string Describe(Type type) =>
+        type.IsEnum ? $"{type.Name} (use {string.Join(", ", Enum.GetNames(type))})"
+        : type == typeof(TimeSpan) ? "time span such as \"30.00:00:00\""
+        : type == typeof(decimal) ? "number"
+        : type == typeof(int) ? "whole number"
+        : type == typeof(bool) ? "true or false"
+        : type.Name;
 
     private static bool IsOptionsType(Type type) =>
         type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("CustomerCraft", StringComparison.Ordinal) == true;

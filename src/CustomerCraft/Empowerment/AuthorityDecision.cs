@@ -239,7 +239,7 @@ public sealed class AuthorityDecision
                 Kind = DecisionReasonKind.NoApprover,
                 ConfigurationPath = $"{snapshot.Path}:Roles",
                 Passed = false,
-                Message = $"No role above {snapshot.Roles[RequesterRoleIndex].DisplayName} has authority that covers {action} {Format(Amount)} {snapshot.Currency} here.",
+                Message = $"No role above {snapshot.Roles[Math.Max(RequesterRoleIndex, EffectiveRoleIndex)].DisplayName} has authority that covers {action} {Format(Amount)} {snapshot.Currency} here.",
             });
         }
 

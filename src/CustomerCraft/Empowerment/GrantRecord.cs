@@ -42,6 +42,13 @@ public sealed record GrantRecord
     /// <summary>The approver's role.</summary>
     public string? ApproverRole { get; init; }
 
+    /// <summary>
+    /// A hash of the request's context (segment, channel, reason codes, customer tenure, attributes):
+    /// a retry with the same idempotency key must carry the same context, or it is a different
+    /// request. Stores keep it as an opaque string.
+    /// </summary>
+    public required string ContextFingerprint { get; init; }
+
     /// <summary>When the grant was made.</summary>
     public required DateTimeOffset GrantedAt { get; init; }
 

@@ -47,10 +47,14 @@ public sealed class GrantResult
         IsReplay = isReplay;
     }
 
-    /// <summary><see langword="true"/> when the resolution is granted (now, or by an earlier call with the same key).</summary>
-    public bool IsGranted => Grant is not null;
+    /// <summary>
+    /// <see langword="true"/> when the resolution stands granted (now, or by an earlier call with the
+    /// same key). A retry of a grant that has since been voided returns that grant with
+    /// <see cref="IsGranted"/> false: it must not be paid out again.
+    /// </summary>
+    public bool IsGranted => Grant is { IsVoided: false };
 
-    /// <summary>The grant; <see langword="null"/> when the request was not allowed.</summary>
+    /// <summary>The grant (possibly voided, for a replay); <see langword="null"/> when the request was not allowed.</summary>
     public GrantRecord? Grant { get; }
 
     /// <summary>

@@ -87,7 +87,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 case ReservationStatus.Reserved:
                     _telemetry.Grants.Add(1, new("result", "granted"), new("action", decision.Action));
                     Log.Granted(_logger, decision.Action, grant.GrantId, decision.Role);
-                    await AppendToLogAsync(decision, DecisionRecordKind.Granted, grant.GrantId, cancellationToken).ConfigureAwait(false);
+                    // The grant is made: record it even if the caller has given up waiting.
+                    await AppendToLogAsync(decision, DecisionRecordKind.Granted, grant.GrantId, CancellationToken.None).ConfigureAwait(false);
                     return new GrantResult(grant, decision, isReplay: false);
 
                 case ReservationStatus.DuplicateIdempotencyKey:
@@ -284,9 +285,13 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             return decision;
         }
 
-        // Only a forced approval of a request within the requester's own authority may go to a
-        // peer, and only at the top of the ladder; exceeding authority always goes up.
-        int peer = approvalForced && withinAuthority && approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole ? requesterRole : -1;
+        // At the top of the ladder nobody ranks above, so a peer (another person in the same role)
+        // approves what only needs a second pair of eyes or another person's own budget: a forced
+        // approval, or a request that fits the role's incident and customer limits but not the
+        // requester's per-agent budget. Anything beyond the role's limits stays denied.
+        int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
+            ? requesterRole
+            : -1;
         int approver = await FindApproverAsync(snapshot, request, decision, requested, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
         if (approver >= 0)
         {
@@ -352,9 +357,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         return peerRole >= 0 && snapshot.Roles[peerRole].Rank >= effects.MinimumApproverRank ? peerRole : -1;
     }
 
-    private static bool ChecksPass(AuthorityDecision decision, decimal amount)
+    private static bool IncidentAndCustomerChecksPass(AuthorityDecision decision, decimal amount) =>
+        ChecksPass(decision, amount, (int)LimitKind.CustomerCount + 1);
+
+    private static bool ChecksPass(AuthorityDecision decision, decimal amount, int kinds = LimitChecks.Length)
     {
-        for (int kind = 0; kind < LimitChecks.Length; kind++)
+        for (int kind = 0; kind < kinds; kind++)
         {
             ref LimitCheck check = ref decision.Check((LimitKind)kind);
             decimal requested = kind is (int)LimitKind.IncidentCount or (int)LimitKind.CustomerCount or (int)LimitKind.AgentCount ? 1 : amount;
@@ -442,6 +450,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         ApproverId = request.Approver?.ApproverId,
         ApproverRole = request.Approver is null ? null : decision.Role,
         GrantedAt = decision.EvaluatedAt,
+        ContextFingerprint = RequestFingerprint.Of(request),
     };
 
     private GrantResult Replay(GrantRecord existing, ResolutionRequest request)
@@ -471,6 +480,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         if (!Same(grant.RequestedCurrency, request.Currency ?? policyCurrency, IgnoreCase)) return "Currency";
         if (!Same(grant.ApproverId, request.Approver?.ApproverId)) return "Approver";
         if (!Same(grant.ApproverRole, request.Approver?.Role, IgnoreCase)) return "Approver role";
+        if (!Same(grant.ContextFingerprint, RequestFingerprint.Of(request))) return "context: segment, channel, reason codes, customer since or attributes";
         return null;
     }
 
@@ -577,9 +587,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 }
                 else
                 {
-                    incident *= effect.IncidentMultiplier;
-                    customer *= effect.CustomerMultiplier;
-                    agent *= effect.AgentMultiplier;
+                    // Capped so that no combination of multipliers can overflow a decimal.
+                    incident = Math.Min(incident * effect.IncidentMultiplier, PolicyCompiler.MaxMultiplier);
+                    customer = Math.Min(customer * effect.CustomerMultiplier, PolicyCompiler.MaxMultiplier);
+                    agent = Math.Min(agent * effect.AgentMultiplier, PolicyCompiler.MaxMultiplier);
                 }
             }
 

@@ -97,6 +97,42 @@ public class ReloadTests
     }
 
     [Fact]
+    public async Task Reload_Invalid_NeverMakesHostsReadingTheOptionsThrow()
+    {
+        // Regression: clearing the options cache before rebinding let a concurrent reader of
+        // IOptionsMonitor rebind the invalid configuration and throw.
+        using TestHost host = BuildReloadable();
+        _ = await host.Authority.EvaluateAsync(Refund(1m));
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<CustomerCraftOptions>>();
+        using var cts = new CancellationTokenSource();
+        int failures = 0;
+        Task reader = Task.Run(() =>
+        {
+            while (!cts.IsCancellationRequested)
+            {
+                try
+                {
+                    _ = monitor.CurrentValue;
+                }
+                catch (OptionsValidationException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        });
+
+        for (int i = 0; i < 300; i++)
+        {
+            host.Configuration[AgentRefund] = i % 2 == 0 ? "-1" : "-2";
+            host.Configuration.Reload();
+        }
+
+        await cts.CancelAsync();
+        await reader;
+        failures.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Reload_DuringConcurrentEvaluations_EveryDecisionSeesOneWholePolicy()
     {
         using TestHost host = BuildReloadable();

@@ -84,6 +84,30 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Start_BudgetWindowsThatDifferAlongTheLadder_Fail()
+    {
+        // Regression: 100 per day for agents and 150 per month for senior agents passed, and a
+        // senior agent could then be refused what an agent was allowed.
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Amount"] = "100";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Window"] = "Day";
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerCustomer:Amount"] = "150";
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerCustomer:Window"] = "Month";
+
+        Failures(s).Should().ContainSingle().Which.Should().StartWith(
+            $"{E}:Roles:SeniorAgent:Limits:Refund:PerCustomer:Window: SeniorAgent (rank 20) measures this budget over a calendar month while the lower role Agent (rank 10) uses a calendar day");
+    }
+
+    [Fact]
+    public void Start_LimitAboveTheLargestSupportedAmount_Fails()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:TeamLead:Limits:Refund:PerIncident:Amount"] = "79228162514264337593543950335";
+
+        Failures(s).Should().ContainSingle().Which.Should().Contain("larger than the largest supported limit");
+    }
+
+    [Fact]
     public void Start_DuplicateRanks_NamesBothRoles()
     {
         Dictionary<string, string?> s = Basic();
@@ -191,7 +215,25 @@ public class ValidationTests
         Dictionary<string, string?> s = Basic();
         s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount"] = "a hundred";
 
-        Failures(s).Should().ContainSingle().Which.Should().Contain("'a hundred'").And.Contain($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount");
+        Failures(s).Should().ContainSingle().Which.Should().Be($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount: 'a hundred' is not a valid number.");
+    }
+
+    [Fact]
+    public void Start_SeveralUnconvertibleValues_AreAllReportedAtOnce()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:Agent:Rank"] = "ten";
+        s[$"{E}:FirstDayOfWeek"] = "Caturday";
+        s[$"{E}:Conditions:X:Type"] = "ReasonCode";
+        s[$"{E}:Conditions:X:ReasonCodes:0"] = "Fraud";
+        s[$"{E}:Conditions:X:Outcome"] = "Denied";
+        s[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length"] = "a month";
+
+        Failures(s).Should().BeEquivalentTo(
+            $"{E}:Roles:Agent:Rank: 'ten' is not a valid whole number.",
+            $"{E}:FirstDayOfWeek: 'Caturday' is not a valid DayOfWeek (use Sunday, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday).",
+            $"{E}:Conditions:X:Outcome: 'Denied' is not a valid ConditionOutcome (use RequireApproval, Deny).",
+            $"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length: 'a month' is not a valid time span such as \"30.00:00:00\".");
     }
 
     [Fact]

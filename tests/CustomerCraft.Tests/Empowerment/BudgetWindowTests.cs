@@ -96,6 +96,35 @@ public class BudgetWindowTests
     }
 
     [Fact]
+    public async Task MonthWindow_WhereLocalMidnightHappensTwice_StartsAtTheFirstOne()
+    {
+        // Regression: in Havana clocks go back from 01:00 to 00:00 on 2026-11-01, so midnight
+        // happens twice. Starting the November window at the second midnight left grants made in
+        // the first hour outside it, and the budget could be spent twice.
+        Dictionary<string, string?> s = WithCustomerBudget("Month", amount: "100");
+        s["CustomerCraft:Empowerment:TimeZone"] = "America/Havana";
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 30, 0, TimeSpan.FromHours(-4))); // the first 00:30
+        using TestHost host = Build(s, time: time);
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(100m, incident: "T-1", key: "k1"))).IsGranted.Should().BeTrue();
+
+        time.SetUtcNow(new DateTimeOffset(2026, 11, 1, 1, 30, 0, TimeSpan.FromHours(-5)));
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(PolicyFixtures.Refund(50m, incident: "T-2"));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.Reasons.Single(r => r.Limit == LimitKind.CustomerAmount).Used.Should().Be(100m);
+    }
+
+    [Fact]
+    public async Task RollingWindow_LongerThanRecordedTime_CoversEverythingInsteadOfThrowing()
+    {
+        using TestHost host = Build(WithCustomerBudget("Rolling", "10000000.00:00:00"));
+
+        AuthorityDecision decision = await GrantAndEvaluate(host, 100m, 60m);
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+    }
+
+    [Fact]
     public async Task CountBudget_PerAgent_LimitsGrantsAcrossCustomers()
     {
         Dictionary<string, string?> s = Basic();

@@ -132,13 +132,13 @@ public class ConditionTests
         AuthorityDecision decision = await host.Authority.EvaluateAsync(lead);
         AuthorityDecision approvedByPeer = await host.Authority.EvaluateAsync(lead.WithApprover("tom", "TeamLead"));
         AuthorityDecision agentsRequest = await host.Authority.EvaluateAsync(Request(5m, reasons: ["ChargebackOpen"]));
-        AuthorityDecision agentApprovedByPeer = await host.Authority.EvaluateAsync(Request(5m, reasons: ["ChargebackOpen"]).WithApprover("al", "Agent"));
+        Func<Task> agentApprovedByPeer = async () => await host.Authority.EvaluateAsync(Request(5m, reasons: ["ChargebackOpen"]).WithApprover("al", "Agent"));
 
         decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
         decision.RequiredApproverRole.Should().Be("TeamLead");
         approvedByPeer.Outcome.Should().Be(DecisionOutcome.Allowed);
         agentsRequest.RequiredApproverRole.Should().Be("SeniorAgent", "below the top, a forced approval always goes up");
-        agentApprovedByPeer.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        (await agentApprovedByPeer.Should().ThrowAsync<ArgumentException>("below the top, a peer is no approver")).Which.ParamName.Should().Be("request.Approver.Role");
     }
 
     [Theory]

@@ -177,6 +177,62 @@ public class EvaluationTests
         (await act.Should().ThrowAsync<ArgumentException>()).WithMessage("*cannot approve their own request*");
     }
 
+    [Theory]
+    [InlineData("Agent")]       // a peer below the top: would let an agent spend a colleague's budget
+    [InlineData("Bot")]         // (also a bot)
+    public async Task EvaluateAsync_ApproverNotAboveTheRequester_IsABadRequest(string approverRole)
+    {
+        using TestHost host = Build(Basic());
+
+        Func<Task> act = async () => await host.Authority.EvaluateAsync(Refund(100m).WithApprover("bob", approverRole));
+
+        (await act.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("request.Approver.Role");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_LowerRankedApprover_IsABadRequest()
+    {
+        using TestHost host = Build(Basic());
+
+        Func<Task> act = async () => await host.Authority.EvaluateAsync(Refund(50m, role: "TeamLead", agent: "tl").WithApprover("ana", "Agent"));
+
+        (await act.Should().ThrowAsync<ArgumentException>()).WithMessage("*does not rank above*");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_TopRoleWithItsOwnDailyBudgetUsedUp_GoesToAPeer()
+    {
+        Dictionary<string, string?> s = Basic();
+        foreach ((string role, string budget) in new[] { ("Agent", "300"), ("SeniorAgent", "600"), ("TeamLead", "1000") })
+        {
+            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Amount"] = budget;
+            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Window"] = "Day";
+        }
+
+        using TestHost host = Build(s);
+        (await host.Authority.GrantAsync(Refund(1000m, role: "TeamLead", agent: "tara", key: "k1"))).IsGranted.Should().BeTrue();
+        ResolutionRequest next = Refund(10m, role: "TeamLead", agent: "tara", incident: "T-2", key: "k2");
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(next);
+        GrantResult byPeer = await host.Authority.GrantAsync(next.WithApprover("tom", "TeamLead"));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.RequiredApproverRole.Should().Be("TeamLead");
+        byPeer.IsGranted.Should().BeTrue();
+        byPeer.Grant!.ChargedAgentId.Should().Be("tom");
+    }
+
+    [Fact]
+    public async Task EvaluateAsync_AbsurdAmount_IsABadRequestNotAnOverflow()
+    {
+        using TestHost host = Build(Basic());
+        await host.Authority.GrantAsync(Refund(10m, key: "k"));
+
+        Func<Task> act = async () => await host.Authority.EvaluateAsync(Refund(decimal.MaxValue));
+
+        (await act.Should().ThrowAsync<ArgumentOutOfRangeException>()).Which.ParamName.Should().Be("request.Amount");
+    }
+
     [Fact]
     public async Task EvaluateAsync_ActionAndRoleNames_AreCaseInsensitive()
     {

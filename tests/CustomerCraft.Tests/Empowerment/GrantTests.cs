@@ -76,6 +76,33 @@ public class GrantTests
     }
 
     [Fact]
+    public async Task GrantAsync_SameKeyDifferentContext_IsAConflictNotAReplay()
+    {
+        using TestHost host = Build(Basic());
+        await host.Authority.GrantAsync(Refund(60m, key: "T-1/1") with { ReasonCodes = ["Late", "Damaged"] });
+
+        GrantResult reordered = await host.Authority.GrantAsync(Refund(60m, key: "T-1/1") with { ReasonCodes = ["damaged", "LATE"] });
+        Func<Task> different = async () => await host.Authority.GrantAsync(Refund(60m, key: "T-1/1") with { ReasonCodes = ["FraudSuspected"] });
+
+        reordered.IsReplay.Should().BeTrue("reason codes are a set");
+        (await different.Should().ThrowAsync<IdempotencyConflictException>()).WithMessage("*context*");
+    }
+
+    [Fact]
+    public async Task GrantAsync_RetryOfAVoidedGrant_IsNotGrantedAgain()
+    {
+        using TestHost host = Build(Basic());
+        GrantResult first = await host.Authority.GrantAsync(Refund(60m, key: "T-1/1"));
+        await host.Authority.VoidAsync(first.Grant!.GrantId, "Refund reversed");
+
+        GrantResult lateRetry = await host.Authority.GrantAsync(Refund(60m, key: "T-1/1"));
+
+        lateRetry.IsReplay.Should().BeTrue();
+        lateRetry.IsGranted.Should().BeFalse("the grant it replays was voided and must not be paid out again");
+        lateRetry.Grant!.IsVoided.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task GrantAsync_WithoutIdempotencyKey_IsABadRequest()
     {
         using TestHost host = Build(Basic());

@@ -23,7 +23,8 @@ public sealed class PolicyPropertyTests : IDisposable
         s[$"{R}:Agent:Limits:Refund:PerCustomer:Length"] = "30.00:00:00";
         s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Amount"] = "800";
         s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Count"] = "5";
-        s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Window"] = "Month";
+        s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Window"] = "Rolling";
+        s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Length"] = "30.00:00:00";
         s["CustomerCraft:Empowerment:Conditions:Platinum:Type"] = "Segment";
         s["CustomerCraft:Empowerment:Conditions:Platinum:Segments:0"] = "Platinum";
         s["CustomerCraft:Empowerment:Conditions:Platinum:Multiplier"] = "1.5";

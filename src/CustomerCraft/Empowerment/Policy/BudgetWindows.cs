@@ -12,7 +12,8 @@ internal static class BudgetWindows
     {
         if (budget.Window == BudgetWindow.Rolling)
         {
-            return now - budget.Length;
+            // A window longer than all of recorded time simply covers everything.
+            return now.UtcTicks - DateTimeOffset.MinValue.UtcTicks <= budget.Length.Ticks ? DateTimeOffset.MinValue : now - budget.Length;
         }
 
         TimeZoneInfo zone = snapshot.TimeZone;
@@ -24,6 +25,11 @@ internal static class BudgetWindows
             _ => new DateTime(local.Year, local.Month, 1, 0, 0, 0, DateTimeKind.Unspecified),
         };
 
-        return new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Unspecified), zone.GetUtcOffset(start));
+        // Where local midnight occurs twice (clocks go back at midnight), the window starts at the
+        // first occurrence, the earlier instant (the larger offset): starting at the second would
+        // leave the first hour's grants outside the budget. A midnight that does not exist
+        // (clocks go forward) gets the standard offset, which is the instant the day begins.
+        TimeSpan offset = zone.IsAmbiguousTime(start) ? zone.GetAmbiguousTimeOffsets(start).Max() : zone.GetUtcOffset(start);
+        return new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Unspecified), offset);
     }
 }

@@ -17,6 +17,15 @@ internal static class PolicyCompiler
 
     private const int MaxDecimalScale = 28;
 
+    /// <summary>
+    /// The largest amount a limit or a request may have (a trillion): far above any resolution,
+    /// and far enough below <see cref="decimal.MaxValue"/> that sums and multipliers never overflow.
+    /// </summary>
+    public const decimal MaxAmount = 1_000_000_000_000m;
+
+    /// <summary>The largest condition multiplier.</summary>
+    public const decimal MaxMultiplier = 1_000m;
+
     public static PolicyCompilation Compile(
         EmpowermentOptions options,
         string path,
@@ -271,6 +280,10 @@ internal static class PolicyCompiler
         {
             errors.Add($"{amountPath}: {amount.ToString(CultureInfo.InvariantCulture)} is negative; limits must be zero or more.");
         }
+        else if (amount > MaxAmount)
+        {
+            errors.Add($"{amountPath}: {amount.ToString(CultureInfo.InvariantCulture)} is larger than the largest supported limit, {MaxAmount.ToString(CultureInfo.InvariantCulture)}; leave the limit out for no limit.");
+        }
         else if (!Iso4217.FitsMinorUnits(amount, minorUnits))
         {
             errors.Add($"{amountPath}: {amount.ToString(CultureInfo.InvariantCulture)} has more than {minorUnits} decimals, which the policy currency allows.");
@@ -319,6 +332,8 @@ internal static class PolicyCompiler
                         break;
                     }
 
+                    CompareWindows(high.Customer, low.Customer, $"{high.Path}:PerCustomer", roles[higher], roles[lower], errors);
+                    CompareWindows(high.Agent, low.Agent, $"{high.Path}:PerAgent", roles[higher], roles[lower], errors);
                     CompareLimit(high.IncidentAmount, low.IncidentAmount, $"{high.Path}:PerIncident:Amount", roles[higher], roles[lower], errors);
                     CompareLimit(high.IncidentCount, low.IncidentCount, $"{high.Path}:PerIncident:Count", roles[higher], roles[lower], errors);
                     CompareLimit(high.Customer?.Amount, low.Customer?.Amount, $"{high.Path}:PerCustomer:Amount", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
@@ -328,6 +343,25 @@ internal static class PolicyCompiler
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Budgets of one scope must be measured over the same window along the ladder: the same
+    /// amount over a longer window is less authority, and calendar and rolling windows of the same
+    /// nominal length free budget at different moments, so only equal windows compare safely.
+    /// </summary>
+    private static void CompareWindows(CompiledBudget? high, CompiledBudget? low, string highPath, RoleEntry higher, RoleEntry lower, List<string> errors)
+    {
+        if (high is null || low is null || (high.Window == low.Window && high.Length == low.Length))
+        {
+            return;
+        }
+
+        errors.Add($"{highPath}:Window: {higher.Name} (rank {higher.Rank}) measures this budget over {Describe(high)} while the lower role {lower.Name} (rank {lower.Rank}) uses {Describe(low)}; roles on one ladder must use the same window for a budget so that a higher role never has less authority.");
+
+        static string Describe(CompiledBudget budget) => budget.Window == BudgetWindow.Rolling
+            ? $"a rolling {budget.Length.ToString("c", CultureInfo.InvariantCulture)}"
+            : $"a calendar {budget.Window.ToString().ToLowerInvariant()}";
     }
 
     /// <summary>Compares two limits where a missing limit (or a missing budget) means "unlimited".</summary>
@@ -391,9 +425,9 @@ internal static class PolicyCompiler
             errors.Add($"{conditionPath}: set exactly one effect, Multiplier or Outcome.");
         }
 
-        if (condition.Multiplier is decimal multiplier && multiplier <= 0)
+        if (condition.Multiplier is decimal multiplier && (multiplier <= 0 || multiplier > MaxMultiplier))
         {
-            errors.Add($"{conditionPath}:Multiplier: {multiplier.ToString(CultureInfo.InvariantCulture)} must be greater than zero.");
+            errors.Add($"{conditionPath}:Multiplier: {multiplier.ToString(CultureInfo.InvariantCulture)} must be greater than zero and at most {MaxMultiplier.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         const LimitScopes AllScopes = LimitScopes.PerIncident | LimitScopes.PerCustomer | LimitScopes.PerAgent;

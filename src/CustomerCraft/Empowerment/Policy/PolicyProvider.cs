@@ -24,7 +24,7 @@ internal sealed class PolicyProvider : IDisposable
 {
     private static long s_nextVersion;
 
-    private readonly IOptionsMonitor<CustomerCraftOptions> _options;
+    private readonly IOptionsFactory<CustomerCraftOptions> _optionsFactory;
     private readonly IOptionsMonitorCache<CustomerCraftOptions> _optionsCache;
     private readonly ConditionTypeRegistry _conditionTypes;
     private readonly CustomerCraftConfiguration _source;
@@ -33,18 +33,18 @@ internal sealed class PolicyProvider : IDisposable
     private readonly IDisposable? _reloadSubscription;
     private readonly Lock _reloadGate = new();
     private PolicySnapshot _current;
-    private CustomerCraftOptions _currentOptions;
     private string? _lastSeenConfiguration;
 
     public PolicyProvider(
         IOptionsMonitor<CustomerCraftOptions> options,
+        IOptionsFactory<CustomerCraftOptions> optionsFactory,
         IOptionsMonitorCache<CustomerCraftOptions> optionsCache,
         ConditionTypeRegistry conditionTypes,
         CustomerCraftConfiguration source,
         CustomerCraftTelemetry telemetry,
         ILogger<PolicyProvider>? logger = null)
     {
-        _options = options;
+        _optionsFactory = optionsFactory;
         _optionsCache = optionsCache;
         _conditionTypes = conditionTypes;
         _source = source;
@@ -52,8 +52,7 @@ internal sealed class PolicyProvider : IDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
 
         // Reading the options runs the validator: invalid configuration throws here, at start-up.
-        _currentOptions = options.CurrentValue;
-        PolicyCompilation compilation = Compile(_currentOptions);
+        PolicyCompilation compilation = Compile(options.CurrentValue);
         _current = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
         Log.PolicyApplied(_logger, _current.Version, _current.Roles.Length, _current.Actions.Length, _current.Conditions.Length);
 
@@ -92,9 +91,10 @@ internal sealed class PolicyProvider : IDisposable
             {
                 // The options are registered without a change-token source, so the options monitor
                 // never rebinds on its own (a throwing rebind inside a reload callback can take a
-                // process down). We rebind here, where failures are caught.
-                _optionsCache.TryRemove(Options.DefaultName);
-                CustomerCraftOptions options = _options.CurrentValue;
+                // process down). Build fresh options through the factory (every Configure delegate
+                // and validator runs) and publish them to the monitor's cache only when valid, so
+                // hosts reading IOptionsMonitor never see, or trip over, a rejected configuration.
+                CustomerCraftOptions options = _optionsFactory.Create(Options.DefaultName);
                 PolicyCompilation compilation = Compile(options);
                 if (compilation.Snapshot is null)
                 {
@@ -102,8 +102,9 @@ internal sealed class PolicyProvider : IDisposable
                     return;
                 }
 
-                _currentOptions = options;
                 Volatile.Write(ref _current, compilation.Snapshot);
+                _optionsCache.TryRemove(Options.DefaultName);
+                _optionsCache.TryAdd(Options.DefaultName, options);
                 _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
                 Log.PolicyApplied(_logger, compilation.Snapshot.Version, compilation.Snapshot.Roles.Length, compilation.Snapshot.Actions.Length, compilation.Snapshot.Conditions.Length);
                 Changed?.Invoke(compilation.Snapshot);
@@ -114,7 +115,6 @@ internal sealed class PolicyProvider : IDisposable
             }
             catch (Exception ex)
             {
-                RestoreOptions();
                 _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "rejected"));
                 Log.PolicyReloadFailed(_logger, Current.Version, ex);
             }
@@ -123,20 +123,12 @@ internal sealed class PolicyProvider : IDisposable
 
     public void Dispose() => _reloadSubscription?.Dispose();
 
-    private static string Fingerprint(IConfiguration configuration) =>
-        string.Join('\n', configuration.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => $"{pair.Key}={pair.Value}"));
-
     private void Reject(string errors)
     {
-        RestoreOptions();
         _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "rejected"));
         Log.PolicyRejected(_logger, Current.Version, errors);
     }
 
-    /// <summary>Puts the last good options back so that hosts reading the options see what is in force.</summary>
-    private void RestoreOptions()
-    {
-        _optionsCache.TryRemove(Options.DefaultName);
-        _optionsCache.TryAdd(Options.DefaultName, _currentOptions);
-    }
+    private static string Fingerprint(IConfiguration configuration) =>
+        string.Join('\n', configuration.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => $"{pair.Key}={pair.Value}"));
 }

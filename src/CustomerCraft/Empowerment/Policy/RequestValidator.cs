@@ -33,6 +33,11 @@ internal static class RequestValidator
             throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount must be greater than zero; got {request.Amount.ToString(CultureInfo.InvariantCulture)}.");
         }
 
+        if (request.Amount > PolicyCompiler.MaxAmount)
+        {
+            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount {request.Amount.ToString(CultureInfo.InvariantCulture)} is larger than any resolution CustomerCraft handles ({PolicyCompiler.MaxAmount.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
         int minorUnits = snapshot.MinorUnits;
         string? currency = request.Currency;
         if (currency is not null && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
@@ -71,6 +76,18 @@ internal static class RequestValidator
             if (snapshot.Roles[approverRole].IsBot)
             {
                 throw new ArgumentException($"Approver role '{approver.Role}' is a bot; bots never approve.", "request.Approver.Role");
+            }
+
+            // An approver ranks above the requester. A peer in the same role may approve only at
+            // the top of the ladder for the action, where nobody ranks above.
+            int approverRank = snapshot.Roles[approverRole].Rank;
+            int requesterRank = snapshot.Roles[role].Rank;
+            bool peerAtTop = approverRole == role && snapshot.TopHumanRole[action] == role;
+            if (approverRank < requesterRank || (approverRank == requesterRank && !peerAtTop))
+            {
+                throw new ArgumentException(
+                    $"Approver role '{approver.Role}' (rank {approverRank}) does not rank above the requester's role '{request.Role}' (rank {requesterRank}); an approval must come from higher up (or from a peer only at the top of the ladder for {snapshot.Actions[action].Name}).",
+                    "request.Approver.Role");
             }
         }
     }
