@@ -201,31 +201,41 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         public bool Voided;
     }
 
-    /// <summary>One budget's entries, kept sorted by time. Guarded by locking the instance.</summary>
+    /// <summary>
+    /// One budget's entries, kept sorted by time, with running totals so that the usage of any
+    /// window is two lookups after a binary search, however many grants the budget holds.
+    /// Guarded by locking the instance.
+    /// </summary>
     private sealed class Account(long order)
     {
         private Entry[] _entries = new Entry[4];
+
+        // _totalAmount[i] and _totalCount[i]: the sum over entries 0..i that are not voided.
+        private decimal[] _totalAmount = new decimal[4];
+        private int[] _totalCount = new int[4];
         private int _count;
 
         public long Order { get; } = order;
 
         public BudgetUsage UsageSince(DateTimeOffset since)
         {
-            decimal amount = 0m;
-            int count = 0;
-            for (int i = _count - 1; i >= 0; i--)
+            if (_count == 0)
             {
-                ref Entry entry = ref _entries[i];
-                if (entry.At < since)
-                {
-                    break;
-                }
+                return BudgetUsage.None;
+            }
 
-                if (!entry.Voided)
-                {
-                    amount += entry.Amount;
-                    count++;
-                }
+            int first = FirstAtOrAfter(since);
+            if (first == _count)
+            {
+                return BudgetUsage.None;
+            }
+
+            decimal amount = _totalAmount[_count - 1];
+            int count = _totalCount[_count - 1];
+            if (first > 0)
+            {
+                amount -= _totalAmount[first - 1];
+                count -= _totalCount[first - 1];
             }
 
             return new BudgetUsage(amount, count);
@@ -235,11 +245,14 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         {
             if (_count == _entries.Length)
             {
-                Array.Resize(ref _entries, _entries.Length * 2);
+                int size = _entries.Length * 2;
+                Array.Resize(ref _entries, size);
+                Array.Resize(ref _totalAmount, size);
+                Array.Resize(ref _totalCount, size);
             }
 
-            // Grants arrive almost always in time order; keep the array sorted so that window
-            // scans can stop at the first entry older than the window.
+            // Grants arrive almost always in time order; an entry that arrives late is moved into
+            // place and the totals after it recomputed.
             int position = _count;
             while (position > 0 && _entries[position - 1].At > entry.At)
             {
@@ -249,6 +262,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
             _entries[position] = entry;
             _count++;
+            RecomputeTotalsFrom(position);
         }
 
         public void Void(string grantId)
@@ -258,8 +272,45 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                 if (string.Equals(_entries[i].GrantId, grantId, StringComparison.Ordinal))
                 {
                     _entries[i].Voided = true;
+                    RecomputeTotalsFrom(i);
                     return;
                 }
+            }
+        }
+
+        private int FirstAtOrAfter(DateTimeOffset since)
+        {
+            int low = 0, high = _count;
+            while (low < high)
+            {
+                int middle = (low + high) >>> 1;
+                if (_entries[middle].At < since)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return low;
+        }
+
+        private void RecomputeTotalsFrom(int index)
+        {
+            decimal amount = index > 0 ? _totalAmount[index - 1] : 0m;
+            int count = index > 0 ? _totalCount[index - 1] : 0;
+            for (int i = index; i < _count; i++)
+            {
+                if (!_entries[i].Voided)
+                {
+                    amount += _entries[i].Amount;
+                    count++;
+                }
+
+                _totalAmount[i] = amount;
+                _totalCount[i] = count;
             }
         }
     }

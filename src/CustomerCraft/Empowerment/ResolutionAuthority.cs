@@ -231,7 +231,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             if (limit.Customer is { } customerBudget)
             {
-                DateTimeOffset since = BudgetWindows.Start(customerBudget, now, snapshot);
+                DateTimeOffset since = snapshot.Windows.Start(customerBudget, now);
                 BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), since, cancellationToken).ConfigureAwait(false);
                 decimal? customerLimit = customerBudget.Amount is decimal c ? Scale(c, effects.CustomerMultiplier, snapshot.MinorUnits) : null;
                 Apply(ref slot, customerLimit, customer.Amount, customerBudget.Count, customer.Count);
@@ -244,7 +244,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             if (limit.Agent is { } agentBudget)
             {
-                DateTimeOffset since = BudgetWindows.Start(agentBudget, now, snapshot);
+                DateTimeOffset since = snapshot.Windows.Start(agentBudget, now);
                 BudgetUsage agent = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, chargedAgent, actionName), since, cancellationToken).ConfigureAwait(false);
                 decimal? agentLimit = agentBudget.Amount is decimal g ? Scale(g, effects.AgentMultiplier, snapshot.MinorUnits) : null;
                 Apply(ref slot, agentLimit, agent.Amount, agentBudget.Count, agent.Count);
@@ -342,7 +342,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             if (limit.Customer is { } budget)
             {
-                DateTimeOffset since = BudgetWindows.Start(budget, now, snapshot);
+                DateTimeOffset since = snapshot.Windows.Start(budget, now);
                 BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), since, cancellationToken).ConfigureAwait(false);
                 if ((budget.Amount is decimal limitAmount && customer.Amount + amount > Scale(limitAmount, effects.CustomerMultiplier, snapshot.MinorUnits))
                     || (budget.Count is int limitCount && customer.Count + 1 > limitCount))

@@ -40,6 +40,9 @@ internal sealed class PolicySnapshot
     /// <summary><see langword="true"/> when every condition matches synchronously.</summary>
     public required bool ConditionsAreSynchronous { get; init; }
 
+    /// <summary>Window starts, with calendar periods cached for this snapshot's time zone.</summary>
+    public BudgetWindows Windows => field ??= new BudgetWindows(TimeZone, FirstDayOfWeek);
+
     public CompiledLimit? LimitFor(int role, int action) => Limits[(role * Actions.Length) + action];
 }
 
