@@ -16,11 +16,25 @@ namespace CustomerCraft.Empowerment;
 /// </remarks>
 public interface IBudgetLedger
 {
+    /// <summary>
+    /// Reads the usage of several budgets at once: an evaluation asks for every budget the role's
+    /// limits touch, for every action, in one call (one round trip for a durable ledger).
+    /// </summary>
+    /// <param name="queries">The budgets and the start of each one's window.</param>
+    /// <param name="usage">Receives the usage of each query, at the same index; as long as <paramref name="queries"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default);
+
     /// <summary>Returns the usage of one budget from <paramref name="since"/> (inclusive) onwards.</summary>
     /// <param name="key">The budget.</param>
     /// <param name="since">The start of the window; <see cref="DateTimeOffset.MinValue"/> for all time.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    ValueTask<BudgetUsage> GetUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken = default);
+    async ValueTask<BudgetUsage> GetUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        var usage = new BudgetUsage[1];
+        await ReadUsageAsync(new[] { new BudgetQuery(key, since) }, usage, cancellationToken).ConfigureAwait(false);
+        return usage[0];
+    }
 
     /// <summary>
     /// Atomically checks every charge of <paramref name="reservation"/> against its limit and, when all
@@ -76,6 +90,11 @@ public readonly record struct BudgetKey(BudgetScope Scope, string SubjectId, str
     /// <inheritdoc />
     public override string ToString() => $"{Scope}:{SubjectId}:{Action}";
 }
+
+/// <summary>One budget to read, from the start of its window.</summary>
+/// <param name="Key">The budget.</param>
+/// <param name="Since">The start of the window (inclusive); <see cref="DateTimeOffset.MinValue"/> for all time.</param>
+public readonly record struct BudgetQuery(BudgetKey Key, DateTimeOffset Since);
 
 /// <summary>What a budget has used within a window.</summary>
 /// <param name="Amount">The sum of the amounts granted.</param>

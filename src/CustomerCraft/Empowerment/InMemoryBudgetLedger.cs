@@ -17,25 +17,50 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 {
     private const int StripeCount = 64;
 
-    private readonly ConcurrentDictionary<BudgetKey, Account> _accounts = new();
+    // Budgets are grouped by subject (an incident, a customer, an agent): an evaluation reads
+    // every action's budget of the same few subjects, so one lookup serves them all.
+    private readonly ConcurrentDictionary<SubjectKey, Subject> _subjects = new();
     private readonly ConcurrentDictionary<string, StoredGrant> _grantsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredGrant> _grantsByKey = new(StringComparer.Ordinal);
     private readonly object[] _keyStripes = CreateStripes();
     private long _nextAccountOrder;
 
     /// <inheritdoc />
-    public ValueTask<BudgetUsage> GetUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken = default)
+    public ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
     {
-        if (!_accounts.TryGetValue(key, out Account? account))
+        if (usage.Length < queries.Length)
         {
-            return new ValueTask<BudgetUsage>(BudgetUsage.None);
+            throw new ArgumentException($"The usage buffer holds {usage.Length} results for {queries.Length} queries.", nameof(usage));
         }
 
-        lock (account)
+        ReadOnlySpan<BudgetQuery> span = queries.Span;
+        Span<BudgetUsage> results = usage.Span;
+
+        // An evaluation asks about one incident, one customer and one agent, for every action:
+        // remember the last subject of each scope so that each is looked up once.
+        SubjectCache incidents = default, customers = default, agents = default;
+        for (int i = 0; i < span.Length; i++)
         {
-            return new ValueTask<BudgetUsage>(account.UsageSince(since));
+            BudgetKey key = span[i].Key;
+            ref SubjectCache cache = ref SubjectCache.For(key.Scope, ref incidents, ref customers, ref agents);
+            if (!string.Equals(cache.Id, key.SubjectId, StringComparison.Ordinal))
+            {
+                _subjects.TryGetValue(new SubjectKey(key.Scope, key.SubjectId), out cache.Subject);
+                cache.Id = key.SubjectId;
+            }
+
+            results[i] = cache.Subject?.Find(key.Action) is { } account ? account.LockedUsageSince(span[i].Since) : BudgetUsage.None;
         }
+
+        return ValueTask.CompletedTask;
     }
+
+    /// <summary>Returns the usage of one budget from <paramref name="since"/> (inclusive) onwards.</summary>
+    /// <param name="key">The budget.</param>
+    /// <param name="since">The start of the window; <see cref="DateTimeOffset.MinValue"/> for all time.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public ValueTask<BudgetUsage> GetUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        new(FindAccount(key)?.LockedUsageSince(since) ?? BudgetUsage.None);
 
     /// <inheritdoc />
     public ValueTask<ReservationResult> TryReserveAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
@@ -60,7 +85,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
             Account[] accounts = new Account[charges.Count];
             for (int i = 0; i < accounts.Length; i++)
             {
-                accounts[i] = _accounts.GetOrAdd(charges[i].Key, static (_, ledger) => new Account(Interlocked.Increment(ref ledger._nextAccountOrder)), this);
+                accounts[i] = GetOrAddAccount(charges[i].Key);
                 for (int j = 0; j < i; j++)
                 {
                     if (ReferenceEquals(accounts[i], accounts[j]))
@@ -160,6 +185,13 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         }
     }
 
+    private Account? FindAccount(BudgetKey key) =>
+        _subjects.TryGetValue(new SubjectKey(key.Scope, key.SubjectId), out Subject? subject) ? subject.Find(key.Action) : null;
+
+    private Account GetOrAddAccount(BudgetKey key) =>
+        _subjects.GetOrAdd(new SubjectKey(key.Scope, key.SubjectId), static _ => new Subject())
+            .GetOrAdd(key.Action, () => new Account(Interlocked.Increment(ref _nextAccountOrder)));
+
     private object StripeFor(string idempotencyKey) =>
         _keyStripes[(StringComparer.Ordinal.GetHashCode(idempotencyKey) & int.MaxValue) % StripeCount];
 
@@ -193,6 +225,70 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
     private sealed record StoredGrant(GrantRecord Record, Account[] Accounts);
 
+    private readonly record struct SubjectKey(BudgetScope Scope, string Id);
+
+    private struct SubjectCache
+    {
+        public string? Id;
+        public Subject? Subject;
+
+        public static ref SubjectCache For(BudgetScope scope, ref SubjectCache incidents, ref SubjectCache customers, ref SubjectCache agents)
+        {
+            if (scope == BudgetScope.Incident)
+            {
+                return ref incidents;
+            }
+
+            if (scope == BudgetScope.Customer)
+            {
+                return ref customers;
+            }
+
+            return ref agents;
+        }
+    }
+
+    /// <summary>One subject's budgets, one per action; the list is replaced, never changed, so reads take no lock.</summary>
+    private sealed class Subject
+    {
+        private (string Action, Account Account)[] _accounts = [];
+
+        public Account? Find(string action)
+        {
+            (string Action, Account Account)[] accounts = Volatile.Read(ref _accounts);
+            for (int i = 0; i < accounts.Length; i++)
+            {
+                // The engine passes the policy's own action strings: a reference match is the common case.
+                if (ReferenceEquals(accounts[i].Action, action) || string.Equals(accounts[i].Action, action, StringComparison.OrdinalIgnoreCase))
+                {
+                    return accounts[i].Account;
+                }
+            }
+
+            return null;
+        }
+
+        public Account GetOrAdd(string action, Func<Account> create)
+        {
+            if (Find(action) is { } existing)
+            {
+                return existing;
+            }
+
+            lock (this)
+            {
+                if (Find(action) is { } raced)
+                {
+                    return raced;
+                }
+
+                Account account = create();
+                Volatile.Write(ref _accounts, [.. _accounts, (action, account)]);
+                return account;
+            }
+        }
+    }
+
     private struct Entry(DateTimeOffset at, decimal amount, string grantId)
     {
         public readonly DateTimeOffset At = at;
@@ -216,6 +312,14 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         private int _count;
 
         public long Order { get; } = order;
+
+        public BudgetUsage LockedUsageSince(DateTimeOffset since)
+        {
+            lock (this)
+            {
+                return UsageSince(since);
+            }
+        }
 
         public BudgetUsage UsageSince(DateTimeOffset since)
         {

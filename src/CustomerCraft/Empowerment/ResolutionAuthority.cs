@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using CustomerCraft.Diagnostics;
@@ -186,87 +187,125 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         int requesterRank = snapshot.Roles[requesterRole].Rank;
         int effectiveRank = snapshot.Roles[effectiveRole].Rank;
 
-        // Headroom (and, for the requested action, the decision's checks) for every action.
-        for (int a = 0; a < snapshot.Actions.Length; a++)
+        // Every budget the effective role's limits touch, for every action, is read in one batch
+        // (one round trip for a durable ledger); pooled buffers keep evaluation allocation-free.
+        int actionCount = snapshot.Actions.Length;
+        BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(actionCount * 3);
+        BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(actionCount * 3);
+        try
         {
-            Effects effects = Effects.For(snapshot, matched, a);
-            // A forced approval is satisfied by an approver above the requester, or by a peer
-            // (another person, per four-eyes) when the requester's role is the top of the ladder
-            // for this action, so nobody above could approve.
-            bool forcedSatisfied = effects.Outcome == ConditionOutcome.RequireApproval
-                && approverRole >= 0
-                && effectiveRank >= effects.MinimumApproverRank
-                && (effectiveRank > requesterRank || (effectiveRank == requesterRank && snapshot.TopHumanRole[a] == effectiveRole));
-            bool blocked = effects.Outcome == ConditionOutcome.Deny || (effects.Outcome == ConditionOutcome.RequireApproval && !forcedSatisfied);
-
-            CompiledLimit? limit = snapshot.LimitFor(effectiveRole, a);
-            string actionName = snapshot.Actions[a].Name;
-            bool isRequested = a == action;
-            if (isRequested)
+            int queryCount = 0;
+            for (int a = 0; a < actionCount; a++)
             {
-                decision.ForcedCondition = effects.ForcedCondition;
-                decision.ForcedApprovalSatisfied = forcedSatisfied;
-                decision.NoAuthority = limit is null;
-            }
-
-            if (limit is null)
-            {
-                decision.SetHeadroom(a, default);
-                continue;
-            }
-
-            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = decimal.MaxValue, Count = int.MaxValue };
-
-            BudgetUsage incident = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
-            decimal incidentLimit = Scale(limit.IncidentAmount, effects.IncidentMultiplier, snapshot.MinorUnits);
-            Apply(ref slot, incidentLimit, incident.Amount, limit.IncidentCount, incident.Count);
-            if (isRequested)
-            {
-                decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount);
-                if (limit.IncidentCount is int incidentCount)
+                if (snapshot.LimitFor(effectiveRole, a) is not { } limit)
                 {
-                    decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count);
+                    continue;
+                }
+
+                string actionName = snapshot.Actions[a].Name;
+                queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue);
+                if (limit.Customer is { } customerBudget)
+                {
+                    queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), snapshot.Windows.Start(customerBudget, now));
+                }
+
+                if (limit.Agent is { } agentBudget)
+                {
+                    queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Agent, chargedAgent, actionName), snapshot.Windows.Start(agentBudget, now));
                 }
             }
 
-            if (limit.Customer is { } customerBudget)
+            await _ledger.ReadUsageAsync(queries.AsMemory(0, queryCount), usage.AsMemory(0, queryCount), cancellationToken).ConfigureAwait(false);
+
+            // Headroom (and, for the requested action, the decision's checks) for every action,
+            // consuming the usage in the order it was asked for.
+            int next = 0;
+            for (int a = 0; a < actionCount; a++)
             {
-                DateTimeOffset since = snapshot.Windows.Start(customerBudget, now);
-                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), since, cancellationToken).ConfigureAwait(false);
-                decimal? customerLimit = customerBudget.Amount is decimal c ? Scale(c, effects.CustomerMultiplier, snapshot.MinorUnits) : null;
-                Apply(ref slot, customerLimit, customer.Amount, customerBudget.Count, customer.Count);
+                Effects effects = Effects.For(snapshot, matched, a);
+
+                // A forced approval is satisfied by an approver above the requester, or by a peer
+                // (another person, per four-eyes) when the requester's role is the top of the ladder
+                // for this action, so nobody above could approve.
+                bool forcedSatisfied = effects.Outcome == ConditionOutcome.RequireApproval
+                    && approverRole >= 0
+                    && effectiveRank >= effects.MinimumApproverRank
+                    && (effectiveRank > requesterRank || (effectiveRank == requesterRank && snapshot.TopHumanRole[a] == effectiveRole));
+                bool blocked = effects.Outcome == ConditionOutcome.Deny || (effects.Outcome == ConditionOutcome.RequireApproval && !forcedSatisfied);
+
+                CompiledLimit? limit = snapshot.LimitFor(effectiveRole, a);
+                bool isRequested = a == action;
                 if (isRequested)
                 {
-                    decision.CustomerWindowStart = since;
-                    SetBudgetChecks(decision, LimitKind.CustomerAmount, LimitKind.CustomerCount, customerLimit, customerBudget, customer);
+                    decision.ForcedCondition = effects.ForcedCondition;
+                    decision.ForcedApprovalSatisfied = forcedSatisfied;
+                    decision.NoAuthority = limit is null;
                 }
-            }
 
-            if (limit.Agent is { } agentBudget)
-            {
-                DateTimeOffset since = snapshot.Windows.Start(agentBudget, now);
-                BudgetUsage agent = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, chargedAgent, actionName), since, cancellationToken).ConfigureAwait(false);
-                decimal? agentLimit = agentBudget.Amount is decimal g ? Scale(g, effects.AgentMultiplier, snapshot.MinorUnits) : null;
-                Apply(ref slot, agentLimit, agent.Amount, agentBudget.Count, agent.Count);
+                if (limit is null)
+                {
+                    decision.SetHeadroom(a, default);
+                    continue;
+                }
+
+                var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = decimal.MaxValue, Count = int.MaxValue };
+
+                BudgetUsage incident = usage[next++];
+                decimal incidentLimit = Scale(limit.IncidentAmount, effects.IncidentMultiplier, snapshot.MinorUnits);
+                Apply(ref slot, incidentLimit, incident.Amount, limit.IncidentCount, incident.Count);
                 if (isRequested)
                 {
-                    decision.AgentWindowStart = since;
-                    SetBudgetChecks(decision, LimitKind.AgentAmount, LimitKind.AgentCount, agentLimit, agentBudget, agent);
+                    decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount);
+                    if (limit.IncidentCount is int incidentCount)
+                    {
+                        decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count);
+                    }
                 }
-            }
 
-            if (slot.Count == 0 || !slot.HasAuthority)
-            {
-                slot.Amount = 0;
-            }
+                if (limit.Customer is { } customerBudget)
+                {
+                    DateTimeOffset since = queries[next].Since;
+                    BudgetUsage customer = usage[next++];
+                    decimal? customerLimit = customerBudget.Amount is decimal c ? Scale(c, effects.CustomerMultiplier, snapshot.MinorUnits) : null;
+                    Apply(ref slot, customerLimit, customer.Amount, customerBudget.Count, customer.Count);
+                    if (isRequested)
+                    {
+                        decision.CustomerWindowStart = since;
+                        SetBudgetChecks(decision, LimitKind.CustomerAmount, LimitKind.CustomerCount, customerLimit, customerBudget, customer);
+                    }
+                }
 
-            slot.HasCount = slot.Count != int.MaxValue;
-            if (!slot.HasCount)
-            {
-                slot.Count = 0;
-            }
+                if (limit.Agent is { } agentBudget)
+                {
+                    DateTimeOffset since = queries[next].Since;
+                    BudgetUsage agent = usage[next++];
+                    decimal? agentLimit = agentBudget.Amount is decimal g ? Scale(g, effects.AgentMultiplier, snapshot.MinorUnits) : null;
+                    Apply(ref slot, agentLimit, agent.Amount, agentBudget.Count, agent.Count);
+                    if (isRequested)
+                    {
+                        decision.AgentWindowStart = since;
+                        SetBudgetChecks(decision, LimitKind.AgentAmount, LimitKind.AgentCount, agentLimit, agentBudget, agent);
+                    }
+                }
 
-            decision.SetHeadroom(a, slot);
+                if (slot.Count == 0 || !slot.HasAuthority)
+                {
+                    slot.Amount = 0;
+                }
+
+                slot.HasCount = slot.Count != int.MaxValue;
+                if (!slot.HasCount)
+                {
+                    slot.Count = 0;
+                }
+
+                decision.SetHeadroom(a, slot);
+            }
+        }
+        finally
+        {
+            ArrayPool<BudgetQuery>.Shared.Return(queries);
+            ArrayPool<BudgetUsage>.Shared.Return(usage);
         }
 
         // The outcome.
