@@ -49,7 +49,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                 cache.Id = key.SubjectId;
             }
 
-            results[i] = cache.Subject?.Find(key.Action) is { } account ? account.LockedUsageSince(span[i].Since) : BudgetUsage.None;
+            results[i] = cache.Subject?.Find(key.Action) is { } account ? account.ReadUsageSince(span[i].Since) : BudgetUsage.None;
         }
 
         return ValueTask.CompletedTask;
@@ -60,7 +60,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
     /// <param name="since">The start of the window; <see cref="DateTimeOffset.MinValue"/> for all time.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     public ValueTask<BudgetUsage> GetUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken = default) =>
-        new(FindAccount(key)?.LockedUsageSince(since) ?? BudgetUsage.None);
+        new(FindAccount(key)?.ReadUsageSince(since) ?? BudgetUsage.None);
 
     /// <inheritdoc />
     public ValueTask<ReservationResult> TryReserveAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
@@ -300,53 +300,77 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
     /// <summary>
     /// One budget's entries, kept sorted by time, with running totals so that the usage of any
     /// window is two lookups after a binary search, however many grants the budget holds.
-    /// Guarded by locking the instance.
+    /// Writers lock the instance; readers take no lock: a version number that is odd while a
+    /// write is in progress tells a reader to read again (a sequence lock), so evaluations never
+    /// wait for each other or for grants on other budgets.
     /// </summary>
     private sealed class Account(long order)
     {
-        private Entry[] _entries = new Entry[4];
+        private Entry[] _entries = new Entry[2];
 
         // _totalAmount[i] and _totalCount[i]: the sum over entries 0..i that are not voided.
-        private decimal[] _totalAmount = new decimal[4];
-        private int[] _totalCount = new int[4];
+        private decimal[] _totalAmount = new decimal[2];
+        private int[] _totalCount = new int[2];
         private int _count;
+        private int _version;
 
         public long Order { get; } = order;
 
-        public BudgetUsage LockedUsageSince(DateTimeOffset since)
+        /// <summary>Reads usage without taking the lock; safe against concurrent writers.</summary>
+        public BudgetUsage ReadUsageSince(DateTimeOffset since)
         {
-            lock (this)
+            SpinWait spin = default;
+            while (true)
             {
-                return UsageSince(since);
+                int before = Volatile.Read(ref _version);
+                if ((before & 1) == 0)
+                {
+                    BudgetUsage usage = UsageSince(since);
+                    Interlocked.MemoryBarrier();
+                    if (Volatile.Read(ref _version) == before)
+                    {
+                        return usage;
+                    }
+                }
+
+                spin.SpinOnce();
             }
         }
 
+        /// <summary>Reads usage; exact when the caller holds the lock, and never throws when it does not.</summary>
         public BudgetUsage UsageSince(DateTimeOffset since)
         {
-            if (_count == 0)
+            // Local copies, and a count no larger than the arrays, so that a read racing a resize
+            // computes garbage (discarded by the version check) rather than failing.
+            Entry[] entries = _entries;
+            decimal[] totalAmount = _totalAmount;
+            int[] totalCount = _totalCount;
+            int count = Math.Min(Volatile.Read(ref _count), Math.Min(entries.Length, Math.Min(totalAmount.Length, totalCount.Length)));
+            if (count == 0)
             {
                 return BudgetUsage.None;
             }
 
-            int first = FirstAtOrAfter(since);
-            if (first == _count)
+            int first = FirstAtOrAfter(entries, count, since);
+            if (first == count)
             {
                 return BudgetUsage.None;
             }
 
-            decimal amount = _totalAmount[_count - 1];
-            int count = _totalCount[_count - 1];
+            decimal amount = totalAmount[count - 1];
+            int used = totalCount[count - 1];
             if (first > 0)
             {
-                amount -= _totalAmount[first - 1];
-                count -= _totalCount[first - 1];
+                amount -= totalAmount[first - 1];
+                used -= totalCount[first - 1];
             }
 
-            return new BudgetUsage(amount, count);
+            return new BudgetUsage(amount, used);
         }
 
         public void Add(Entry entry)
         {
+            BeginWrite();
             if (_count == _entries.Length)
             {
                 int size = _entries.Length * 2;
@@ -367,6 +391,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
             _entries[position] = entry;
             _count++;
             RecomputeTotalsFrom(position);
+            EndWrite();
         }
 
         public void Void(string grantId)
@@ -375,20 +400,22 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
             {
                 if (string.Equals(_entries[i].GrantId, grantId, StringComparison.Ordinal))
                 {
+                    BeginWrite();
                     _entries[i].Voided = true;
                     RecomputeTotalsFrom(i);
+                    EndWrite();
                     return;
                 }
             }
         }
 
-        private int FirstAtOrAfter(DateTimeOffset since)
+        private static int FirstAtOrAfter(Entry[] entries, int count, DateTimeOffset since)
         {
-            int low = 0, high = _count;
+            int low = 0, high = count;
             while (low < high)
             {
                 int middle = (low + high) >>> 1;
-                if (_entries[middle].At < since)
+                if (entries[middle].At < since)
                 {
                     low = middle + 1;
                 }
@@ -400,6 +427,15 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
             return low;
         }
+
+        // Writers hold the instance's lock; the version is odd while they change anything.
+        private void BeginWrite()
+        {
+            Volatile.Write(ref _version, _version + 1);
+            Interlocked.MemoryBarrier();
+        }
+
+        private void EndWrite() => Volatile.Write(ref _version, _version + 1);
 
         private void RecomputeTotalsFrom(int index)
         {
