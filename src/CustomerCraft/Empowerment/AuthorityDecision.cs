@@ -116,7 +116,9 @@ public sealed class AuthorityDecision
             ? $"{Outcome} by {RequiredApproverRole}: {Action} {Amount.ToString(CultureInfo.InvariantCulture)} {Currency}"
             : $"{Outcome}: {Action} {Amount.ToString(CultureInfo.InvariantCulture)} {Currency}";
 
-    internal ref LimitCheck Check(LimitKind kind) => ref _checks[(int)kind];
+    internal LimitCheck GetCheck(LimitKind kind) => _checks.Get(kind);
+
+    internal void SetCheck(LimitKind kind, decimal limit, decimal used) => _checks.Set(kind, limit, used);
 
     internal void SetHeadroom(int action, in HeadroomSlot slot)
     {
@@ -196,7 +198,7 @@ public sealed class AuthorityDecision
 
         for (int kind = 0; kind < LimitChecks.Length; kind++)
         {
-            LimitCheck check = _checks[kind];
+            LimitCheck check = _checks.Get((LimitKind)kind);
             if (!check.Applies)
             {
                 continue;
@@ -276,17 +278,61 @@ public sealed class AuthorityDecision
 }
 
 /// <summary>How one limit stood when it was checked.</summary>
-internal struct LimitCheck
-{
-    public bool Applies;
-    public decimal Limit;
-    public decimal Used;
+internal readonly record struct LimitCheck(bool Applies, decimal Limit, decimal Used);
 
-    public void Set(decimal limit, decimal used)
+/// <summary>
+/// The six limit checks of a decision, stored compactly inline (amounts as decimals, counts as
+/// integers): the decision is the one allocation of an evaluation, so its size is worth keeping
+/// down.
+/// </summary>
+internal struct LimitChecks
+{
+    public const int Length = 6;
+
+    private AmountPairs _amounts;   // limit, used for Incident, Customer, Agent
+    private CountPairs _counts;     // limit, used for Incident, Customer, Agent
+    private byte _applies;          // bit per LimitKind
+
+    public readonly LimitCheck Get(LimitKind kind)
     {
-        Applies = true;
-        Limit = limit;
-        Used = used;
+        int scope = (int)kind >> 1;
+        if ((_applies & (1 << (int)kind)) == 0)
+        {
+            return default;
+        }
+
+        return ((int)kind & 1) == 0
+            ? new LimitCheck(true, _amounts[scope * 2], _amounts[(scope * 2) + 1])
+            : new LimitCheck(true, _counts[scope * 2], _counts[(scope * 2) + 1]);
+    }
+
+    public void Set(LimitKind kind, decimal limit, decimal used)
+    {
+        int scope = (int)kind >> 1;
+        if (((int)kind & 1) == 0)
+        {
+            _amounts[scope * 2] = limit;
+            _amounts[(scope * 2) + 1] = used;
+        }
+        else
+        {
+            _counts[scope * 2] = (int)limit;
+            _counts[(scope * 2) + 1] = (int)used;
+        }
+
+        _applies |= (byte)(1 << (int)kind);
+    }
+
+    [InlineArray(6)]
+    private struct AmountPairs
+    {
+        private decimal _element;
+    }
+
+    [InlineArray(6)]
+    private struct CountPairs
+    {
+        private int _element;
     }
 }
 
@@ -297,13 +343,6 @@ internal struct HeadroomSlot
     public bool HasCount;
     public int Count;
     public decimal Amount;
-}
-
-[InlineArray(Length)]
-internal struct LimitChecks
-{
-    public const int Length = 6;
-    private LimitCheck _element;
 }
 
 /// <summary>

@@ -42,12 +42,26 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    public async ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default)
     {
         long started = _telemetry.EvaluationDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-        AuthorityDecision decision = await EvaluateCoreAsync(_policy.Current, request, cancellationToken).ConfigureAwait(false);
-        Record(decision, started);
-        return decision;
+        ValueTask<AuthorityDecision> evaluation = EvaluateCoreAsync(_policy.Current, request, cancellationToken);
+        if (evaluation.IsCompletedSuccessfully)
+        {
+            // The common case with the in-memory ledger: no second state machine.
+            AuthorityDecision decision = evaluation.Result;
+            Record(decision, started);
+            return new ValueTask<AuthorityDecision>(decision);
+        }
+
+        return AwaitAndRecord(evaluation, started);
+
+        async ValueTask<AuthorityDecision> AwaitAndRecord(ValueTask<AuthorityDecision> pending, long start)
+        {
+            AuthorityDecision decision = await pending.ConfigureAwait(false);
+            Record(decision, start);
+            return decision;
+        }
     }
 
     public async ValueTask<GrantResult> GrantAsync(ResolutionRequest request, CancellationToken cancellationToken = default)
@@ -255,10 +269,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 Apply(ref slot, incidentLimit, incident.Amount, limit.IncidentCount, incident.Count);
                 if (isRequested)
                 {
-                    decision.Check(LimitKind.IncidentAmount).Set(incidentLimit, incident.Amount);
+                    decision.SetCheck(LimitKind.IncidentAmount, incidentLimit, incident.Amount);
                     if (limit.IncidentCount is int incidentCount)
                     {
-                        decision.Check(LimitKind.IncidentCount).Set(incidentCount, incident.Count);
+                        decision.SetCheck(LimitKind.IncidentCount, incidentCount, incident.Count);
                     }
                 }
 
@@ -403,7 +417,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     {
         for (int kind = 0; kind < kinds; kind++)
         {
-            ref LimitCheck check = ref decision.Check((LimitKind)kind);
+            LimitCheck check = decision.GetCheck((LimitKind)kind);
             decimal requested = kind is (int)LimitKind.IncidentCount or (int)LimitKind.CustomerCount or (int)LimitKind.AgentCount ? 1 : amount;
             if (check.Applies && check.Used + requested > check.Limit)
             {
@@ -418,12 +432,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     {
         if (amountLimit is decimal limit)
         {
-            decision.Check(amountKind).Set(limit, usage.Amount);
+            decision.SetCheck(amountKind, limit, usage.Amount);
         }
 
         if (budget.Count is int count)
         {
-            decision.Check(countKind).Set(count, usage.Count);
+            decision.SetCheck(countKind, count, usage.Count);
         }
     }
 
@@ -446,12 +460,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     private IReadOnlyList<BudgetCharge> Charges(AuthorityDecision decision, GrantRecord grant)
     {
-        ref LimitCheck incidentAmount = ref decision.Check(LimitKind.IncidentAmount);
-        ref LimitCheck incidentCount = ref decision.Check(LimitKind.IncidentCount);
-        ref LimitCheck customerAmount = ref decision.Check(LimitKind.CustomerAmount);
-        ref LimitCheck customerCount = ref decision.Check(LimitKind.CustomerCount);
-        ref LimitCheck agentAmount = ref decision.Check(LimitKind.AgentAmount);
-        ref LimitCheck agentCount = ref decision.Check(LimitKind.AgentCount);
+        LimitCheck incidentAmount = decision.GetCheck(LimitKind.IncidentAmount);
+        LimitCheck incidentCount = decision.GetCheck(LimitKind.IncidentCount);
+        LimitCheck customerAmount = decision.GetCheck(LimitKind.CustomerAmount);
+        LimitCheck customerCount = decision.GetCheck(LimitKind.CustomerCount);
+        LimitCheck agentAmount = decision.GetCheck(LimitKind.AgentAmount);
+        LimitCheck agentCount = decision.GetCheck(LimitKind.AgentCount);
         bool customerLimited = customerAmount.Applies || customerCount.Applies;
         bool agentLimited = agentAmount.Applies || agentCount.Applies;
 
@@ -597,8 +611,22 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         public int MinimumApproverRank { get; private init; }
 
+        private static Effects None => new()
+        {
+            IncidentMultiplier = 1m,
+            CustomerMultiplier = 1m,
+            AgentMultiplier = 1m,
+            ForcedCondition = -1,
+            MinimumApproverRank = int.MinValue,
+        };
+
         public static Effects For(PolicySnapshot snapshot, ulong matched, int action)
         {
+            if (matched == 0)
+            {
+                return None;
+            }
+
             decimal incident = 1m, customer = 1m, agent = 1m;
             ConditionOutcome? outcome = null;
             int forced = -1;
