@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+
+namespace CustomerCraft.Benchmarks;
+
+/// <summary>
+/// Runs the benchmarks: <c>dotnet run -c Release --project bench/CustomerCraft.Benchmarks -- --filter '*'</c>.
+/// See docs/benchmarks.md for the workload, the results and how to read them.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args) =>
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
