@@ -16,14 +16,16 @@ namespace CustomerCraft.Empowerment;
 public sealed class AuthorityDecision
 {
     private readonly PolicySnapshot _snapshot;
+    private readonly bool _allActionsHeadroom;
     private LimitChecks _checks;
     private HeadroomSlots _headroom;
     private HeadroomSlot[]? _headroomOverflow;
     private IReadOnlyList<DecisionReason>? _reasons;
     private IReadOnlyList<ActionHeadroom>? _headroomList;
 
-    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, decimal amount, DateTimeOffset evaluatedAt)
+    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, decimal amount, DateTimeOffset evaluatedAt, bool allActionsHeadroom = true)
     {
+        _allActionsHeadroom = allActionsHeadroom;
         _snapshot = snapshot;
         Request = request;
         RequesterRoleIndex = requesterRole;
@@ -75,7 +77,9 @@ public sealed class AuthorityDecision
 
     /// <summary>
     /// For this customer and incident, how much of each configured action the agent can still
-    /// grant now without approval (before this request).
+    /// grant now without approval (before this request). Decisions returned by
+    /// <see cref="IResolutionAuthority.GrantAsync"/> carry the requested action's headroom only:
+    /// a grant has no use for the others, and skipping them keeps grants fast.
     /// </summary>
     public IReadOnlyList<ActionHeadroom> Headroom => _headroomList ??= BuildHeadroom();
 
@@ -107,7 +111,7 @@ public sealed class AuthorityDecision
     public ActionHeadroom? GetHeadroom(string action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return _snapshot.ActionIndex.TryGetValue(action, out int index) ? ToHeadroom(index) : null;
+        return _snapshot.ActionIndex.TryGetValue(action, out int index) && (_allActionsHeadroom || index == ActionIndex) ? ToHeadroom(index) : null;
     }
 
     /// <inheritdoc />
@@ -142,6 +146,11 @@ public sealed class AuthorityDecision
 
     private ActionHeadroom[] BuildHeadroom()
     {
+        if (!_allActionsHeadroom)
+        {
+            return [ToHeadroom(ActionIndex)];
+        }
+
         var list = new ActionHeadroom[_snapshot.Actions.Length];
         for (int i = 0; i < list.Length; i++)
         {

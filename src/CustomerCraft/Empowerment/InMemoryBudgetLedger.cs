@@ -190,7 +190,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
     private Account GetOrAddAccount(BudgetKey key) =>
         _subjects.GetOrAdd(new SubjectKey(key.Scope, key.SubjectId), static _ => new Subject())
-            .GetOrAdd(key.Action, () => new Account(Interlocked.Increment(ref _nextAccountOrder)));
+            .GetOrAdd(key.Action, this);
 
     private object StripeFor(string idempotencyKey) =>
         _keyStripes[(StringComparer.Ordinal.GetHashCode(idempotencyKey) & int.MaxValue) % StripeCount];
@@ -268,7 +268,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
             return null;
         }
 
-        public Account GetOrAdd(string action, Func<Account> create)
+        public Account GetOrAdd(string action, InMemoryBudgetLedger ledger)
         {
             if (Find(action) is { } existing)
             {
@@ -282,7 +282,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                     return raced;
                 }
 
-                Account account = create();
+                Account account = new(Interlocked.Increment(ref ledger._nextAccountOrder));
                 Volatile.Write(ref _accounts, [.. _accounts, (action, account)]);
                 return account;
             }

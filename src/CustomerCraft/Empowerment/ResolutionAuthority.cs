@@ -82,7 +82,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         for (int attempt = 1; attempt <= MaxReservationAttempts; attempt++)
         {
             long started = _telemetry.EvaluationDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-            AuthorityDecision decision = await EvaluateCoreAsync(_policy.Current, request, cancellationToken).ConfigureAwait(false);
+            // A grant needs the outcome, not the headroom of every other action.
+            AuthorityDecision decision = await EvaluateCoreAsync(_policy.Current, request, cancellationToken, allActionsHeadroom: false).ConfigureAwait(false);
             Record(decision, started);
             activity?.SetTag("customercraft.action", decision.Action);
             activity?.SetTag("customercraft.outcome", OutcomeTag(decision.Outcome));
@@ -161,7 +162,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>The evaluation itself: pure, reads only the snapshot, the clock and the ledger.</summary>
-    internal async ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken)
+    internal async ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken, bool allActionsHeadroom = true)
     {
         RequestValidator.Validate(request, snapshot, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
         decimal amount = request.Amount;
@@ -180,7 +181,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         DateTimeOffset now = _time.GetUtcNow();
         int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
-        var decision = new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now);
+        var decision = new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, allActionsHeadroom);
+        int firstAction = allActionsHeadroom ? 0 : action;
+        int endAction = allActionsHeadroom ? snapshot.Actions.Length : action + 1;
 
         // Conditions: match once per request; each applies to the actions in its mask.
         ulong matched = 0;
@@ -209,7 +212,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         try
         {
             int queryCount = 0;
-            for (int a = 0; a < actionCount; a++)
+            for (int a = firstAction; a < endAction; a++)
             {
                 if (snapshot.LimitFor(effectiveRole, a) is not { } limit)
                 {
@@ -234,7 +237,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             // Headroom (and, for the requested action, the decision's checks) for every action,
             // consuming the usage in the order it was asked for.
             int next = 0;
-            for (int a = 0; a < actionCount; a++)
+            for (int a = firstAction; a < endAction; a++)
             {
                 Effects effects = Effects.For(snapshot, matched, a);
 
@@ -489,7 +492,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     private GrantRecord CreateGrant(AuthorityDecision decision, ResolutionRequest request) => new()
     {
-        GrantId = Guid.CreateVersion7(decision.EvaluatedAt).ToString("N"),
+        GrantId = GrantIds.Next(decision.EvaluatedAt),
         IdempotencyKey = request.IdempotencyKey!,
         AgentId = request.AgentId,
         Role = decision.Snapshot.Roles[decision.RequesterRoleIndex].Name,
@@ -611,7 +614,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         public int MinimumApproverRank { get; private init; }
 
-        private static Effects None => new()
+        private static readonly Effects None = new()
         {
             IncidentMultiplier = 1m,
             CustomerMultiplier = 1m,

@@ -30,6 +30,33 @@ public class GrantTests
     }
 
     [Fact]
+    public async Task GrantAsync_Decision_CarriesTheRequestedActionsHeadroomOnly()
+    {
+        using TestHost host = Build(Basic());
+
+        GrantResult result = await host.Authority.GrantAsync(Refund(60m, key: "T-1/1"));
+
+        result.Decision!.Headroom.Should().Equal(new ActionHeadroom("Refund", true, 100m, null));
+        result.Decision.GetHeadroom("Credit").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task GrantAsync_GrantIds_AreTimeOrderedVersion7Uuids()
+    {
+        using TestHost host = Build(Basic());
+        var ids = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            host.Time.Advance(TimeSpan.FromMilliseconds(3));
+            ids.Add((await host.Authority.GrantAsync(Refund(1m, incident: $"T-{i}", key: $"k{i}"))).Grant!.GrantId);
+        }
+
+        ids.Should().OnlyHaveUniqueItems().And.BeInAscendingOrder(StringComparer.Ordinal);
+        ids.Should().OnlyContain(id => id.Length == 32 && id[12] == '7' && Guid.Parse(id).Version == 7);
+        Convert.ToInt64(ids[0][..12], 16).Should().Be(Start.AddMilliseconds(3).ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
     public async Task GrantAsync_NotAllowed_ReservesNothingAndLogsTheRefusal()
     {
         using TestHost host = Build(Basic());

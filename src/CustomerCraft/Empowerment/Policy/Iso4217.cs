@@ -47,5 +47,6 @@ internal static class Iso4217
     }
 
     /// <summary>Answers whether <paramref name="value"/> needs no more than <paramref name="decimals"/> decimal places (trailing zeros do not count).</summary>
-    public static bool FitsMinorUnits(decimal value, int decimals) => decimal.Round(value, decimals) == value;
+    public static bool FitsMinorUnits(decimal value, int decimals) =>
+        value.Scale <= decimals || decimal.Round(value, decimals) == value;
 }

@@ -25,9 +25,15 @@ internal sealed class PolicySnapshot
 
     public required FrozenDictionary<string, int> RoleIndex { get; init; }
 
+    /// <summary>Role names as configured, compared exactly: hosts almost always send them that way, and an exact lookup is cheaper.</summary>
+    public FrozenDictionary<string, int> RoleIndexExact => field ??= RoleIndex.ToFrozenDictionary(StringComparer.Ordinal);
+
     public required ActionEntry[] Actions { get; init; }
 
     public required FrozenDictionary<string, int> ActionIndex { get; init; }
+
+    /// <summary>Action names as configured, compared exactly.</summary>
+    public FrozenDictionary<string, int> ActionIndexExact => field ??= ActionIndex.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Limits by <c>role * Actions.Length + action</c>; <see langword="null"/> for no authority.</summary>
     public required CompiledLimit?[] Limits { get; init; }

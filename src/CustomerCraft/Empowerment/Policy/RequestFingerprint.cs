@@ -1,44 +1,78 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace CustomerCraft.Empowerment.Policy;
 
 /// <summary>
-/// Hashes the parts of a request that conditions read but a grant record does not keep, so that
-/// an idempotent retry can be told from a different request. Computed only when granting.
+/// Fingerprints the parts of a request that conditions read but a grant record does not keep, so
+/// that an idempotent retry can be told from a different request. A deterministic 64-bit FNV-1a
+/// hash (the same in every process, so a durable store can compare it), computed without
+/// allocating anything but the 16-character result. Reason codes and attributes are combined
+/// order-independently: a retry that lists them in another order is the same request.
 /// </summary>
 internal static class RequestFingerprint
 {
+    private const ulong Offset = 14695981039346656037;
+    private const ulong Prime = 1099511628211;
+
     public static string Of(ResolutionRequest request)
     {
-        var text = new StringBuilder();
-        Append(text, "segment", request.CustomerSegment?.ToUpperInvariant());
-        Append(text, "channel", request.Channel?.ToUpperInvariant());
+        ulong hash = Offset;
+        hash = Mix(hash, 1, Hash(request.CustomerSegment, ignoreCase: true));
+        hash = Mix(hash, 2, Hash(request.Channel, ignoreCase: true));
         if (request.ReasonCodes is { Count: > 0 } codes)
         {
-            // Reason codes are a set: order and case do not make a different request.
-            Append(text, "reasons", string.Join(',', codes.Select(c => c.ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal)));
+            ulong set = 0;
+            for (int i = 0; i < codes.Count; i++)
+            {
+                set += Hash(codes[i], ignoreCase: true);
+            }
+
+            hash = Mix(hash, 3, set);
         }
 
-        Append(text, "since", request.CustomerSince?.UtcTicks.ToString(CultureInfo.InvariantCulture));
+        if (request.CustomerSince is { } since)
+        {
+            hash = Mix(hash, 4, (ulong)since.UtcTicks);
+        }
+
         if (request.Attributes is { Count: > 0 } attributes)
         {
-            foreach (KeyValuePair<string, string> pair in attributes.OrderBy(p => p.Key, StringComparer.Ordinal))
+            ulong set = 0;
+            foreach (KeyValuePair<string, string> pair in attributes)
             {
-                Append(text, "attr:" + pair.Key, pair.Value);
+                set += Mix(Hash(pair.Key, ignoreCase: false), 0, Hash(pair.Value, ignoreCase: false));
             }
+
+            hash = Mix(hash, 5, set);
         }
 
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static void Append(StringBuilder text, string name, string? value)
+    private static ulong Mix(ulong hash, byte tag, ulong value)
     {
-        if (value is not null)
+        hash = (hash ^ tag) * Prime;
+        for (int shift = 0; shift < 64; shift += 8)
         {
-            // Length-prefixed so that no two different contexts produce the same text.
-            text.Append(name.Length).Append(':').Append(name).Append('=').Append(value.Length).Append(':').Append(value).Append(';');
+            hash = (hash ^ ((value >> shift) & 0xFF)) * Prime;
         }
+
+        return hash;
+    }
+
+    private static ulong Hash(string? text, bool ignoreCase)
+    {
+        if (text is null)
+        {
+            return 0;
+        }
+
+        ulong hash = Offset;
+        foreach (char c in text)
+        {
+            char ch = ignoreCase ? char.ToUpperInvariant(c) : c;
+            hash = (hash ^ (byte)ch) * Prime;
+            hash = (hash ^ (byte)(ch >> 8)) * Prime;
+        }
+
+        return hash;
     }
 }

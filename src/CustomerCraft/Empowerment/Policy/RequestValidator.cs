@@ -18,12 +18,12 @@ internal static class RequestValidator
         RequireId(request.Role, nameof(ResolutionRequest.Role));
         RequireId(request.Action, nameof(ResolutionRequest.Action));
 
-        if (!snapshot.RoleIndex.TryGetValue(request.Role, out role))
+        if (!snapshot.RoleIndexExact.TryGetValue(request.Role, out role) && !snapshot.RoleIndex.TryGetValue(request.Role, out role))
         {
             throw new ArgumentException($"Role '{request.Role}' is not configured; configured roles: {string.Join(", ", snapshot.Roles.Select(r => r.Name))}.", "request.Role");
         }
 
-        if (!snapshot.ActionIndex.TryGetValue(request.Action, out action))
+        if (!snapshot.ActionIndexExact.TryGetValue(request.Action, out action) && !snapshot.ActionIndex.TryGetValue(request.Action, out action))
         {
             throw new ArgumentException($"Action '{request.Action}' is not configured; configured actions: {string.Join(", ", snapshot.Actions.Select(a => a.Name))}.", "request.Action");
         }
