@@ -17,25 +17,26 @@ public enum DecisionReasonKind
 }
 
 /// <summary>Which limit a <see cref="DecisionReasonKind.Limit"/> reason checked.</summary>
+/// <remarks>Each scope's amount is followed by its count; the engine relies on that order.</remarks>
 public enum LimitKind
 {
     /// <summary>The total amount per incident.</summary>
-    IncidentAmount,
+    IncidentAmount = 0,
 
     /// <summary>The number of grants per incident.</summary>
-    IncidentCount,
+    IncidentCount = 1,
 
     /// <summary>The customer's budget amount for the window.</summary>
-    CustomerAmount,
+    CustomerAmount = 2,
 
     /// <summary>The customer's number of grants for the window.</summary>
-    CustomerCount,
+    CustomerCount = 3,
 
     /// <summary>The agent's budget amount for the window.</summary>
-    AgentAmount,
+    AgentAmount = 4,
 
     /// <summary>The agent's number of grants for the window.</summary>
-    AgentCount,
+    AgentCount = 5,
 }
 
 /// <summary>

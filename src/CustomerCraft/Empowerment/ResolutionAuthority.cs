@@ -281,28 +281,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
                 if (limit.Customer is { } customerBudget)
                 {
-                    DateTimeOffset since = queries[next].Since;
-                    BudgetUsage customer = usage[next++];
-                    decimal? customerLimit = customerBudget.Amount is decimal c ? Scale(c, effects.CustomerMultiplier, snapshot.MinorUnits) : null;
-                    Apply(ref slot, customerLimit, customer.Amount, customerBudget.Count, customer.Count);
-                    if (isRequested)
-                    {
-                        decision.CustomerWindowStart = since;
-                        SetBudgetChecks(decision, LimitKind.CustomerAmount, LimitKind.CustomerCount, customerLimit, customerBudget, customer);
-                    }
+                    ApplyBudget(decision, ref slot, customerBudget, effects.CustomerMultiplier, queries[next], usage[next], LimitKind.CustomerAmount, isRequested);
+                    next++;
                 }
 
                 if (limit.Agent is { } agentBudget)
                 {
-                    DateTimeOffset since = queries[next].Since;
-                    BudgetUsage agent = usage[next++];
-                    decimal? agentLimit = agentBudget.Amount is decimal g ? Scale(g, effects.AgentMultiplier, snapshot.MinorUnits) : null;
-                    Apply(ref slot, agentLimit, agent.Amount, agentBudget.Count, agent.Count);
-                    if (isRequested)
-                    {
-                        decision.AgentWindowStart = since;
-                        SetBudgetChecks(decision, LimitKind.AgentAmount, LimitKind.AgentCount, agentLimit, agentBudget, agent);
-                    }
+                    ApplyBudget(decision, ref slot, agentBudget, effects.AgentMultiplier, queries[next], usage[next], LimitKind.AgentAmount, isRequested);
+                    next++;
                 }
 
                 if (slot.Count == 0 || !slot.HasAuthority)
@@ -431,16 +417,36 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         return true;
     }
 
-    private static void SetBudgetChecks(AuthorityDecision decision, LimitKind amountKind, LimitKind countKind, decimal? amountLimit, CompiledBudget budget, BudgetUsage usage)
+    /// <summary>
+    /// Applies a cumulative budget (customer or agent, named by <paramref name="amountKind"/>) to an
+    /// action's headroom and, for the requested action, records its checks and window.
+    /// </summary>
+    private static void ApplyBudget(AuthorityDecision decision, ref HeadroomSlot slot, CompiledBudget budget, decimal multiplier, BudgetQuery query, BudgetUsage used, LimitKind amountKind, bool isRequested)
     {
+        decimal? amountLimit = budget.Amount is decimal amount ? Scale(amount, multiplier, decision.Snapshot.MinorUnits) : null;
+        Apply(ref slot, amountLimit, used.Amount, budget.Count, used.Count);
+        if (!isRequested)
+        {
+            return;
+        }
+
+        if (amountKind == LimitKind.CustomerAmount)
+        {
+            decision.CustomerWindowStart = query.Since;
+        }
+        else
+        {
+            decision.AgentWindowStart = query.Since;
+        }
+
         if (amountLimit is decimal limit)
         {
-            decision.SetCheck(amountKind, limit, usage.Amount);
+            decision.SetCheck(amountKind, limit, used.Amount);
         }
 
         if (budget.Count is int count)
         {
-            decision.SetCheck(countKind, count, usage.Count);
+            decision.SetCheck(amountKind + 1, count, used.Count);
         }
     }
 

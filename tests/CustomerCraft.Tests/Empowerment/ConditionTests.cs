@@ -15,6 +15,17 @@ public class ConditionTests
         CustomerSegment = segment, Channel = channel, ReasonCodes = reasons, CustomerSince = since, Attributes = attributes,
     };
 
+    /// <summary>The basic policy plus "an open chargeback requires approval".</summary>
+    private static Dictionary<string, string?> WithChargebackRule(string? approverRole = null)
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{C}:Chargeback:Type"] = "ReasonCode";
+        s[$"{C}:Chargeback:ReasonCodes:0"] = "ChargebackOpen";
+        s[$"{C}:Chargeback:Outcome"] = "RequireApproval";
+        s[$"{C}:Chargeback:ApproverRole"] = approverRole;
+        return s;
+    }
+
     [Fact]
     public async Task Segment_Multiplier_RaisesTheLimitForMatchingCustomersOnly()
     {
@@ -86,12 +97,7 @@ public class ConditionTests
     [Fact]
     public async Task ReasonCode_RequireApproval_NamesTheConfiguredApproverRoleEvenForSmallAmounts()
     {
-        Dictionary<string, string?> s = Basic();
-        s[$"{C}:Chargeback:Type"] = "ReasonCode";
-        s[$"{C}:Chargeback:ReasonCodes:0"] = "ChargebackOpen";
-        s[$"{C}:Chargeback:Outcome"] = "RequireApproval";
-        s[$"{C}:Chargeback:ApproverRole"] = "TeamLead";
-        using TestHost host = Build(s);
+        using TestHost host = Build(WithChargebackRule(approverRole: "TeamLead"));
 
         AuthorityDecision decision = await host.Authority.EvaluateAsync(Request(5m, reasons: ["ChargebackOpen"]));
 
@@ -102,12 +108,7 @@ public class ConditionTests
     [Fact]
     public async Task ReasonCode_RequireApproval_IsSatisfiedByAQualifiedApproverButNotByALowerOne()
     {
-        Dictionary<string, string?> s = Basic();
-        s[$"{C}:Chargeback:Type"] = "ReasonCode";
-        s[$"{C}:Chargeback:ReasonCodes:0"] = "ChargebackOpen";
-        s[$"{C}:Chargeback:Outcome"] = "RequireApproval";
-        s[$"{C}:Chargeback:ApproverRole"] = "TeamLead";
-        using TestHost host = Build(s);
+        using TestHost host = Build(WithChargebackRule(approverRole: "TeamLead"));
         ResolutionRequest request = Request(5m, reasons: ["ChargebackOpen"]);
 
         (await host.Authority.EvaluateAsync(request.WithApprover("tara", "TeamLead"))).Outcome.Should().Be(DecisionOutcome.Allowed);
@@ -119,11 +120,7 @@ public class ConditionTests
     [Fact]
     public async Task ForcedApproval_AtTheTopOfTheLadder_GoesToAPeerInTheSameRole()
     {
-        Dictionary<string, string?> s = Basic();
-        s[$"{C}:Chargeback:Type"] = "ReasonCode";
-        s[$"{C}:Chargeback:ReasonCodes:0"] = "ChargebackOpen";
-        s[$"{C}:Chargeback:Outcome"] = "RequireApproval";
-        using TestHost host = Build(s);
+        using TestHost host = Build(WithChargebackRule());
         ResolutionRequest lead = new()
         {
             AgentId = "tara", Role = "TeamLead", CustomerId = "C-1", IncidentId = "T-1", Action = "Refund", Amount = 500m, ReasonCodes = ["ChargebackOpen"],
