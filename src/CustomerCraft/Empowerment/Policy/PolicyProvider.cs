@@ -63,9 +63,6 @@ internal sealed class PolicyProvider : IDisposable
         }
     }
 
-    /// <summary>Raised after a new snapshot is in force.</summary>
-    public event Action<PolicySnapshot>? Changed;
-
     /// <summary>The snapshot in force. Reading it takes no lock.</summary>
     public PolicySnapshot Current => Volatile.Read(ref _current);
 
@@ -107,7 +104,6 @@ internal sealed class PolicyProvider : IDisposable
                 _optionsCache.TryAdd(Options.DefaultName, options);
                 _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
                 Log.PolicyApplied(_logger, compilation.Snapshot.Version, compilation.Snapshot.Roles.Length, compilation.Snapshot.Actions.Length, compilation.Snapshot.Conditions.Length);
-                Changed?.Invoke(compilation.Snapshot);
             }
             catch (OptionsValidationException ex)
             {
