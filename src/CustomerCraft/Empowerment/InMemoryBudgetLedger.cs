@@ -289,12 +289,18 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         }
     }
 
+    /// <summary>One grant on one budget, with the running totals up to and including it, side by
+    /// side so that a window's usage touches as few cache lines as possible.</summary>
     private struct Entry(DateTimeOffset at, decimal amount, string grantId)
     {
         public readonly DateTimeOffset At = at;
         public readonly decimal Amount = amount;
         public readonly string GrantId = grantId;
         public bool Voided;
+
+        // The sum over this entry and every earlier one that is not voided.
+        public decimal TotalAmount;
+        public int TotalCount;
     }
 
     /// <summary>
@@ -308,9 +314,6 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
     {
         private Entry[] _entries = new Entry[2];
 
-        // _totalAmount[i] and _totalCount[i]: the sum over entries 0..i that are not voided.
-        private decimal[] _totalAmount = new decimal[2];
-        private int[] _totalCount = new int[2];
         private int _count;
         private int _version;
 
@@ -340,12 +343,10 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         /// <summary>Reads usage; exact when the caller holds the lock, and never throws when it does not.</summary>
         public BudgetUsage UsageSince(DateTimeOffset since)
         {
-            // Local copies, and a count no larger than the arrays, so that a read racing a resize
+            // A local copy, and a count no larger than the array, so that a read racing a resize
             // computes garbage (discarded by the version check) rather than failing.
             Entry[] entries = _entries;
-            decimal[] totalAmount = _totalAmount;
-            int[] totalCount = _totalCount;
-            int count = Math.Min(Volatile.Read(ref _count), Math.Min(entries.Length, Math.Min(totalAmount.Length, totalCount.Length)));
+            int count = Math.Min(Volatile.Read(ref _count), entries.Length);
             if (count == 0)
             {
                 return BudgetUsage.None;
@@ -357,12 +358,13 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                 return BudgetUsage.None;
             }
 
-            decimal amount = totalAmount[count - 1];
-            int used = totalCount[count - 1];
+            ref Entry last = ref entries[count - 1];
+            decimal amount = last.TotalAmount;
+            int used = last.TotalCount;
             if (first > 0)
             {
-                amount -= totalAmount[first - 1];
-                used -= totalCount[first - 1];
+                amount -= entries[first - 1].TotalAmount;
+                used -= entries[first - 1].TotalCount;
             }
 
             return new BudgetUsage(amount, used);
@@ -375,8 +377,6 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
             {
                 int size = _entries.Length * 2;
                 Array.Resize(ref _entries, size);
-                Array.Resize(ref _totalAmount, size);
-                Array.Resize(ref _totalCount, size);
             }
 
             // Grants arrive almost always in time order; an entry that arrives late is moved into
@@ -439,8 +439,8 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
         private void RecomputeTotalsFrom(int index)
         {
-            decimal amount = index > 0 ? _totalAmount[index - 1] : 0m;
-            int count = index > 0 ? _totalCount[index - 1] : 0;
+            decimal amount = index > 0 ? _entries[index - 1].TotalAmount : 0m;
+            int count = index > 0 ? _entries[index - 1].TotalCount : 0;
             for (int i = index; i < _count; i++)
             {
                 if (!_entries[i].Voided)
@@ -449,8 +449,8 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                     count++;
                 }
 
-                _totalAmount[i] = amount;
-                _totalCount[i] = count;
+                _entries[i].TotalAmount = amount;
+                _entries[i].TotalCount = count;
             }
         }
     }
