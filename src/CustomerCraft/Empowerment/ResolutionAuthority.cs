@@ -334,7 +334,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
             ? requesterRole
             : -1;
-        int approver = await FindApproverAsync(snapshot, request, decision, requested, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
+
+        // A named approver whose role covers the request but whose own per-agent budget is spent:
+        // another person in the same role can approve; nobody higher is needed.
+        int approver = approverRole >= 0 && !approvalForced && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
+            ? approverRole
+            : await FindApproverAsync(snapshot, request, decision, requested, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
         if (approver >= 0)
         {
             decision.ApproverRoleIndex = approver;

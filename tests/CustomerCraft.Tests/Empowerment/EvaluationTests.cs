@@ -222,6 +222,28 @@ public class EvaluationTests
         byPeer.Grant!.ChargedAgentId.Should().Be("tom");
     }
 
+    [Theory]
+    [InlineData("TeamLead")]     // the top of the ladder: nobody above
+    [InlineData("SeniorAgent")]  // below the top: still another senior agent, not a team lead
+    public async Task EvaluateAsync_NamedApproverWithTheirOwnBudgetSpent_GoesToAnotherApproverInTheSameRole(string approverRole)
+    {
+        // Regression: a top-of-ladder approver with a spent daily budget made the request Denied.
+        Dictionary<string, string?> s = Basic();
+        foreach ((string role, string budget) in new[] { ("Agent", "100"), ("SeniorAgent", "250"), ("TeamLead", "300") })
+        {
+            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Amount"] = budget;
+            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Window"] = "Day";
+        }
+
+        using TestHost host = Build(s);
+        (await host.Authority.GrantAsync(Refund(200m, role: approverRole, agent: "lee", incident: "T-9", key: "own"))).IsGranted.Should().BeTrue();
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(200m).WithApprover("lee", approverRole));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.RequiredApproverRole.Should().Be(approverRole);
+    }
+
     [Fact]
     public async Task EvaluateAsync_AbsurdAmount_IsABadRequestNotAnOverflow()
     {

@@ -51,6 +51,10 @@ internal sealed class PolicyProvider : IDisposable
         _telemetry = telemetry;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
 
+        // The configuration's fingerprint is taken before the options are read: a change landing
+        // in between then differs from it and is picked up by the next reload notification.
+        _lastSeenConfiguration = source.Configuration is { } seen ? Fingerprint(seen) : null;
+
         // Reading the options runs the validator: invalid configuration throws here, at start-up.
         PolicyCompilation compilation = Compile(options.CurrentValue);
         _current = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
@@ -58,7 +62,6 @@ internal sealed class PolicyProvider : IDisposable
 
         if (source.Configuration is { } configuration)
         {
-            _lastSeenConfiguration = Fingerprint(configuration);
             _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
         }
     }
@@ -100,8 +103,13 @@ internal sealed class PolicyProvider : IDisposable
                 }
 
                 Volatile.Write(ref _current, compilation.Snapshot);
-                _optionsCache.TryRemove(Options.DefaultName);
-                _optionsCache.TryAdd(Options.DefaultName, options);
+                // The cache has no atomic replace: a reader that slips in between removing and adding
+                // builds options from the (valid) configuration itself; keep trying until ours is in.
+                do
+                {
+                    _optionsCache.TryRemove(Options.DefaultName);
+                }
+                while (!_optionsCache.TryAdd(Options.DefaultName, options));
                 _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
                 Log.PolicyApplied(_logger, compilation.Snapshot.Version, compilation.Snapshot.Roles.Length, compilation.Snapshot.Actions.Length, compilation.Snapshot.Conditions.Length);
             }
@@ -111,6 +119,8 @@ internal sealed class PolicyProvider : IDisposable
             }
             catch (Exception ex)
             {
+                // Not a verdict on the configuration: let the next notification try it again.
+                _lastSeenConfiguration = null;
                 _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "rejected"));
                 Log.PolicyReloadFailed(_logger, Current.Version, ex);
             }
