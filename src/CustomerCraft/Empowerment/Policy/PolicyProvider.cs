@@ -93,7 +93,8 @@ internal sealed class PolicyProvider : IDisposable
                 // never rebinds on its own (a throwing rebind inside a reload callback can take a
                 // process down). Build fresh options through the factory (every Configure delegate
                 // and validator runs) and publish them to the monitor's cache only when valid, so
-                // hosts reading IOptionsMonitor never see, or trip over, a rejected configuration.
+                // hosts reading IOptionsMonitor keep the last good options while a configuration is rejected
+                // (only a read racing the swap of a *valid* configuration rebinds it itself).
                 CustomerCraftOptions options = _optionsFactory.Create(Options.DefaultName);
                 PolicyCompilation compilation = Compile(options);
                 if (compilation.Snapshot is null)
