@@ -6,6 +6,19 @@ namespace CustomerCraft.Tests.Empowerment;
 
 public class EvaluationTests
 {
+    /// <summary>The basic policy plus a daily per-agent refund budget for each human role.</summary>
+    private static Dictionary<string, string?> WithDailyRefundBudgets(int agent, int seniorAgent, int teamLead)
+    {
+        Dictionary<string, string?> s = Basic();
+        foreach ((string role, int budget) in new[] { ("Agent", agent), ("SeniorAgent", seniorAgent), ("TeamLead", teamLead) })
+        {
+            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Amount"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Window"] = "Day";
+        }
+
+        return s;
+    }
+
     [Fact]
     public async Task EvaluateAsync_WithinPerIncidentLimit_IsAllowed()
     {
@@ -202,12 +215,7 @@ public class EvaluationTests
     [Fact]
     public async Task EvaluateAsync_TopRoleWithItsOwnDailyBudgetUsedUp_GoesToAPeer()
     {
-        Dictionary<string, string?> s = Basic();
-        foreach ((string role, string budget) in new[] { ("Agent", "300"), ("SeniorAgent", "600"), ("TeamLead", "1000") })
-        {
-            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Amount"] = budget;
-            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Window"] = "Day";
-        }
+        Dictionary<string, string?> s = WithDailyRefundBudgets(agent: 300, seniorAgent: 600, teamLead: 1000);
 
         using TestHost host = Build(s);
         (await host.Authority.GrantAsync(Refund(1000m, role: "TeamLead", agent: "tara", key: "k1"))).IsGranted.Should().BeTrue();
@@ -228,12 +236,7 @@ public class EvaluationTests
     public async Task EvaluateAsync_NamedApproverWithTheirOwnBudgetSpent_GoesToAnotherApproverInTheSameRole(string approverRole)
     {
         // Regression: a top-of-ladder approver with a spent daily budget made the request Denied.
-        Dictionary<string, string?> s = Basic();
-        foreach ((string role, string budget) in new[] { ("Agent", "100"), ("SeniorAgent", "250"), ("TeamLead", "300") })
-        {
-            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Amount"] = budget;
-            s[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerAgent:Window"] = "Day";
-        }
+        Dictionary<string, string?> s = WithDailyRefundBudgets(agent: 100, seniorAgent: 250, teamLead: 300);
 
         using TestHost host = Build(s);
         (await host.Authority.GrantAsync(Refund(200m, role: approverRole, agent: "lee", incident: "T-9", key: "own"))).IsGranted.Should().BeTrue();
