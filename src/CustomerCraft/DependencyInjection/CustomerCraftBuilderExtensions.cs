@@ -8,15 +8,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Extends <see cref="ICustomerCraftBuilder"/> with the pieces hosts replace or add.</summary>
 public static class CustomerCraftBuilderExtensions
 {
-    private static readonly string[] BuiltInConditionTypeNames =
-    [
-        BuiltInConditionTypes.Segment,
-        BuiltInConditionTypes.Channel,
-        BuiltInConditionTypes.ReasonCode,
-        BuiltInConditionTypes.Tenure,
-        BuiltInConditionTypes.Attribute,
-    ];
-
     /// <summary>
     /// Registers a host condition type that configuration names with <c>"Type": "<paramref name="type"/>"</c>.
     /// The condition is resolved once as a singleton.
@@ -30,7 +21,7 @@ public static class CustomerCraftBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
-        if (Array.Exists(BuiltInConditionTypeNames, t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase)))
+        if (BuiltInConditionTypes.Find(type) is not null)
         {
             throw new ArgumentException($"Condition type '{type}' is built in; register your condition under another name.", nameof(type));
         }

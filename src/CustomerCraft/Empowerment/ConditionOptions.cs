@@ -111,4 +111,11 @@ public static class BuiltInConditionTypes
 
     /// <summary>Matches on a host-supplied attribute in <see cref="ResolutionRequest.Attributes"/>.</summary>
     public const string Attribute = "Attribute";
+
+    /// <summary>Every built-in type, the one list the compiler and the builder both check against.</summary>
+    internal static readonly string[] All = [Segment, Channel, ReasonCode, Tenure, Attribute];
+
+    /// <summary>Returns the canonical spelling of a built-in type name, or <see langword="null"/> for any other name.</summary>
+    internal static string? Find(string? type) =>
+        type is null ? null : Array.Find(All, t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase));
 }

@@ -182,7 +182,6 @@ internal static class PolicyCompiler
             Limits = limits,
             Conditions = [.. conditions],
             TopHumanRole = actions.Select(a => Array.FindLastIndex(roles, r => !r.IsBot && limits[(r.Index * actions.Length) + a.Index] is not null)).ToArray(),
-            ConditionsAreSynchronous = conditions.TrueForAll(c => c.IsSynchronous),
         };
         return new PolicyCompilation(snapshot, errors);
     }
@@ -391,15 +390,15 @@ internal static class PolicyCompiler
     {
         int before = errors.Count;
         string? type = condition.Type;
-        bool builtIn = type is not null && BuiltInTypes.Contains(type);
+        string? builtIn = BuiltInConditionTypes.Find(type);
         IResolutionCondition? host = null;
         if (string.IsNullOrWhiteSpace(type))
         {
-            errors.Add($"{conditionPath}:Type: missing; use one of {string.Join(", ", BuiltInTypes)} or a type registered with AddCondition<T>().");
+            errors.Add($"{conditionPath}:Type: missing; use one of {string.Join(", ", BuiltInConditionTypes.All)} or a type registered with AddCondition<T>().");
         }
-        else if (!builtIn && !conditionTypes.TryGet(type, out host))
+        else if (builtIn is null && !conditionTypes.TryGet(type, out host))
         {
-            errors.Add($"{conditionPath}:Type: '{type}' is not a known condition type; use one of {string.Join(", ", BuiltInTypes.Concat(conditionTypes.Names))} or register it with AddCondition<T>(\"{type}\").");
+            errors.Add($"{conditionPath}:Type: '{type}' is not a known condition type; use one of {string.Join(", ", BuiltInConditionTypes.All.Concat(conditionTypes.Names))} or register it with AddCondition<T>(\"{type}\").");
         }
 
         ulong mask = 0;
@@ -463,7 +462,7 @@ internal static class PolicyCompiler
         }
 
         // The test's own settings.
-        switch (builtIn ? BuiltInTypes.First(t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase)) : null)
+        switch (builtIn)
         {
             case BuiltInConditionTypes.Segment:
                 RequireList(condition.Segments, $"{conditionPath}:Segments", "segment", errors);
@@ -530,7 +529,7 @@ internal static class PolicyCompiler
             ApproverRole = condition.ApproverRole,
         };
 
-        return (builtIn ? BuiltInTypes.First(t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase)) : null) switch
+        return builtIn switch
         {
             BuiltInConditionTypes.Segment => new SegmentCondition(effect, condition.Segments),
             BuiltInConditionTypes.Channel => new ChannelCondition(effect, condition.Channels),
@@ -556,18 +555,6 @@ internal static class PolicyCompiler
             }
         }
     }
-
-    private static readonly string[] BuiltInTypes =
-    [
-        BuiltInConditionTypes.Segment,
-        BuiltInConditionTypes.Channel,
-        BuiltInConditionTypes.ReasonCode,
-        BuiltInConditionTypes.Tenure,
-        BuiltInConditionTypes.Attribute,
-    ];
-
-    private static bool Contains(this string[] types, string type) =>
-        Array.Exists(types, t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>The result of compiling a policy: a snapshot, or the errors that stopped it.</summary>

@@ -43,9 +43,6 @@ internal sealed class PolicySnapshot
     /// <summary>Per action, the index of the highest-ranked human role with authority for it; -1 when none.</summary>
     public required int[] TopHumanRole { get; init; }
 
-    /// <summary><see langword="true"/> when every condition matches synchronously.</summary>
-    public required bool ConditionsAreSynchronous { get; init; }
-
     /// <summary>Window starts, with calendar periods cached for this snapshot's time zone.</summary>
     public BudgetWindows Windows => field ??= new BudgetWindows(TimeZone, FirstDayOfWeek);
 
