@@ -1,4 +1,5 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.Escalation;
 
 namespace CustomerCraft;
 
@@ -16,6 +17,9 @@ public sealed class CustomerCraftOptions
     /// conditions. Bound from <c>CustomerCraft:Empowerment</c>.
     /// </summary>
     public EmpowermentOptions Empowerment { get; set; } = new();
+
+    /// <summary>The escalation ladder and SLA targets. Bound from <c>CustomerCraft:Escalation</c>.</summary>
+    public EscalationOptions Escalation { get; set; } = new();
 
     /// <summary>Settings of the default in-memory decision log. Bound from <c>CustomerCraft:DecisionLog</c>.</summary>
     public InMemoryDecisionLogOptions DecisionLog { get; set; } = new();

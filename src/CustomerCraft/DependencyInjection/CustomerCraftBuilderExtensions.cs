@@ -1,5 +1,6 @@
 using CustomerCraft;
 using CustomerCraft.Empowerment;
+using CustomerCraft.Escalation;
 using CustomerCraft.Empowerment.Policy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -60,6 +61,24 @@ public static class CustomerCraftBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<ICurrencyConverter, TConverter>());
+        return builder;
+    }
+
+    /// <summary>Replaces the in-memory case store with <typeparamref name="TStore"/> (a singleton).</summary>
+    public static ICustomerCraftBuilder UseCaseStore<TStore>(this ICustomerCraftBuilder builder)
+        where TStore : class, ICaseStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICaseStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Adds <typeparamref name="TObserver"/> (a singleton) to the observers told about every saved case change.</summary>
+    public static ICustomerCraftBuilder AddCaseObserver<TObserver>(this ICustomerCraftBuilder builder)
+        where TObserver : class, ICaseObserver
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseObserver, TObserver>());
         return builder;
     }
 }

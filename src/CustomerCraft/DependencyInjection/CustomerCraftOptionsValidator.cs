@@ -12,7 +12,7 @@ internal sealed class CustomerCraftOptionsValidator(ConditionTypeRegistry condit
     public ValidateOptionsResult Validate(string? name, CustomerCraftOptions options)
     {
         var errors = new List<string>();
-        PolicyCompilation empowerment = PolicyCompiler.Compile(options.Empowerment ?? new(), source.EmpowermentPath, conditionTypes, version: 0);
+        PolicyCompilation empowerment = PolicyProvider.Compile(options, source, conditionTypes, version: 0);
         errors.AddRange(empowerment.Errors);
         if (options.DecisionLog?.Capacity < 1)
         {

@@ -3,6 +3,8 @@ using CustomerCraft.DependencyInjection;
 using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Escalation;
+using CustomerCraft.Escalation.Workflow;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -64,6 +66,8 @@ public static class CustomerCraftServiceCollectionExtensions
         services.TryAddSingleton<IBudgetLedger, InMemoryBudgetLedger>();
         services.TryAddSingleton<IDecisionLog, InMemoryDecisionLog>();
         services.TryAddSingleton<IResolutionAuthority, ResolutionAuthority>();
+        services.TryAddSingleton<ICaseStore, InMemoryCaseStore>();
+        services.TryAddSingleton<ICaseWorkflow, CaseWorkflow>();
         return new CustomerCraftBuilder(services);
     }
 }

@@ -29,7 +29,23 @@ internal sealed class CustomerCraftTelemetry : IDisposable
         Grants = _meter.CreateCounter<long>("customercraft.empowerment.grants", "{grant}", "Grant attempts, by result (granted, refused, replayed) and action.");
         Voids = _meter.CreateCounter<long>("customercraft.empowerment.voids", "{grant}", "Grants voided, by action.");
         PolicyReloads = _meter.CreateCounter<long>("customercraft.empowerment.policy.reloads", "{reload}", "Policy reloads, by result (applied, rejected).");
+        Transitions = _meter.CreateCounter<long>("customercraft.escalation.transitions", "{transition}", "Case transitions, by trigger and the states before and after.");
+        SlaWarnings = _meter.CreateCounter<long>("customercraft.escalation.sla.warnings", "{warning}", "SLA warnings raised, by clock and level.");
+        SlaBreaches = _meter.CreateCounter<long>("customercraft.escalation.sla.breaches", "{breach}", "SLA breaches, by clock and level.");
+        ApprovalTurnaround = _meter.CreateHistogram<double>(
+            "customercraft.escalation.approval.turnaround",
+            "s",
+            "Time from an approval request to its outcome (approved, rejected, timed_out, withdrawn).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 900, 1_800, 3_600, 7_200, 14_400, 28_800, 86_400, 172_800] });
     }
+
+    public Counter<long> Transitions { get; }
+
+    public Counter<long> SlaWarnings { get; }
+
+    public Counter<long> SlaBreaches { get; }
+
+    public Histogram<double> ApprovalTurnaround { get; }
 
     public Counter<long> Decisions { get; }
 

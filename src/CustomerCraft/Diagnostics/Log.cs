@@ -31,4 +31,16 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "Budget reservation for {Action} lost a race {Attempts} times; re-evaluating.")]
     public static partial void ReservationContended(ILogger logger, string action, int attempts);
+
+    [LoggerMessage(20, LogLevel.Warning, "A case observer failed on case {CaseId}; the change itself is saved.")]
+    public static partial void CaseObserverFailed(ILogger logger, string caseId, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Error, "Voiding grant {GrantId} after case {CaseId} could not record its approval failed; the grant stays reserved until voided.")]
+    public static partial void ApprovalCompensationFailed(ILogger logger, string caseId, string grantId, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Information, "Case {CaseId}: {Timer} clock at level {Level} breached; action {Action}.")]
+    public static partial void SlaBreached(ILogger logger, string caseId, string timer, int level, string action);
+
+    [LoggerMessage(23, LogLevel.Warning, "Processing due deadlines of case {CaseId} failed; it will be retried when its claim expires.")]
+    public static partial void DueProcessingFailed(ILogger logger, string caseId, Exception exception);
 }

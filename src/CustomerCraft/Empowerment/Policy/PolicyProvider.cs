@@ -11,6 +11,8 @@ namespace CustomerCraft.Empowerment.Policy;
 internal sealed record CustomerCraftConfiguration(IConfiguration? Configuration, string Path)
 {
     public string EmpowermentPath => $"{Path}:Empowerment";
+
+    public string EscalationPath => $"{Path}:Escalation";
 }
 
 /// <summary>
@@ -71,7 +73,23 @@ internal sealed class PolicyProvider : IDisposable
 
     /// <summary>Compiles options into a snapshot with the next version number, or returns the errors.</summary>
     public PolicyCompilation Compile(CustomerCraftOptions options) =>
-        PolicyCompiler.Compile(options.Empowerment ?? new EmpowermentOptions(), _source.EmpowermentPath, _conditionTypes, Interlocked.Increment(ref s_nextVersion));
+        Compile(options, _source, _conditionTypes, Interlocked.Increment(ref s_nextVersion));
+
+    /// <summary>Compiles the empowerment policy and the escalation ladder that refers to its roles; errors of both are reported together.</summary>
+    public static PolicyCompilation Compile(CustomerCraftOptions options, CustomerCraftConfiguration source, ConditionTypeRegistry conditionTypes, long version)
+    {
+        EmpowermentOptions empowerment = options.Empowerment ?? new EmpowermentOptions();
+        PolicyCompilation compilation = PolicyCompiler.Compile(empowerment, source.EmpowermentPath, conditionTypes, version);
+        var errors = new List<string>(compilation.Errors);
+        Escalation.Sla.EscalationPolicy? ladder = Escalation.Sla.EscalationCompiler.Compile(options.Escalation ?? new(), source.EscalationPath, empowerment.Roles, errors);
+        if (errors.Count > 0 || compilation.Snapshot is null || ladder is null)
+        {
+            return new PolicyCompilation(null, errors);
+        }
+
+        compilation.Snapshot.Escalation = ladder;
+        return compilation;
+    }
 
     /// <summary>Re-reads the configuration and applies it when valid. Never throws.</summary>
     public void Reload()

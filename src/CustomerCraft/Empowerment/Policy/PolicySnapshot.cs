@@ -43,6 +43,12 @@ internal sealed class PolicySnapshot
     /// <summary>Per action, the index of the highest-ranked human role with authority for it; -1 when none.</summary>
     public required int[] TopHumanRole { get; init; }
 
+    /// <summary>
+    /// The escalation ladder compiled with these roles, so a reload swaps both at once. Set by
+    /// <see cref="PolicyProvider"/> before the snapshot is published and never changed after.
+    /// </summary>
+    public global::CustomerCraft.Escalation.Sla.EscalationPolicy Escalation { get; set; } = global::CustomerCraft.Escalation.Sla.EscalationPolicy.Empty;
+
     /// <summary>Window starts, with calendar periods cached for this snapshot's time zone.</summary>
     public BudgetWindows Windows => field ??= new BudgetWindows(TimeZone, FirstDayOfWeek);
 

@@ -1,0 +1,426 @@
+using System.Globalization;
+using CustomerCraft.Escalation.Sla;
+
+namespace CustomerCraft.Escalation.Workflow;
+
+/// <summary>What a move needs besides its trigger.</summary>
+internal readonly record struct MoveArgs(
+    string? Note = null,
+    EscalationReason? Reason = null,
+    PendingApproval? Approval = null,
+    int Level = -1,
+    string? GrantId = null,
+    string? Detail = null);
+
+/// <summary>
+/// One change to a case being put together: moves checked against the state machine, the clocks
+/// they start, pause or stop, and the timeline entries they append. Nothing is visible to anyone
+/// until <see cref="Build"/> and a successful save.
+/// </summary>
+internal sealed class CaseEdit
+{
+    private const int MaxDueSteps = 64;
+
+    private readonly SupportCase _original;
+    private readonly EscalationPolicy _policy;
+    private IReadOnlyList<CaseEvent> _history;
+    private SlaTimer[] _timers;
+
+    public CaseEdit(SupportCase original, EscalationPolicy policy)
+    {
+        _original = original;
+        _policy = policy;
+        _history = original.History;
+        _timers = original.Timers as SlaTimer[] ?? [.. original.Timers];
+        State = original.State;
+        Level = original.Level;
+        Owner = original.Owner;
+        Handler = original.Handler;
+        Approval = original.PendingApproval;
+    }
+
+    public CaseState State { get; private set; }
+
+    public int Level { get; private set; }
+
+    public CaseActor? Owner { get; private set; }
+
+    public CaseActor? Handler { get; private set; }
+
+    public PendingApproval? Approval { get; private set; }
+
+    /// <summary>The entries this edit appended, oldest first.</summary>
+    public List<CaseEvent> Events { get; } = new(2);
+
+    /// <summary>Warnings and breaches raised by <see cref="ApplyDue"/>, for metrics.</summary>
+    public List<(SlaTimer Timer, bool Breach)> SlaEvents { get; } = [];
+
+    /// <summary>Approvals that ended without being approved (rejected, timed out, withdrawn), for turnaround metrics and orphan clean-up.</summary>
+    public List<(PendingApproval Approval, string Outcome, DateTimeOffset At)> EndedApprovals { get; } = [];
+
+    public string CaseId => _original.Id;
+
+    /// <summary>Whether the edit changed anything (an entry, or a clock without one).</summary>
+    public bool HasChanges => Events.Count > 0 || !ReferenceEquals(_timers, _original.Timers);
+
+    public DateTimeOffset LastAt { get; private set; }
+
+    /// <summary>Starts the clocks of the front line for a newly opened case.</summary>
+    public void Open(DateTimeOffset at, CaseActor? actor, string? note)
+    {
+        StartStint(at, includeApproval: false);
+        Append(at, CaseEventKind.Opened, null, CaseState.New, actor, note: note);
+    }
+
+    /// <summary>Applies <paramref name="trigger"/> or throws <see cref="CaseTransitionException"/> without changing anything.</summary>
+    public void Fire(CaseTrigger trigger, CaseActor? actor, DateTimeOffset at, in MoveArgs args)
+    {
+        if (!CaseStateMachine.TryFire(State, Level, _policy.TopLevel, trigger, out CaseState to))
+        {
+            throw new CaseTransitionException(CaseId, State, trigger, Explain(trigger));
+        }
+
+        CaseState from = State;
+        string? detail = args.Detail;
+        string? approvalId = args.Approval?.ApprovalId ?? Approval?.ApprovalId;
+        switch (trigger)
+        {
+            case CaseTrigger.Assign:
+                if (Level == 0)
+                {
+                    Owner = actor;
+                }
+
+                Handler = actor;
+                StopResponse(at);
+                break;
+            case CaseTrigger.RequestApproval:
+                Level = args.Level;
+                Handler = null;
+                Approval = args.Approval;
+                StartStint(at, includeApproval: true);
+                detail ??= $"{args.Approval!.DecisionSummary}; sent to level {LevelName(Level)}";
+                break;
+            case CaseTrigger.Approve:
+            case CaseTrigger.Reject:
+                if (trigger == CaseTrigger.Reject && Approval is { } rejected)
+                {
+                    EndedApprovals.Add((rejected, actor is null ? "timed_out" : "rejected", at));
+                }
+
+                ReturnToOwner(at);
+                Approval = null;
+                break;
+            case CaseTrigger.RerouteApproval:
+                Level++;
+                Handler = null;
+                StartStint(at, includeApproval: true);
+                detail ??= $"approval moved to level {LevelName(Level)}";
+                break;
+            case CaseTrigger.Escalate:
+                if (Approval is { } withdrawn)
+                {
+                    EndedApprovals.Add((withdrawn, "withdrawn", at));
+                    Approval = null;
+                }
+
+                Level++;
+                Handler = null;
+                StartStint(at, includeApproval: false);
+                detail ??= $"to level {LevelName(Level)}";
+                break;
+            case CaseTrigger.ReturnToOwner:
+            case CaseTrigger.Reopen:
+                ReturnToOwner(at);
+                break;
+            case CaseTrigger.AwaitCustomer:
+                StopResponse(at);
+                Pause(at);
+                break;
+            case CaseTrigger.CustomerReplied:
+                Resume(at);
+                break;
+            case CaseTrigger.Resolve:
+            case CaseTrigger.Close:
+                _timers = [];
+                break;
+        }
+
+        State = to;
+        Append(at, CaseEventKind.Transition, trigger, from, actor, args.Reason, args.Note, approvalId, args.GrantId, detail);
+    }
+
+    /// <summary>Adds a note without moving the case.</summary>
+    public void Note(CaseActor actor, DateTimeOffset at, string note) =>
+        Append(at, CaseEventKind.Note, null, State, actor, note: note);
+
+    /// <summary>
+    /// Raises every warning and applies every breach due at or before <paramref name="now"/>, in
+    /// the order they fell due, each at the instant it fell due, so the outcome does not depend on
+    /// how often deadlines are processed.
+    /// </summary>
+    public void ApplyDue(DateTimeOffset now)
+    {
+        for (int step = 0; step < MaxDueSteps; step++)
+        {
+            int index = -1;
+            DateTimeOffset earliest = DateTimeOffset.MaxValue;
+            for (int i = 0; i < _timers.Length; i++)
+            {
+                if (_timers[i].NextEventAt is { } at && at <= now && at < earliest)
+                {
+                    earliest = at;
+                    index = i;
+                }
+            }
+
+            if (index < 0)
+            {
+                return;
+            }
+
+            SlaTimer timer = _timers[index];
+            if (timer.WarningsRaised >= _policy.WarningFractions.Length && timer.NextWarningAt is not null)
+            {
+                // The policy was reloaded with fewer warning fractions: nothing left to warn about.
+                Replace(index, timer with { NextWarningAt = null });
+                continue;
+            }
+
+            if (timer.NextWarningAt is { } warnAt && warnAt <= now && (timer.DueAt is null || warnAt < timer.DueAt))
+            {
+                double fraction = _policy.WarningFractions[timer.WarningsRaised];
+                SlaTimer warned = timer with { WarningsRaised = timer.WarningsRaised + 1 };
+                warned = warned with { NextWarningAt = WarningAt(warned) };
+                Replace(index, warned);
+                SlaEvents.Add((timer, false));
+                Append(warnAt, CaseEventKind.SlaWarning, null, State, null, timer: timer.Kind,
+                    detail: $"{Describe(timer)}: {fraction.ToString("P0", CultureInfo.InvariantCulture)} of the target used");
+            }
+            else
+            {
+                DateTimeOffset dueAt = timer.DueAt!.Value;
+                Replace(index, timer with { BreachedAt = dueAt, NextWarningAt = null });
+                SlaEvents.Add((timer, true));
+                Breach(timer, dueAt);
+            }
+        }
+    }
+
+    public SupportCase Build(DateTimeOffset at) => _original with
+    {
+        State = State,
+        Level = Level,
+        Owner = Owner,
+        Handler = Handler,
+        PendingApproval = Approval,
+        Timers = _timers,
+        History = _history,
+        Version = _original.Version + 1,
+        UpdatedAt = LastAt > at ? LastAt : at,
+    };
+
+    public SupportCase BuildNew(DateTimeOffset at) => _original with
+    {
+        State = State,
+        Owner = Owner,
+        Handler = Handler,
+        Timers = _timers,
+        History = _history,
+        Version = 1,
+        OpenedAt = at,
+        UpdatedAt = at,
+    };
+
+    private void Breach(SlaTimer timer, DateTimeOffset at)
+    {
+        LevelEntry? level = _policy.Level(timer.Level);
+        SlaBreachAction action = level is null ? SlaBreachAction.Deny : timer.Kind == SlaTimerKind.Approval ? level.OnApprovalTimeout : level.OnBreach;
+        bool canGoUp = Level < _policy.TopLevel;
+        string outcome;
+        if (State == CaseState.AwaitingApproval)
+        {
+            (CaseTrigger? trigger, outcome) = action switch
+            {
+                SlaBreachAction.Escalate when canGoUp => ((CaseTrigger?)CaseTrigger.Escalate, "the case escalates"),
+                SlaBreachAction.Reroute when canGoUp => (CaseTrigger.RerouteApproval, "the approval moves up"),
+                SlaBreachAction.Escalate => (null, "already at the top of the ladder; recorded only"),
+                _ => (CaseTrigger.Reject, "the request is denied"),
+            };
+            Append(at, CaseEventKind.SlaBreach, null, State, null, timer: timer.Kind, detail: $"{Describe(timer)}: target breached; {outcome}");
+            if (trigger is { } move)
+            {
+                Fire(move, null, at, new MoveArgs(
+                    Reason: move == CaseTrigger.Escalate ? EscalationReason.SlaBreach : null,
+                    Note: move == CaseTrigger.Reject ? $"Denied automatically: {Describe(timer)} breached." : null));
+            }
+
+            return;
+        }
+
+        bool escalate = action != SlaBreachAction.Deny && canGoUp && State is CaseState.New or CaseState.InProgress or CaseState.Escalated or CaseState.Reopened;
+        outcome = escalate ? "the case escalates" : action == SlaBreachAction.Deny ? "nothing to deny; recorded only" : canGoUp ? "recorded only" : "already at the top of the ladder; recorded only";
+        Append(at, CaseEventKind.SlaBreach, null, State, null, timer: timer.Kind, detail: $"{Describe(timer)}: target breached; {outcome}");
+        if (escalate)
+        {
+            Fire(CaseTrigger.Escalate, null, at, new MoveArgs(Reason: EscalationReason.SlaBreach));
+        }
+    }
+
+    private string? Explain(CaseTrigger trigger) => trigger switch
+    {
+        CaseTrigger.Escalate or CaseTrigger.RerouteApproval when Level >= _policy.TopLevel
+            => _policy.Levels.Length == 0 ? "no escalation levels are configured" : "already at the top of the ladder",
+        _ => State == CaseState.Closed ? "the case is closed; open a new one" : null,
+    };
+
+    private void ReturnToOwner(DateTimeOffset at)
+    {
+        Level = 0;
+        Handler = Owner;
+        StartStint(at, includeApproval: false);
+    }
+
+    private void StartStint(DateTimeOffset at, bool includeApproval)
+    {
+        LevelEntry? level = _policy.Level(Level);
+        if (level is null)
+        {
+            _timers = [];
+            return;
+        }
+
+        SlaTargets targets = level.TargetsFor(_original.Priority);
+        int count = (targets.Response is null ? 0 : 1) + (targets.Resolution is null ? 0 : 1) + (includeApproval && level.ApprovalTimeout is not null ? 1 : 0);
+        var timers = new SlaTimer[count];
+        int next = 0;
+        if (targets.Response is { } response)
+        {
+            timers[next++] = Start(SlaTimerKind.Response, level, response, at);
+        }
+
+        if (targets.Resolution is { } resolution)
+        {
+            timers[next++] = Start(SlaTimerKind.Resolution, level, resolution, at);
+        }
+
+        if (includeApproval && level.ApprovalTimeout is { } timeout)
+        {
+            timers[next] = Start(SlaTimerKind.Approval, level, timeout, at);
+        }
+
+        _timers = timers;
+    }
+
+    private SlaTimer Start(SlaTimerKind kind, LevelEntry level, TimeSpan target, DateTimeOffset at)
+    {
+        var timer = new SlaTimer { Kind = kind, Level = level.Number, Target = target, Clock = level.Clock, RunningSince = at, DueAt = _policy.Add(level.Clock, at, target) };
+        return timer with { NextWarningAt = WarningAt(timer) };
+    }
+
+    /// <summary>When the next warning falls due on a running clock, counting from when it last started.</summary>
+    private DateTimeOffset? WarningAt(SlaTimer timer)
+    {
+        if (timer.RunningSince is not { } since || timer.WarningsRaised >= _policy.WarningFractions.Length)
+        {
+            return null;
+        }
+
+        TimeSpan threshold = TimeSpan.FromTicks((long)(timer.Target.Ticks * _policy.WarningFractions[timer.WarningsRaised]));
+        TimeSpan remaining = threshold - timer.Consumed;
+        return remaining <= TimeSpan.Zero ? since : _policy.Add(timer.Clock, since, remaining);
+    }
+
+    private void StopResponse(DateTimeOffset at)
+    {
+        _ = at;
+        for (int i = 0; i < _timers.Length; i++)
+        {
+            if (_timers[i].Kind == SlaTimerKind.Response)
+            {
+                _timers = [.. _timers[..i], .. _timers[(i + 1)..]];
+                return;
+            }
+        }
+    }
+
+    private void Pause(DateTimeOffset at)
+    {
+        for (int i = 0; i < _timers.Length; i++)
+        {
+            SlaTimer timer = _timers[i];
+            if (timer.RunningSince is { } since && timer.BreachedAt is null)
+            {
+                Replace(i, timer with { Consumed = timer.Consumed + _policy.Between(timer.Clock, since, at), RunningSince = null, DueAt = null, NextWarningAt = null });
+            }
+        }
+    }
+
+    private void Resume(DateTimeOffset at)
+    {
+        for (int i = 0; i < _timers.Length; i++)
+        {
+            SlaTimer timer = _timers[i];
+            if (timer.RunningSince is null && timer.BreachedAt is null)
+            {
+                SlaTimer running = timer with { RunningSince = at, DueAt = _policy.Add(timer.Clock, at, timer.Target - timer.Consumed) };
+                Replace(i, running with { NextWarningAt = WarningAt(running) });
+            }
+        }
+    }
+
+    private void Replace(int index, SlaTimer timer)
+    {
+        // Timers arrays are shared with the case this edit started from: copy before writing.
+        if (ReferenceEquals(_timers, _original.Timers))
+        {
+            _timers = [.. _timers];
+        }
+
+        _timers[index] = timer;
+    }
+
+    private string LevelName(int level) => _policy.Level(level)?.DisplayName ?? level.ToString(CultureInfo.InvariantCulture);
+
+    private string Describe(SlaTimer timer) =>
+        $"{timer.Kind} clock at level {LevelName(timer.Level)} ({timer.Target.ToString("c", CultureInfo.InvariantCulture)} {(timer.Clock == SlaClock.BusinessHours ? "business hours" : "calendar time")})";
+
+    private void Append(
+        DateTimeOffset at,
+        CaseEventKind kind,
+        CaseTrigger? trigger,
+        CaseState from,
+        CaseActor? actor,
+        EscalationReason? reason = null,
+        string? note = null,
+        string? approvalId = null,
+        string? grantId = null,
+        string? detail = null,
+        SlaTimerKind? timer = null)
+    {
+        var entry = new CaseEvent
+        {
+            Sequence = _history.Count + 1,
+            At = at,
+            Kind = kind,
+            Trigger = trigger,
+            From = from,
+            To = State,
+            Level = Level,
+            Actor = actor,
+            Handler = Handler,
+            Reason = reason,
+            Note = note,
+            ApprovalId = approvalId,
+            GrantId = grantId,
+            Timer = timer,
+            Detail = detail,
+        };
+        _history = CaseTimeline.Append(_history, entry);
+        Events.Add(entry);
+        if (at > LastAt)
+        {
+            LastAt = at;
+        }
+    }
+}

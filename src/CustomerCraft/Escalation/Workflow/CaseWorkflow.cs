@@ -1,0 +1,596 @@
+using System.Diagnostics;
+using System.Globalization;
+using CustomerCraft.Diagnostics;
+using CustomerCraft.Empowerment;
+using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Escalation.Sla;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CustomerCraft.Escalation.Workflow;
+
+/// <summary>The <see cref="ICaseWorkflow"/> over an <see cref="ICaseStore"/> and the empowerment engine.</summary>
+internal sealed class CaseWorkflow : ICaseWorkflow
+{
+    /// <summary>Cases claimed per store round trip while processing deadlines.</summary>
+    internal const int DueBatchSize = 100;
+
+    /// <summary>How long a claim on a due case lasts; a worker that dies holds it no longer than this.</summary>
+    internal static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(5);
+
+    /// <summary>Bounds the retries of an approval (after unrelated concurrent changes or compensated grant attempts).</summary>
+    private const int MaxApprovalRounds = 8;
+
+    private static readonly string[] s_triggers = Enum.GetNames<CaseTrigger>();
+    private static readonly string[] s_states = Enum.GetNames<CaseState>();
+    private static readonly string[] s_timers = Enum.GetNames<SlaTimerKind>();
+
+    private readonly ICaseStore _store;
+    private readonly IResolutionAuthority _authority;
+    private readonly IBudgetLedger _ledger;
+    private readonly PolicyProvider _policy;
+    private readonly TimeProvider _time;
+    private readonly CustomerCraftTelemetry _telemetry;
+    private readonly ICaseObserver[] _observers;
+    private readonly ILogger _logger;
+
+    public CaseWorkflow(
+        ICaseStore store,
+        IResolutionAuthority authority,
+        IBudgetLedger ledger,
+        PolicyProvider policy,
+        TimeProvider time,
+        CustomerCraftTelemetry telemetry,
+        IEnumerable<ICaseObserver> observers,
+        ILogger<CaseWorkflow>? logger = null)
+    {
+        _store = store;
+        _authority = authority;
+        _ledger = ledger;
+        _policy = policy;
+        _time = time;
+        _telemetry = telemetry;
+        _observers = [.. observers];
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    private EscalationPolicy Ladder => _policy.Current.Escalation;
+
+    public async ValueTask<SupportCase> OpenAsync(OpenCaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RequireText(request.CustomerId, "request.CustomerId");
+        if (request.CaseId is not null)
+        {
+            RequireText(request.CaseId, "request.CaseId");
+        }
+
+        if (!Enum.IsDefined(request.Priority))
+        {
+            throw new ArgumentOutOfRangeException("request.Priority", request.Priority, "Not a case priority.");
+        }
+
+        if (request.Owner is { } owner)
+        {
+            RankOf(owner, "request.Owner");
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        var blank = new SupportCase
+        {
+            Id = request.CaseId ?? GrantIds.Next(now),
+            CustomerId = request.CustomerId,
+            Subject = request.Subject,
+            Priority = request.Priority,
+            State = CaseState.New,
+        };
+        var edit = new CaseEdit(blank, Ladder);
+        edit.Open(now, request.Owner, request.Note);
+        if (request.Owner is { } assignee)
+        {
+            edit.Fire(CaseTrigger.Assign, assignee, now, default);
+        }
+
+        SupportCase created = edit.BuildNew(now);
+        await _store.CreateAsync(created, cancellationToken).ConfigureAwait(false);
+        await AfterSaveAsync(null, created, edit, cancellationToken).ConfigureAwait(false);
+        return created;
+    }
+
+    public ValueTask<SupportCase?> FindAsync(string caseId, CancellationToken cancellationToken = default)
+    {
+        RequireText(caseId, nameof(caseId));
+        return _store.FindAsync(caseId, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<SupportCase>> QueryAsync(CaseQuery query, CancellationToken cancellationToken = default) =>
+        _store.QueryAsync(query, cancellationToken);
+
+    public async ValueTask<SupportCase> AssignAsync(string caseId, CaseActor assignee, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        int rank = RankOf(assignee, nameof(assignee));
+        SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (current.Level > 0 && Ladder.Level(current.Level) is { } level && rank < level.Rank)
+        {
+            throw new ArgumentException($"'{assignee.Id}' ({assignee.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) that case '{caseId}' is at.", "assignee.Role");
+        }
+
+        return await MoveAsync(current, CaseTrigger.Assign, assignee, new MoveArgs(Note: note), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SupportCase> RequestApprovalAsync(string caseId, ResolutionRequest request, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Approver is not null)
+        {
+            throw new ArgumentException("Leave the approver empty when requesting approval; the workflow routes the request and the approver acts through ApproveAsync.", "request.Approver");
+        }
+
+        SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(request.CustomerId, current.CustomerId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The request is for customer '{request.CustomerId}' but case '{caseId}' is about customer '{current.CustomerId}'.", "request.CustomerId");
+        }
+
+        EscalationPolicy ladder = Ladder;
+        if (!CaseStateMachine.TryFire(current.State, current.Level, ladder.TopLevel, CaseTrigger.RequestApproval, out _))
+        {
+            throw new CaseTransitionException(caseId, current.State, CaseTrigger.RequestApproval);
+        }
+
+        ResolutionRequest asked = request.IdempotencyKey is null ? request : request with { IdempotencyKey = null };
+        AuthorityDecision decision = await _authority.EvaluateAsync(asked, cancellationToken).ConfigureAwait(false);
+        if (decision.Outcome == DecisionOutcome.Allowed)
+        {
+            throw new ApprovalRefusedException(caseId, ApprovalRefusal.NotRequired, $"No approval needed: {Summarize(decision)}. '{request.AgentId}' can grant it directly.");
+        }
+
+        if (decision.Outcome == DecisionOutcome.Denied || decision.RequiredApproverRole is not { } approverRole)
+        {
+            throw new ApprovalRefusedException(caseId, ApprovalRefusal.Denied, $"The request cannot be approved by anyone: {Summarize(decision)}.");
+        }
+
+        int level = ladder.ApprovalLevelFor(_policy.Current.Roles[_policy.Current.RoleIndex[approverRole]].Rank);
+        if (level < 0)
+        {
+            throw new ApprovalRefusedException(caseId, ApprovalRefusal.NoApprovalLevel, $"No level of the escalation ladder has a role ranking at least '{approverRole}', which this request needs ({Summarize(decision)}); add one under CustomerCraft:Escalation:Levels.");
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        var approval = new PendingApproval
+        {
+            ApprovalId = GrantIds.Next(now),
+            Request = asked,
+            RequestedBy = new CaseActor(request.AgentId, request.Role),
+            RequestedAt = now,
+            RequiredApproverRole = approverRole,
+            DecisionSummary = Summarize(decision),
+        };
+        var edit = new CaseEdit(current, ladder);
+        edit.Fire(CaseTrigger.RequestApproval, approval.RequestedBy, now, new MoveArgs(Note: note, Reason: EscalationReason.AuthorityExceeded, Approval: approval, Level: level));
+        return await CommitAsync(current, edit, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<ApprovalResult> ApproveAsync(string caseId, CaseActor approver, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        int rank = RankOf(approver, nameof(approver));
+        string? approvalId = null;
+        for (int round = 0; ; round++)
+        {
+            SupportCase current = await LoadAsync(caseId, round == 0 ? expectedVersion : null, cancellationToken).ConfigureAwait(false);
+            if (current.State != CaseState.AwaitingApproval || current.PendingApproval is not { } pending)
+            {
+                throw new CaseTransitionException(caseId, current.State, CaseTrigger.Approve);
+            }
+
+            if (approvalId is not null && !string.Equals(approvalId, pending.ApprovalId, StringComparison.Ordinal))
+            {
+                throw new CaseConcurrencyException(caseId, current.Version - 1, current.Version, "the approval request was replaced meanwhile");
+            }
+
+            approvalId = pending.ApprovalId;
+            if (string.Equals(approver.Id, pending.RequestedBy.Id, StringComparison.Ordinal) || string.Equals(approver.Id, pending.Request.AgentId, StringComparison.Ordinal))
+            {
+                throw new ApprovalRefusedException(caseId, ApprovalRefusal.OwnRequest, $"'{approver.Id}' asked for this approval and cannot approve it (four-eyes rule).");
+            }
+
+            if (Ladder.Level(current.Level) is { } level && rank < level.Rank)
+            {
+                throw new ApprovalRefusedException(caseId, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) the approval waits at.");
+            }
+
+            GrantRecord grant = await ReserveAsync(current, pending, approver, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset now = _time.GetUtcNow();
+            var edit = new CaseEdit(current, Ladder);
+            edit.Fire(CaseTrigger.Approve, approver, now, new MoveArgs(
+                Note: note,
+                GrantId: grant.GrantId,
+                Detail: $"granted {grant.Action} {grant.Amount.ToString(CultureInfo.InvariantCulture)} {grant.Currency} under {approver.Role} authority (grant {grant.GrantId})"));
+            SupportCase next = edit.Build(now);
+            try
+            {
+                await _store.SaveAsync(next, current.Version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CaseConcurrencyException) when (round + 1 < MaxApprovalRounds)
+            {
+                // Someone else changed the case first. If it still waits for this approval the
+                // change was unrelated (a note): go round again, and the grant replays under its key.
+                SupportCase? latest = await _store.FindAsync(caseId, CancellationToken.None).ConfigureAwait(false);
+                if (latest is { State: CaseState.AwaitingApproval, PendingApproval.ApprovalId: { } id } && string.Equals(id, pending.ApprovalId, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                await CompensateAsync(caseId, grant).ConfigureAwait(false);
+                throw;
+            }
+            catch (Exception ex) when (ex is not CaseConcurrencyException)
+            {
+                // The save failed or its outcome is unknown (a timeout, a cancellation). Void the
+                // grant only when the case is known not to record it: an approved case whose grant
+                // was voided is the one outcome that must never happen.
+                bool? saved = await WasSavedAsync(next, grant).ConfigureAwait(false);
+                if (saved == true)
+                {
+                    await AfterSaveAsync(current, next, edit, CancellationToken.None).ConfigureAwait(false);
+                    RecordTurnaround(pending, "approved", now);
+                    return new ApprovalResult(next, grant);
+                }
+
+                if (saved == false)
+                {
+                    await CompensateAsync(caseId, grant).ConfigureAwait(false);
+                }
+
+                throw;
+            }
+
+            await AfterSaveAsync(current, next, edit, cancellationToken).ConfigureAwait(false);
+            RecordTurnaround(pending, "approved", now);
+            return new ApprovalResult(next, grant);
+        }
+    }
+
+    public async ValueTask<SupportCase> RejectAsync(string caseId, CaseActor approver, string reason, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        int rank = RankOf(approver, nameof(approver));
+        RequireText(reason, nameof(reason));
+        SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (current.State == CaseState.AwaitingApproval && Ladder.Level(current.Level) is { } level && rank < level.Rank)
+        {
+            throw new ApprovalRefusedException(caseId, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) the approval waits at.");
+        }
+
+        return await MoveAsync(current, CaseTrigger.Reject, approver, new MoveArgs(Note: reason, Detail: $"rejected: {reason}"), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SupportCase> EscalateAsync(string caseId, CaseActor actor, EscalationReason reason, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        RankOf(actor, nameof(actor));
+        if (!Enum.IsDefined(reason))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not an escalation reason.");
+        }
+
+        SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return await MoveAsync(current, CaseTrigger.Escalate, actor, new MoveArgs(Note: note, Reason: reason), cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<SupportCase> ReturnToOwnerAsync(string caseId, CaseActor actor, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(caseId, CaseTrigger.ReturnToOwner, actor, note, expectedVersion, cancellationToken);
+
+    public ValueTask<SupportCase> AwaitCustomerAsync(string caseId, CaseActor actor, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(caseId, CaseTrigger.AwaitCustomer, actor, note, expectedVersion, cancellationToken);
+
+    public async ValueTask<SupportCase> CustomerRepliedAsync(string caseId, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return await MoveAsync(current, CaseTrigger.CustomerReplied, null, new MoveArgs(Note: note), cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<SupportCase> ResolveAsync(string caseId, CaseActor actor, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(caseId, CaseTrigger.Resolve, actor, note, expectedVersion, cancellationToken);
+
+    public ValueTask<SupportCase> CloseAsync(string caseId, CaseActor actor, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(caseId, CaseTrigger.Close, actor, note, expectedVersion, cancellationToken);
+
+    public ValueTask<SupportCase> ReopenAsync(string caseId, CaseActor actor, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        MoveAsync(caseId, CaseTrigger.Reopen, actor, note, expectedVersion, cancellationToken);
+
+    public async ValueTask<SupportCase> AddNoteAsync(string caseId, CaseActor actor, string note, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        RankOf(actor, nameof(actor));
+        RequireText(note, nameof(note));
+        SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _time.GetUtcNow();
+        var edit = new CaseEdit(current, Ladder);
+        edit.Note(actor, now, note);
+        return await CommitAsync(current, edit, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SlaProcessingResult> ProcessDueAsync(CancellationToken cancellationToken = default)
+    {
+        EscalationPolicy ladder = Ladder;
+        DateTimeOffset now = _time.GetUtcNow();
+        int cases = 0, warnings = 0, breaches = 0, conflicts = 0;
+        while (true)
+        {
+            IReadOnlyList<SupportCase> due = await _store.ClaimDueAsync(now, DueBatchSize, ClaimLease, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < due.Count; i++)
+            {
+                SupportCase current = due[i];
+                var edit = new CaseEdit(current, ladder);
+                try
+                {
+                    edit.ApplyDue(now);
+                    if (!edit.HasChanges)
+                    {
+                        continue;
+                    }
+
+                    await CommitAsync(current, edit, now, cancellationToken).ConfigureAwait(false);
+                    cases++;
+                    foreach ((SlaTimer _, bool breach) in edit.SlaEvents)
+                    {
+                        _ = breach ? breaches++ : warnings++;
+                    }
+                }
+                catch (CaseConcurrencyException)
+                {
+                    // Someone else changed the case (or processed it) first; its new version has
+                    // its own due time, which the next call reads.
+                    conflicts++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.DueProcessingFailed(_logger, current.Id, ex);
+                }
+            }
+
+            if (due.Count < DueBatchSize)
+            {
+                return new SlaProcessingResult(cases, warnings, breaches, conflicts);
+            }
+        }
+    }
+
+    private async ValueTask<SupportCase> MoveAsync(string caseId, CaseTrigger trigger, CaseActor actor, string? note, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        RankOf(actor, nameof(actor));
+        SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return await MoveAsync(current, trigger, actor, new MoveArgs(Note: note), cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask<SupportCase> MoveAsync(SupportCase current, CaseTrigger trigger, CaseActor? actor, in MoveArgs args, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        var edit = new CaseEdit(current, Ladder);
+        edit.Fire(trigger, actor, now, args);
+        return CommitAsync(current, edit, now, cancellationToken);
+    }
+
+    private async ValueTask<SupportCase> CommitAsync(SupportCase current, CaseEdit edit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        SupportCase next = edit.Build(now);
+        await _store.SaveAsync(next, current.Version, cancellationToken).ConfigureAwait(false);
+        await AfterSaveAsync(current, next, edit, cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+
+    private async ValueTask<SupportCase> LoadAsync(string caseId, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        RequireText(caseId, nameof(caseId));
+        SupportCase current = await _store.FindAsync(caseId, cancellationToken).ConfigureAwait(false) ?? throw new CaseNotFoundException(caseId);
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw new CaseConcurrencyException(caseId, expected, current.Version);
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// Grants the pending request under the approver's authority. The idempotency key is the
+    /// approval id and an attempt number: a retry replays the same grant, and a key whose grant was
+    /// voided (a compensated attempt) is skipped for the next one.
+    /// </summary>
+    private async ValueTask<GrantRecord> ReserveAsync(SupportCase current, PendingApproval pending, CaseActor approver, CancellationToken cancellationToken)
+    {
+        for (int attempt = pending.GrantAttempt; attempt < pending.GrantAttempt + MaxApprovalRounds; attempt++)
+        {
+            ResolutionRequest request = pending.Request with
+            {
+                Approver = new ApproverAuthority(approver.Id, approver.Role),
+                IdempotencyKey = GrantKey(pending, attempt),
+            };
+            GrantResult result;
+            try
+            {
+                result = await _authority.GrantAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException ex) when (ex.ParamName?.StartsWith("request.Approver", StringComparison.Ordinal) == true)
+            {
+                throw new ApprovalRefusedException(current.Id, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) cannot approve this request: {ex.Message}", ex);
+            }
+            catch (IdempotencyConflictException ex)
+            {
+                GrantRecord? existing = await _ledger.FindGrantAsync(ex.ExistingGrantId, cancellationToken).ConfigureAwait(false);
+                if (existing is { IsVoided: true })
+                {
+                    continue;
+                }
+
+                throw new CaseConcurrencyException(current.Id, current.Version, current.Version, $"'{existing?.ApproverId}' is approving it at the same moment");
+            }
+
+            if (result.IsGranted)
+            {
+                return result.Grant!;
+            }
+
+            if (result.IsReplay)
+            {
+                continue;
+            }
+
+            throw new ApprovalRefusedException(current.Id, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) does not have the authority for this request: {(result.Decision is { } d ? Summarize(d) : "refused")}.");
+        }
+
+        throw new CaseWorkflowException(current.Id, $"Case '{current.Id}': {MaxApprovalRounds} grant attempts for approval '{pending.ApprovalId}' were voided; check the ledger for what keeps failing.");
+    }
+
+    private static string GrantKey(PendingApproval pending, int attempt) =>
+        string.Create(CultureInfo.InvariantCulture, $"approval:{pending.ApprovalId}:{attempt}");
+
+    private async ValueTask<bool?> WasSavedAsync(SupportCase next, GrantRecord grant)
+    {
+        try
+        {
+            SupportCase? latest = await _store.FindAsync(next.Id, CancellationToken.None).ConfigureAwait(false);
+            if (latest is null || latest.History.Count < next.History.Count)
+            {
+                return false;
+            }
+
+            return string.Equals(latest.History[next.History.Count - 1].GrantId, grant.GrantId, StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private async ValueTask CompensateAsync(string caseId, GrantRecord grant)
+    {
+        try
+        {
+            await _authority.VoidAsync(grant.GrantId, $"the approval of case {caseId} could not be recorded", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.ApprovalCompensationFailed(_logger, caseId, grant.GrantId, ex);
+        }
+    }
+
+    /// <summary>Voids grants reserved for an approval that ended without being approved (left by an approver whose save failed or who died mid-way).</summary>
+    private async ValueTask VoidOrphansAsync(string caseId, PendingApproval approval)
+    {
+        for (int attempt = approval.GrantAttempt; attempt < approval.GrantAttempt + MaxApprovalRounds; attempt++)
+        {
+            try
+            {
+                GrantRecord? orphan = await _ledger.FindByIdempotencyKeyAsync(GrantKey(approval, attempt), CancellationToken.None).ConfigureAwait(false);
+                if (orphan is null)
+                {
+                    return;
+                }
+
+                if (!orphan.IsVoided)
+                {
+                    await _authority.VoidAsync(orphan.GrantId, $"the approval of case {caseId} ended without being approved", CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                Log.ApprovalCompensationFailed(_logger, caseId, approval.ApprovalId, ex);
+                return;
+            }
+        }
+    }
+
+    private async ValueTask AfterSaveAsync(SupportCase? previous, SupportCase current, CaseEdit edit, CancellationToken cancellationToken)
+    {
+        List<CaseEvent> events = edit.Events;
+        for (int i = 0; i < events.Count; i++)
+        {
+            CaseEvent entry = events[i];
+            if (entry.Trigger is { } trigger)
+            {
+                _telemetry.Transitions.Add(1, new TagList
+                {
+                    { "trigger", s_triggers[(int)trigger] },
+                    { "from", s_states[(int)entry.From] },
+                    { "to", s_states[(int)entry.To] },
+                });
+            }
+        }
+
+        foreach ((SlaTimer timer, bool breach) in edit.SlaEvents)
+        {
+            var tags = new TagList { { "timer", s_timers[(int)timer.Kind] }, { "level", timer.Level } };
+            if (breach)
+            {
+                _telemetry.SlaBreaches.Add(1, tags);
+                Log.SlaBreached(_logger, current.Id, s_timers[(int)timer.Kind], timer.Level, current.State.ToString());
+            }
+            else
+            {
+                _telemetry.SlaWarnings.Add(1, tags);
+            }
+        }
+
+        foreach ((PendingApproval approval, string outcome, DateTimeOffset at) in edit.EndedApprovals)
+        {
+            RecordTurnaround(approval, outcome, at);
+            await VoidOrphansAsync(current.Id, approval).ConfigureAwait(false);
+        }
+
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var change = new CaseChange(previous, current, events);
+        foreach (ICaseObserver observer in _observers)
+        {
+            try
+            {
+                await observer.OnCaseChangedAsync(change, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.CaseObserverFailed(_logger, current.Id, ex);
+            }
+        }
+    }
+
+    private void RecordTurnaround(PendingApproval approval, string outcome, DateTimeOffset at) =>
+        _telemetry.ApprovalTurnaround.Record((at - approval.RequestedAt).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+
+    private int RankOf(CaseActor actor, string paramName)
+    {
+        if (actor is null)
+        {
+            throw new ArgumentNullException(paramName);
+        }
+
+        RequireText(actor.Id, $"{paramName}.Id");
+        RequireText(actor.Role, $"{paramName}.Role");
+        PolicySnapshot snapshot = _policy.Current;
+        return snapshot.RoleIndex.TryGetValue(actor.Role, out int index)
+            ? snapshot.Roles[index].Rank
+            : throw new ArgumentException($"Role '{actor.Role}' is not configured under CustomerCraft:Empowerment:Roles.", $"{paramName}.Role");
+    }
+
+    private static void RequireText(string? value, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException("A value is required.", paramName);
+        }
+    }
+
+    private static string Summarize(AuthorityDecision decision)
+    {
+        var text = new System.Text.StringBuilder(decision.ToString());
+        foreach (DecisionReason reason in decision.Reasons)
+        {
+            if (!reason.Passed)
+            {
+                text.Append("; ").Append(reason.Message.TrimEnd('.'));
+            }
+        }
+
+        return text.ToString();
+    }
+}
