@@ -30,6 +30,13 @@ internal sealed class BusinessCalendar
     // A calendar whose remaining days are all holidays would otherwise be searched to the end of time.
     private const int MaxClosedDays = 3653;
 
+    // TimeZoneInfo exposes offsets but not its transitions, so offset changes are found by probing. Two
+    // probes at most this far apart that agree are taken to mean no change in between, which assumes no
+    // zone changes its offset and back again within nine days (true of modern rules, whose changes are
+    // months apart). A local day needs three days of UTC around it (offsets reach 14 hours either way) and
+    // a local week nine, so one pair of probes settles a whole week.
+    private const long SteadySpanTicks = 9 * TicksPerDay;
+
     private static readonly int MaxDayNumber = DateOnly.MaxValue.DayNumber;
     private static readonly long MaxTicks = DateTime.MaxValue.Ticks;
 
@@ -335,7 +342,7 @@ internal sealed class BusinessCalendar
             }
         }
 
-        return high + 1;
+        return high;
     }
 
     /// <summary>An open interval as ticks from local midnight.</summary>
@@ -357,6 +364,12 @@ internal sealed class BusinessCalendar
         private int _holidayIndex;
         private long _lastEnd;
 
+        // A UTC range known to have one offset, remembered so consecutive days and weeks cost about one
+        // zone lookup per week instead of two per day.
+        private long _steadyFrom;
+        private long _steadyTo;
+        private long _steadyOffset;
+
         public Cursor(BusinessCalendar calendar, int firstDay)
         {
             _calendar = calendar;
@@ -365,6 +378,9 @@ internal sealed class BusinessCalendar
             _dayStartTicks = 0;
             _offsetBefore = 0;
             _offsetAfter = 0;
+            _steadyFrom = long.MaxValue;
+            _steadyTo = long.MinValue;
+            _steadyOffset = 0;
             _nextDay = Math.Max(firstDay, 0);
             int found = Array.BinarySearch(calendar._holidayDayNumbers, _nextDay);
             _holidayIndex = found >= 0 ? found : ~found;
@@ -437,11 +453,8 @@ internal sealed class BusinessCalendar
             long localStart = day * TicksPerDay;
             long localEnd = localStart + (7 * TicksPerDay);
 
-            // Probing a day beyond each end covers every UTC instant of the week whatever the offset (at most
-            // 14 hours); equal offsets there mean no transition in between (zones never change twice within
-            // nine days and back).
-            long offset = _calendar.OffsetTicksAt(localStart - TicksPerDay);
-            if (_calendar.OffsetTicksAt(localEnd + TicksPerDay) != offset)
+            // A day beyond each end covers every UTC instant of the week whatever the offset.
+            if (!TryGetSteadyOffset(localStart - TicksPerDay, localEnd + TicksPerDay, out long offset, out _))
             {
                 return false;
             }
@@ -469,12 +482,68 @@ internal sealed class BusinessCalendar
                 return;
             }
 
-            // Same reasoning as for weeks: if the offset a day before and a day after agree, every wall time of
-            // this day maps with that one offset and the transition logic can be skipped.
-            _offsetBefore = _calendar.OffsetTicksAt(_dayStartTicks - TicksPerDay);
-            _offsetAfter = _calendar._hasConstantOffset
-                ? _offsetBefore
-                : _calendar.OffsetTicksAt(_dayStartTicks + (2 * TicksPerDay));
+            // With one offset from a day before to a day after, every wall time of this day maps with it and
+            // the transition logic is not needed.
+            _ = TryGetSteadyOffset(_dayStartTicks - TicksPerDay, _dayStartTicks + (2 * TicksPerDay), out _offsetBefore, out _offsetAfter);
+        }
+
+        /// <summary>
+        /// Whether one offset holds over the UTC range <c>[windowStart, windowEnd]</c> (at most
+        /// <see cref="SteadySpanTicks"/> long); either way, the offsets at its two ends.
+        /// </summary>
+        private bool TryGetSteadyOffset(long windowStart, long windowEnd, out long offsetAtStart, out long offsetAtEnd)
+        {
+            Debug.Assert(windowEnd - windowStart <= SteadySpanTicks, "Probes further apart could miss a change and its reversal.");
+            if (_calendar._hasConstantOffset)
+            {
+                offsetAtStart = offsetAtEnd = _calendar._constantOffsetTicks;
+                return true;
+            }
+
+            if (windowStart >= _steadyFrom && windowStart <= _steadyTo)
+            {
+                if (windowEnd <= _steadyTo)
+                {
+                    offsetAtStart = offsetAtEnd = _steadyOffset;
+                    return true;
+                }
+
+                // One probe a steady span past the window's start extends the known range (its end lies within
+                // that span of the old end) and covers the next several days too.
+                long extendTo = windowStart + SteadySpanTicks;
+                if (_calendar.OffsetTicksAt(extendTo) == _steadyOffset)
+                {
+                    _steadyTo = extendTo;
+                    offsetAtStart = offsetAtEnd = _steadyOffset;
+                    return true;
+                }
+            }
+
+            offsetAtStart = _calendar.OffsetTicksAt(windowStart);
+            long probeTo = windowStart + SteadySpanTicks;
+            if (_calendar.OffsetTicksAt(probeTo) == offsetAtStart)
+            {
+                Remember(windowStart, probeTo, offsetAtStart);
+                offsetAtEnd = offsetAtStart;
+                return true;
+            }
+
+            // A change lies within the steady span; look only at the requested window.
+            offsetAtEnd = _calendar.OffsetTicksAt(windowEnd);
+            if (offsetAtEnd == offsetAtStart)
+            {
+                Remember(windowStart, windowEnd, offsetAtStart);
+                return true;
+            }
+
+            return false;
+        }
+
+        private void Remember(long from, long to, long offset)
+        {
+            _steadyFrom = from;
+            _steadyTo = to;
+            _steadyOffset = offset;
         }
 
         private readonly long ToUtc(long localTicks, bool isEnd) =>
