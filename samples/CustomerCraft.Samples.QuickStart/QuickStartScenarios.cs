@@ -7,6 +7,9 @@ namespace CustomerCraft.Samples.QuickStart;
 /// <summary>The quick start's scenarios, runnable from the sample and from the tests.</summary>
 public static class QuickStartScenarios
 {
+    /// <summary>Where the quick start's clock starts: Friday 2026-11-20, 17:30 in New York.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 20, 22, 30, 0, TimeSpan.Zero);
+
     /// <summary>Runs every scenario against the given container and writes what happens.</summary>
     public static async Task RunAsync(IServiceProvider services, TextWriter output)
     {
@@ -92,6 +95,8 @@ public static class QuickStartScenarios
         AuthorityDecision after = await authority.EvaluateAsync(lateDelivery);
         DecisionReason incident = after.Reasons.First(r => r.Limit == LimitKind.IncidentAmount);
         output.WriteLine($"   refunds on T-501 after the retry: {Money(incident.Used!.Value)} of {Money(incident.LimitValue!.Value)} used (charged once)");
+
+        await EscalationStory.RunAsync(services, output);
         output.WriteLine();
     }
 

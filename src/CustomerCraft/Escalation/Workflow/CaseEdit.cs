@@ -195,7 +195,7 @@ internal sealed class CaseEdit
                 Replace(index, warned);
                 SlaEvents.Add((timer, false));
                 Append(warnAt, CaseEventKind.SlaWarning, null, State, null, timer: timer.Kind,
-                    detail: $"{Describe(timer)}: {fraction.ToString("P0", CultureInfo.InvariantCulture)} of the target used");
+                    detail: $"{Describe(timer)}: {(fraction * 100).ToString("0.#", CultureInfo.InvariantCulture)}% of the target used");
             }
             else
             {
