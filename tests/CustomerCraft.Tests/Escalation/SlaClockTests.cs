@@ -413,6 +413,34 @@ public sealed class SlaClockTests
             string.Join("; ", after.History.Select(e => $"{e.At:O} {e.Kind} {e.Trigger}")));
     }
 
+    [Fact]
+    public async Task Assign_AfterTheResponseTargetPassedButBeforeTheMonitorRan_TheBreachIsStillRecordedAtItsDueInstant()
+    {
+        // The response was late: taking the case two minutes after the target must not erase the
+        // breach just because the monitor had not run yet.
+        using TestHost host = Build();
+        ICaseWorkflow workflow = host.Workflow();
+        await OpenUnownedAsync(workflow);
+
+        host.Time.SetUtcNow(T0 + H(1) + M(2));
+        try
+        {
+            await workflow.AssignAsync("case-1", Ben);
+        }
+        catch (CaseWorkflowException)
+        {
+            // Refusing the move because the case has meanwhile escalated is acceptable too.
+        }
+
+        await workflow.ProcessDueAsync();
+
+        SupportCase after = (await workflow.FindAsync("case-1"))!;
+        after.History.Where(e => e.Kind == CaseEventKind.SlaBreach).Select(e => (e.Timer, e.At)).Should().Contain(
+            (SlaTimerKind.Response, T0 + H(1)),
+            "the front line's 1h response target passed at T0+1h; the timeline was {0}",
+            string.Join("; ", after.History.Select(e => $"{e.At:O} {e.Kind} {e.Trigger} {e.Timer}")));
+    }
+
     // ---------------------------------------------------------------- approval timeouts
 
     /// <summary>The fixture ladder with only approval clocks above the front line (the level targets would otherwise breach first).</summary>
@@ -831,6 +859,18 @@ public sealed class SlaClockTests
         await store.CreateAsync(DueCase("T\u00AD-1", T0 + H(1)));
 
         (await store.ClaimDueAsync(T0 + H(1), 10, TimeSpan.FromMinutes(5))).Select(c => c.Id).Should().BeEquivalentTo("T-1", "T\u00AD-1");
+    }
+
+    [Fact]
+    public async Task Claim_SavingACaseNeverUnindexesAnotherWhoseIdACultureConsidersEqual()
+    {
+        var store = new InMemoryCaseStore();
+        await store.CreateAsync(DueCase("T-1", T0 + H(1)));
+        await store.CreateAsync(DueCase("T\u00AD-1", T0 + H(1)));
+
+        await store.SaveAsync(DueCase("T\u00AD-1", T0 + H(50)) with { Version = 2 }, expectedVersion: 1);
+
+        (await store.ClaimDueAsync(T0 + H(1), 10, TimeSpan.FromMinutes(5))).Select(c => c.Id).Should().Equal("T-1");
     }
 
     [Fact]
