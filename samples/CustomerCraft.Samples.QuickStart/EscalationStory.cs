@@ -36,7 +36,7 @@ internal static class EscalationStory
             AgentId = "ana", Role = "Agent", CustomerId = "C-4004", IncidentId = "T-801",
             Action = ResolutionActions.Refund, Amount = 400m,
         }, "Full refund of $400; beyond my $100.");
-        output.WriteLine($"   {Time(clock)}  Ana asks for approval -> {awaiting.State} at level {awaiting.Level} (the TeamLead queue); response due {Time(awaiting.Timers.First(t => t.Kind == SlaTimerKind.Response).DueAt!.Value)}");
+        output.WriteLine($"   {Time(clock)}  Ana asks for approval -> {awaiting.State} at level {awaiting.Level} (the TeamLead queue); approval due {Time(awaiting.Timers.First(t => t.Kind == SlaTimerKind.Approval).DueAt!.Value)}");
 
         // The escalation monitor (CustomerCraft.Hosting) would call ProcessDueAsync every 30 seconds.
         foreach (DateTimeOffset instant in new[] { Local(2026, 11, 20, 18, 30), Local(2026, 11, 23, 9, 5), Local(2026, 11, 23, 9, 15) })

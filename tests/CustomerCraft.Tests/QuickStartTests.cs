@@ -32,10 +32,10 @@ public class QuickStartTests
         text.Should().Contain("same key, same request -> replayed");
         text.Should().Contain("IdempotencyConflictException");
         text.Should().Contain("refunds on T-501 after the retry: $60 of $100 used (charged once)");
-        text.Should().Contain("Fri 17:40:00  Ana asks for approval -> AwaitingApproval at level 1 (the TeamLead queue); response due Mon 09:10:00");
-        text.Should().Contain("Fri 17:55:00  SlaWarning      sla   L1  Response clock at level TeamLead (00:30:00 business hours): 50% of the target used");
+        text.Should().Contain("Fri 17:40:00  Ana asks for approval -> AwaitingApproval at level 1 (the TeamLead queue); approval due Mon 09:10:00");
+        text.Should().Contain("Fri 17:55:00  SlaWarning      sla   L1  Approval clock at level TeamLead (00:30:00 business hours): 50% of the target used");
         text.Should().Contain("Mon 09:02:30  SlaWarning");
-        text.Should().Contain("Mon 09:10:00  SlaBreach       sla   L1  Response clock at level TeamLead (00:30:00 business hours): target breached; the approval moves up");
+        text.Should().Contain("Mon 09:10:00  SlaBreach       sla   L1  Approval clock at level TeamLead (00:30:00 business hours): target breached; the approval moves up");
         text.Should().Contain("Mon 09:15:00  deadlines processed: 0 warning(s), 1 breach(es) -> AwaitingApproval at level 2");
         text.Should().Contain("under Manager authority; the case is back with ana");
         text.Should().Contain("Mon 09:45:00  Resolve         ana   L0  Called the customer: refund of $400 on its way.");

@@ -9,7 +9,7 @@ namespace CustomerCraft.Escalation;
 public sealed class InMemoryCaseStore : ICaseStore
 {
     private readonly ConcurrentDictionary<string, SupportCase> _cases = new(StringComparer.Ordinal);
-    private readonly SortedSet<(long DueTicks, string CaseId)> _due = new();
+    private readonly SortedSet<(long DueTicks, string CaseId)> _due = new(Comparer<(long DueTicks, string CaseId)>.Create(static (a, b) => a.DueTicks != b.DueTicks ? a.DueTicks.CompareTo(b.DueTicks) : string.CompareOrdinal(a.CaseId, b.CaseId)));
     private readonly Dictionary<string, DateTimeOffset> _claims = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 

@@ -113,7 +113,7 @@ public sealed class CaseWorkflowTests
         small.PendingApproval!.RequiredApproverRole.Should().Be("SeniorAgent");
         small.PendingApproval.RequestedBy.Should().Be(Ana);
         small.PendingApproval.DecisionSummary.Should().Contain("RequiresApproval").And.Contain("100");
-        small.Timers.Select(t => t.Kind).Should().BeEquivalentTo([SlaTimerKind.Response, SlaTimerKind.Resolution, SlaTimerKind.Approval]);
+        small.Timers.Select(t => t.Kind).Should().Equal([SlaTimerKind.Approval], "an approval is timed by the level's approval timeout alone");
         small.History[^1].Reason.Should().Be(EscalationReason.AuthorityExceeded);
 
         // 2000 is beyond a TeamLead (1000): straight to the Manager level.

@@ -19,13 +19,14 @@ public sealed class EscalationMonitorTests
         await monitor.StartAsync(CancellationToken.None);
         try
         {
-            // Nobody at the TeamLead level responds within 30 minutes: the case goes up to the Manager level.
-            host.Time.Advance(TimeSpan.FromMinutes(31));
+            // Nobody at the TeamLead level decides within the 2-hour approval timeout: the approval moves up to the Manager level.
+            host.Time.Advance(TimeSpan.FromHours(2));
             RerouteSignal signal = host.Services.GetServices<ICaseObserver>().OfType<RerouteSignal>().Single();
             CaseChange change = await signal.Rerouted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
             change.Current.Level.Should().Be(2);
-            change.Current.History.Should().Contain(e => e.Kind == CaseEventKind.SlaBreach && e.At == PolicyFixtures.Start + TimeSpan.FromMinutes(30));
+            change.Current.History.Should().Contain(e => e.Kind == CaseEventKind.SlaBreach && e.At == PolicyFixtures.Start + TimeSpan.FromHours(2));
+            change.Current.State.Should().Be(CaseState.AwaitingApproval);
         }
         finally
         {

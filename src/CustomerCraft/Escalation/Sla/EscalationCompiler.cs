@@ -44,7 +44,10 @@ internal static class EscalationCompiler
         }
 
         levels.Sort((a, b) => a.Number.CompareTo(b.Number));
-        for (int i = 0; i < levels.Count; i++)
+        // The ladder's shape is judged only when every level compiled: a level dropped for a bad
+        // role or target would otherwise also be reported as a gap.
+        bool allLevelsCompiled = errors.Count == errorsBefore;
+        for (int i = 0; allLevelsCompiled && i < levels.Count; i++)
         {
             if (levels[i].Number != i)
             {

@@ -281,6 +281,12 @@ internal sealed class CaseEdit
         StartStint(at, includeApproval: false);
     }
 
+    /// <summary>
+    /// Starts the clocks of the level the case just arrived at. An approval waiting at a level is
+    /// timed by the level's approval timeout alone; the level's response and resolution targets
+    /// time cases escalated to it. A case that arrives with a handler (back with its owner) has been
+    /// responded to: only its resolution clock runs.
+    /// </summary>
     private void StartStint(DateTimeOffset at, bool includeApproval)
     {
         LevelEntry? level = _policy.Level(Level);
@@ -290,13 +296,15 @@ internal sealed class CaseEdit
             return;
         }
 
-        SlaTargets targets = level.TargetsFor(_original.Priority);
-        int count = (targets.Response is null ? 0 : 1) + (targets.Resolution is null ? 0 : 1) + (includeApproval && level.ApprovalTimeout is not null ? 1 : 0);
-        var timers = new SlaTimer[count];
+        SlaTargets targets = includeApproval ? default : level.TargetsFor(_original.Priority);
+        TimeSpan? response = Handler is null ? targets.Response : null;
+        TimeSpan? approval = includeApproval ? level.ApprovalTimeout : null;
+        int count = (response is null ? 0 : 1) + (targets.Resolution is null ? 0 : 1) + (approval is null ? 0 : 1);
+        SlaTimer[] timers = count == 0 ? [] : new SlaTimer[count];
         int next = 0;
-        if (targets.Response is { } response)
+        if (response is { } responseTarget)
         {
-            timers[next++] = Start(SlaTimerKind.Response, level, response, at);
+            timers[next++] = Start(SlaTimerKind.Response, level, responseTarget, at);
         }
 
         if (targets.Resolution is { } resolution)
@@ -304,7 +312,7 @@ internal sealed class CaseEdit
             timers[next++] = Start(SlaTimerKind.Resolution, level, resolution, at);
         }
 
-        if (includeApproval && level.ApprovalTimeout is { } timeout)
+        if (approval is { } timeout)
         {
             timers[next] = Start(SlaTimerKind.Approval, level, timeout, at);
         }

@@ -110,12 +110,15 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     {
         int rank = RankOf(assignee, nameof(assignee));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
-        if (current.Level > 0 && Ladder.Level(current.Level) is { } level && rank < level.Rank)
+        DateTimeOffset now = _time.GetUtcNow();
+        CaseEdit edit = Begin(current, now);
+        if (edit.Level > 0 && Ladder.Level(edit.Level) is { } level && rank < level.Rank)
         {
             throw new ArgumentException($"'{assignee.Id}' ({assignee.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) that case '{caseId}' is at.", "assignee.Role");
         }
 
-        return await MoveAsync(current, CaseTrigger.Assign, assignee, new MoveArgs(Note: note), cancellationToken).ConfigureAwait(false);
+        edit.Fire(CaseTrigger.Assign, assignee, now, new MoveArgs(Note: note));
+        return await CommitAsync(current, edit, now, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SupportCase> RequestApprovalAsync(string caseId, ResolutionRequest request, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
@@ -133,9 +136,11 @@ internal sealed class CaseWorkflow : ICaseWorkflow
         }
 
         EscalationPolicy ladder = Ladder;
-        if (!CaseStateMachine.TryFire(current.State, current.Level, ladder.TopLevel, CaseTrigger.RequestApproval, out _))
+        DateTimeOffset now = _time.GetUtcNow();
+        CaseEdit edit = Begin(current, now);
+        if (!CaseStateMachine.TryFire(edit.State, edit.Level, ladder.TopLevel, CaseTrigger.RequestApproval, out _))
         {
-            throw new CaseTransitionException(caseId, current.State, CaseTrigger.RequestApproval);
+            throw new CaseTransitionException(caseId, edit.State, CaseTrigger.RequestApproval);
         }
 
         ResolutionRequest asked = request.IdempotencyKey is null ? request : request with { IdempotencyKey = null };
@@ -156,7 +161,6 @@ internal sealed class CaseWorkflow : ICaseWorkflow
             throw new ApprovalRefusedException(caseId, ApprovalRefusal.NoApprovalLevel, $"No level of the escalation ladder has a role ranking at least '{approverRole}', which this request needs ({Summarize(decision)}); add one under CustomerCraft:Escalation:Levels.");
         }
 
-        DateTimeOffset now = _time.GetUtcNow();
         var approval = new PendingApproval
         {
             ApprovalId = GrantIds.Next(now),
@@ -166,7 +170,6 @@ internal sealed class CaseWorkflow : ICaseWorkflow
             RequiredApproverRole = approverRole,
             DecisionSummary = Summarize(decision),
         };
-        var edit = new CaseEdit(current, ladder);
         edit.Fire(CaseTrigger.RequestApproval, approval.RequestedBy, now, new MoveArgs(Note: note, Reason: EscalationReason.AuthorityExceeded, Approval: approval, Level: level));
         return await CommitAsync(current, edit, now, cancellationToken).ConfigureAwait(false);
     }
@@ -178,9 +181,13 @@ internal sealed class CaseWorkflow : ICaseWorkflow
         for (int round = 0; ; round++)
         {
             SupportCase current = await LoadAsync(caseId, round == 0 ? expectedVersion : null, cancellationToken).ConfigureAwait(false);
-            if (current.State != CaseState.AwaitingApproval || current.PendingApproval is not { } pending)
+            // Deadlines that fell due first are applied first: an approval that timed out and moved
+            // up is approved (or not) where it is now, whether or not the monitor has run.
+            DateTimeOffset now = _time.GetUtcNow();
+            CaseEdit edit = Begin(current, now);
+            if (edit.State != CaseState.AwaitingApproval || edit.Approval is not { } pending)
             {
-                throw new CaseTransitionException(caseId, current.State, CaseTrigger.Approve);
+                throw new CaseTransitionException(caseId, edit.State, CaseTrigger.Approve);
             }
 
             if (approvalId is not null && !string.Equals(approvalId, pending.ApprovalId, StringComparison.Ordinal))
@@ -194,14 +201,12 @@ internal sealed class CaseWorkflow : ICaseWorkflow
                 throw new ApprovalRefusedException(caseId, ApprovalRefusal.OwnRequest, $"'{approver.Id}' asked for this approval and cannot approve it (four-eyes rule).");
             }
 
-            if (Ladder.Level(current.Level) is { } level && rank < level.Rank)
+            if (Ladder.Level(edit.Level) is { } level && rank < level.Rank)
             {
                 throw new ApprovalRefusedException(caseId, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) the approval waits at.");
             }
 
             GrantRecord grant = await ReserveAsync(current, pending, approver, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset now = _time.GetUtcNow();
-            var edit = new CaseEdit(current, Ladder);
             edit.Fire(CaseTrigger.Approve, approver, now, new MoveArgs(
                 Note: note,
                 GrantId: grant.GrantId,
@@ -256,12 +261,15 @@ internal sealed class CaseWorkflow : ICaseWorkflow
         int rank = RankOf(approver, nameof(approver));
         RequireText(reason, nameof(reason));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
-        if (current.State == CaseState.AwaitingApproval && Ladder.Level(current.Level) is { } level && rank < level.Rank)
+        DateTimeOffset now = _time.GetUtcNow();
+        CaseEdit edit = Begin(current, now);
+        if (edit.State == CaseState.AwaitingApproval && Ladder.Level(edit.Level) is { } level && rank < level.Rank)
         {
             throw new ApprovalRefusedException(caseId, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) the approval waits at.");
         }
 
-        return await MoveAsync(current, CaseTrigger.Reject, approver, new MoveArgs(Note: reason, Detail: $"rejected: {reason}"), cancellationToken).ConfigureAwait(false);
+        edit.Fire(CaseTrigger.Reject, approver, now, new MoveArgs(Note: reason, Detail: $"rejected: {reason}"));
+        return await CommitAsync(current, edit, now, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<SupportCase> EscalateAsync(string caseId, CaseActor actor, EscalationReason reason, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
@@ -303,7 +311,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
         RequireText(note, nameof(note));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
-        var edit = new CaseEdit(current, Ladder);
+        CaseEdit edit = Begin(current, now);
         edit.Note(actor, now, note);
         return await CommitAsync(current, edit, now, cancellationToken).ConfigureAwait(false);
     }
@@ -364,9 +372,21 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     private ValueTask<SupportCase> MoveAsync(SupportCase current, CaseTrigger trigger, CaseActor? actor, in MoveArgs args, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        var edit = new CaseEdit(current, Ladder);
+        CaseEdit edit = Begin(current, now);
         edit.Fire(trigger, actor, now, args);
         return CommitAsync(current, edit, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts an edit with every deadline due by <paramref name="now"/> applied, so a person's move
+    /// lands on the case as it stands (an overdue breach has already escalated it) and the timeline
+    /// does not depend on when the monitor last ran.
+    /// </summary>
+    private CaseEdit Begin(SupportCase current, DateTimeOffset now)
+    {
+        var edit = new CaseEdit(current, Ladder);
+        edit.ApplyDue(now);
+        return edit;
     }
 
     private async ValueTask<SupportCase> CommitAsync(SupportCase current, CaseEdit edit, DateTimeOffset now, CancellationToken cancellationToken)
