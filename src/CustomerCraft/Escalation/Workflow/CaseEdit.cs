@@ -49,19 +49,35 @@ internal sealed class CaseEdit
 
     public PendingApproval? Approval { get; private set; }
 
-    /// <summary>The entries this edit appended, oldest first.</summary>
-    public List<CaseEvent> Events { get; } = new(2);
+    private List<(SlaTimer Timer, bool Breach)>? _slaEvents;
+    private List<(PendingApproval Approval, string Outcome, DateTimeOffset At)>? _endedApprovals;
+
+    /// <summary>How many entries this edit appended (the tail of the timeline).</summary>
+    public int NewEventCount => _history.Count - _original.History.Count;
 
     /// <summary>Warnings and breaches raised by <see cref="ApplyDue"/>, for metrics.</summary>
-    public List<(SlaTimer Timer, bool Breach)> SlaEvents { get; } = [];
+    public IReadOnlyList<(SlaTimer Timer, bool Breach)> SlaEvents => (IReadOnlyList<(SlaTimer, bool)>?)_slaEvents ?? [];
 
     /// <summary>Approvals that ended without being approved (rejected, timed out, withdrawn), for turnaround metrics and orphan clean-up.</summary>
-    public List<(PendingApproval Approval, string Outcome, DateTimeOffset At)> EndedApprovals { get; } = [];
+    public IReadOnlyList<(PendingApproval Approval, string Outcome, DateTimeOffset At)> EndedApprovals =>
+        (IReadOnlyList<(PendingApproval, string, DateTimeOffset)>?)_endedApprovals ?? [];
+
+    /// <summary>The entries this edit appended, oldest first.</summary>
+    public CaseEvent[] NewEvents()
+    {
+        var events = new CaseEvent[NewEventCount];
+        for (int i = 0; i < events.Length; i++)
+        {
+            events[i] = _history[_original.History.Count + i];
+        }
+
+        return events;
+    }
 
     public string CaseId => _original.Id;
 
     /// <summary>Whether the edit changed anything (an entry, or a clock without one).</summary>
-    public bool HasChanges => Events.Count > 0 || !ReferenceEquals(_timers, _original.Timers);
+    public bool HasChanges => NewEventCount > 0 || !ReferenceEquals(_timers, _original.Timers);
 
     public DateTimeOffset LastAt { get; private set; }
 
@@ -105,7 +121,7 @@ internal sealed class CaseEdit
             case CaseTrigger.Reject:
                 if (trigger == CaseTrigger.Reject && Approval is { } rejected)
                 {
-                    EndedApprovals.Add((rejected, actor is null ? "timed_out" : "rejected", at));
+                    (_endedApprovals ??= []).Add((rejected, actor is null ? "timed_out" : "rejected", at));
                 }
 
                 ReturnToOwner(at);
@@ -120,7 +136,7 @@ internal sealed class CaseEdit
             case CaseTrigger.Escalate:
                 if (Approval is { } withdrawn)
                 {
-                    EndedApprovals.Add((withdrawn, "withdrawn", at));
+                    (_endedApprovals ??= []).Add((withdrawn, "withdrawn", at));
                     Approval = null;
                 }
 
@@ -193,7 +209,7 @@ internal sealed class CaseEdit
                 SlaTimer warned = timer with { WarningsRaised = timer.WarningsRaised + 1 };
                 warned = warned with { NextWarningAt = WarningAt(warned) };
                 Replace(index, warned);
-                SlaEvents.Add((timer, false));
+                (_slaEvents ??= []).Add((timer, false));
                 Append(warnAt, CaseEventKind.SlaWarning, null, State, null, timer: timer.Kind,
                     detail: $"{Describe(timer)}: {(fraction * 100).ToString("0.#", CultureInfo.InvariantCulture)}% of the target used");
             }
@@ -201,7 +217,7 @@ internal sealed class CaseEdit
             {
                 DateTimeOffset dueAt = timer.DueAt!.Value;
                 Replace(index, timer with { BreachedAt = dueAt, NextWarningAt = null });
-                SlaEvents.Add((timer, true));
+                (_slaEvents ??= []).Add((timer, true));
                 Breach(timer, dueAt);
             }
         }
@@ -425,7 +441,6 @@ internal sealed class CaseEdit
             Detail = detail,
         };
         _history = CaseTimeline.Append(_history, entry);
-        Events.Add(entry);
         if (at > LastAt)
         {
             LastAt = at;

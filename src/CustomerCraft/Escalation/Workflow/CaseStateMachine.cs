@@ -4,26 +4,39 @@ namespace CustomerCraft.Escalation.Workflow;
 
 /// <summary>
 /// The case state machine, defined with Stateless. Configuring a Stateless machine costs several
-/// microseconds and kilobytes, so it is never done per case or per transition: each thread keeps
-/// one configured machine whose state is read from and written to fields set just before firing.
-/// The machine only answers "where does this trigger take a case in this state"; everything the
-/// move does to the case (owner, level, clocks, timeline) is done by the workflow around it.
+/// microseconds and kilobytes, and firing one allocates more than a kilobyte, so neither is done
+/// per transition. The machine has no entry or exit actions and its guards read only two facts
+/// (is there a level above the case, is it at the front line), so its answer to "where does this
+/// trigger take a case in this state" depends only on the state, the trigger and those two facts:
+/// 8 x 12 x 4 possible questions. The first time a question comes up it is fired on a configured
+/// Stateless machine (one per thread); the answer is remembered, and every later transition is a
+/// table lookup. Everything a move does to the case (owner, level, clocks, timeline) is done by the
+/// workflow around it.
 /// </summary>
 internal sealed class CaseStateMachine
 {
+    private const int Unknown = 0;
+    private const int Refused = -1;
+
+    private static readonly int StateCount = Enum.GetValues<CaseState>().Length;
+    private static readonly int TriggerCount = Enum.GetValues<CaseTrigger>().Length;
+
+    // Unknown (0), Refused (-1), or the destination state + 1; written once per slot, racing writers write the same value.
+    private static readonly int[] s_answers = new int[StateCount * TriggerCount * 4];
+
     [ThreadStatic]
     private static CaseStateMachine? t_instance;
 
     private readonly StateMachine<CaseState, CaseTrigger> _machine;
     private CaseState _state;
-    private int _level;
-    private int _topLevel;
+    private bool _canGoUp;
+    private bool _atFrontLine;
     private bool _unhandled;
 
     private CaseStateMachine()
     {
         _machine = new StateMachine<CaseState, CaseTrigger>(() => _state, s => _state = s, FiringMode.Immediate);
-        Configure(_machine, () => _level < _topLevel, () => _level == 0);
+        Configure(_machine, () => _canGoUp, () => _atFrontLine);
         // A refused trigger is the normal answer to a question, not an exceptional event inside the
         // machine: record it and let the caller raise its own typed exception.
         _machine.OnUnhandledTrigger((_, _, _) => _unhandled = true);
@@ -32,14 +45,48 @@ internal sealed class CaseStateMachine
     /// <summary>Where <paramref name="trigger"/> takes a case in <paramref name="state"/> at <paramref name="level"/>, or <see langword="false"/> when it is not allowed.</summary>
     public static bool TryFire(CaseState state, int level, int topLevel, CaseTrigger trigger, out CaseState destination)
     {
+        destination = state;
+        if ((uint)state >= (uint)StateCount || (uint)trigger >= (uint)TriggerCount)
+        {
+            return false;
+        }
+
+        int guards = (level < topLevel ? 1 : 0) | (level == 0 ? 2 : 0);
+        int slot = (((((int)state * TriggerCount) + (int)trigger) * 4) + guards);
+        int answer = Volatile.Read(ref s_answers[slot]);
+        if (answer == Unknown)
+        {
+            answer = Ask(state, trigger, canGoUp: (guards & 1) != 0, atFrontLine: (guards & 2) != 0);
+            Volatile.Write(ref s_answers[slot], answer);
+        }
+
+        if (answer == Refused)
+        {
+            return false;
+        }
+
+        destination = (CaseState)(answer - 1);
+        return true;
+    }
+
+    /// <summary>Fires <paramref name="trigger"/> on this thread's Stateless machine.</summary>
+    private static int Ask(CaseState state, CaseTrigger trigger, bool canGoUp, bool atFrontLine)
+    {
         CaseStateMachine machine = t_instance ??= new CaseStateMachine();
         machine._state = state;
-        machine._level = level;
-        machine._topLevel = topLevel;
+        machine._canGoUp = canGoUp;
+        machine._atFrontLine = atFrontLine;
         machine._unhandled = false;
         machine._machine.Fire(trigger);
-        destination = machine._state;
-        return !machine._unhandled;
+        return machine._unhandled ? Refused : (int)machine._state + 1;
+    }
+
+    /// <summary>Asks this thread's Stateless machine directly, bypassing the memo (for tests and benchmarks that compare the two).</summary>
+    public static bool FireUncached(CaseState state, int level, int topLevel, CaseTrigger trigger, out CaseState destination)
+    {
+        int answer = Ask(state, trigger, level < topLevel, level == 0);
+        destination = answer > 0 ? (CaseState)(answer - 1) : state;
+        return answer > 0;
     }
 
     /// <summary>A machine for diagrams and introspection (not for firing).</summary>

@@ -520,10 +520,10 @@ internal sealed class CaseWorkflow : ICaseWorkflow
 
     private async ValueTask AfterSaveAsync(SupportCase? previous, SupportCase current, CaseEdit edit, CancellationToken cancellationToken)
     {
-        List<CaseEvent> events = edit.Events;
-        for (int i = 0; i < events.Count; i++)
+        IReadOnlyList<CaseEvent> history = current.History;
+        for (int i = history.Count - edit.NewEventCount; i < history.Count; i++)
         {
-            CaseEvent entry = events[i];
+            CaseEvent entry = history[i];
             if (entry.Trigger is { } trigger)
             {
                 _telemetry.Transitions.Add(1, new TagList
@@ -560,7 +560,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
             return;
         }
 
-        var change = new CaseChange(previous, current, events);
+        var change = new CaseChange(previous, current, edit.NewEvents());
         foreach (ICaseObserver observer in _observers)
         {
             try
