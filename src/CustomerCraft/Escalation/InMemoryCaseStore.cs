@@ -9,7 +9,7 @@ namespace CustomerCraft.Escalation;
 public sealed class InMemoryCaseStore : ICaseStore
 {
     private readonly ConcurrentDictionary<string, SupportCase> _cases = new(StringComparer.Ordinal);
-    private readonly SortedSet<(long DueTicks, string CaseId)> _due = new(Comparer<(long DueTicks, string CaseId)>.Create(static (a, b) => a.DueTicks != b.DueTicks ? a.DueTicks.CompareTo(b.DueTicks) : string.CompareOrdinal(a.CaseId, b.CaseId)));
+    private readonly SortedSet<DueEntry> _due = new();
     private readonly Dictionary<string, DateTimeOffset> _claims = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -134,14 +134,28 @@ public sealed class InMemoryCaseStore : ICaseStore
 
     private void Index(SupportCase? before, SupportCase after)
     {
-        if (before?.NextDueAt is { } oldDue)
+        DateTimeOffset? oldDue = before?.NextDueAt;
+        DateTimeOffset? newDue = after.NextDueAt;
+        if (oldDue == newDue && before is not null)
         {
-            _due.Remove((oldDue.UtcTicks, before.Id));
+            return;
         }
 
-        if (after.NextDueAt is { } newDue)
+        if (oldDue is { } old)
         {
-            _due.Add((newDue.UtcTicks, after.Id));
+            _due.Remove(new DueEntry(old.UtcTicks, before!.Id));
         }
+
+        if (newDue is { } due)
+        {
+            _due.Add(new DueEntry(due.UtcTicks, after.Id));
+        }
+    }
+
+    /// <summary>A case in the due index: by due time, then by id compared ordinally (a culture-aware comparison could equate distinct ids).</summary>
+    private readonly record struct DueEntry(long DueTicks, string CaseId) : IComparable<DueEntry>
+    {
+        public int CompareTo(DueEntry other) =>
+            DueTicks != other.DueTicks ? DueTicks.CompareTo(other.DueTicks) : string.CompareOrdinal(CaseId, other.CaseId);
     }
 }

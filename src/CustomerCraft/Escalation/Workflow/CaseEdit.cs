@@ -338,8 +338,10 @@ internal sealed class CaseEdit
 
     private SlaTimer Start(SlaTimerKind kind, LevelEntry level, TimeSpan target, DateTimeOffset at)
     {
-        var timer = new SlaTimer { Kind = kind, Level = level.Number, Target = target, Clock = level.Clock, RunningSince = at, DueAt = _policy.Add(level.Clock, at, target) };
-        return timer with { NextWarningAt = WarningAt(timer) };
+        DateTimeOffset? firstWarning = _policy.WarningFractions.Length == 0
+            ? null
+            : _policy.Add(level.Clock, at, TimeSpan.FromTicks((long)(target.Ticks * _policy.WarningFractions[0])));
+        return new SlaTimer { Kind = kind, Level = level.Number, Target = target, Clock = level.Clock, RunningSince = at, DueAt = _policy.Add(level.Clock, at, target), NextWarningAt = firstWarning };
     }
 
     /// <summary>When the next warning falls due on a running clock, counting from when it last started.</summary>
