@@ -17,7 +17,7 @@ public static class EscalationMonitorBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         OptionsBuilder<EscalationMonitorOptions> options = builder.Services.AddOptions<EscalationMonitorOptions>()
-            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "EscalationMonitorOptions.Interval must be at least 1 second.")
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.Interval <= TimeSpan.FromDays(1), "EscalationMonitorOptions.Interval must be between 1 second and 1 day.")
             .ValidateOnStart();
         if (configure is not null)
         {

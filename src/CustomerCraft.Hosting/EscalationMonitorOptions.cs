@@ -3,6 +3,6 @@ namespace CustomerCraft.Hosting;
 /// <summary>Settings of the escalation monitor hosted service.</summary>
 public sealed class EscalationMonitorOptions
 {
-    /// <summary>How often due SLA warnings and breaches are processed. Default 30 seconds; at least 1 second.</summary>
+    /// <summary>How often due SLA warnings and breaches are processed. Default 30 seconds; between 1 second and 1 day.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 }

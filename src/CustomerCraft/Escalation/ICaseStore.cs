@@ -4,7 +4,9 @@ namespace CustomerCraft.Escalation;
 /// Where cases live. Saves are optimistic: a save names the version it was based on and fails
 /// with <see cref="CaseConcurrencyException"/> when the stored case has moved on, so two people
 /// acting on one case at once can never both win. The in-memory default serves one process; a
-/// durable store (such as the EF Core package) serves many.
+/// durable store (such as the EF Core package) serves many. Reads must see the caller's own
+/// committed saves (read-your-writes): after a save whose acknowledgement was lost, the workflow
+/// reads the case back to learn whether it was stored.
 /// </summary>
 public interface ICaseStore
 {

@@ -91,9 +91,6 @@ public sealed record PendingApproval
 
     /// <summary>The empowerment decision at the time of asking, for the approver to read.</summary>
     public required string DecisionSummary { get; init; }
-
-    /// <summary>How many grant attempts were compensated (voided) after a failed save; the next attempt's idempotency key uses it.</summary>
-    public int GrantAttempt { get; init; }
 }
 
 /// <summary>

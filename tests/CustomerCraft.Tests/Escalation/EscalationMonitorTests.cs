@@ -41,7 +41,7 @@ public sealed class EscalationMonitorTests
 
         Action read = () => _ = host.Services.GetRequiredService<IOptions<CustomerCraft.Hosting.EscalationMonitorOptions>>().Value;
 
-        read.Should().Throw<OptionsValidationException>().WithMessage("*Interval*at least 1 second*");
+        read.Should().Throw<OptionsValidationException>().WithMessage("*Interval*between 1 second and 1 day*");
     }
 
     private sealed class RerouteSignal : ICaseObserver

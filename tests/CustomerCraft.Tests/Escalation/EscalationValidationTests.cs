@@ -94,6 +94,21 @@ public sealed class EscalationValidationTests
     }
 
     [Fact]
+    public void Start_TargetsLongerThanTenYearsAndTooManyFractions_AreRejectedWithTheirPaths()
+    {
+        Dictionary<string, string?> s = With(($"{L}:TeamLead:Targets:Normal:Resolution", "5000.00:00:00"));
+        for (int i = 0; i < 11; i++)
+        {
+            s[$"CustomerCraft:Escalation:WarningFractions:{i}"] = ((i + 1) / 12.0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        IReadOnlyList<string> failures = Failures(s);
+
+        ShouldContain(failures, $"{L}:TeamLead:Targets:Normal:Resolution: 5000.00:00:00 is longer than the maximum of 3650 days*");
+        ShouldContain(failures, "CustomerCraft:Escalation:WarningFractions: 11 fractions; at most 10 are supported.");
+    }
+
+    [Fact]
     public void Start_TwoLevelsWithTheSameNumber_NamesBoth()
     {
         IReadOnlyList<string> failures = Failures(With(($"{L}:Manager:Level", "1")));

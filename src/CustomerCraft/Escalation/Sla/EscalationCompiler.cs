@@ -6,6 +6,15 @@ namespace CustomerCraft.Escalation.Sla;
 /// <summary>Validates <see cref="EscalationOptions"/> against the empowerment roles and compiles them; every error names its configuration path.</summary>
 internal static class EscalationCompiler
 {
+    /// <summary>The most levels a ladder may have.</summary>
+    public const int MaxLevels = 16;
+
+    /// <summary>The most warning fractions.</summary>
+    public const int MaxWarningFractions = 10;
+
+    /// <summary>The longest target or approval timeout: ten years (longer ones overflow date arithmetic and mean "no target").</summary>
+    public static readonly TimeSpan MaxTarget = TimeSpan.FromDays(3_650);
+
     public static EscalationPolicy? Compile(EscalationOptions options, string path, IReadOnlyDictionary<string, RoleOptions>? roles, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,6 +53,11 @@ internal static class EscalationCompiler
         }
 
         levels.Sort((a, b) => a.Number.CompareTo(b.Number));
+        if (options.Levels?.Count > MaxLevels)
+        {
+            errors.Add($"{path}:Levels: {options.Levels.Count} levels; at most {MaxLevels} are supported.");
+        }
+
         // The ladder's shape is judged only when every level compiled: a level dropped for a bad
         // role or target would otherwise also be reported as a gap.
         bool allLevelsCompiled = errors.Count == errorsBefore;
@@ -150,6 +164,10 @@ internal static class EscalationCompiler
         {
             errors.Add($"{valuePath}: {span} must be positive.");
         }
+        else if (value > MaxTarget)
+        {
+            errors.Add($"{valuePath}: {value} is longer than the maximum of {MaxTarget.TotalDays.ToString(CultureInfo.InvariantCulture)} days; leave the target out for no target.");
+        }
     }
 
     private static double[] CompileFractions(List<double>? configured, string path, List<string> errors)
@@ -174,6 +192,11 @@ internal static class EscalationCompiler
         }
 
         fractions.Sort();
+        if (fractions.Count > MaxWarningFractions)
+        {
+            errors.Add($"{path}:WarningFractions: {fractions.Count} fractions; at most {MaxWarningFractions} are supported.");
+        }
+
         return [.. fractions];
     }
 

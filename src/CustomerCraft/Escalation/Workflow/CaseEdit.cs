@@ -19,7 +19,11 @@ internal readonly record struct MoveArgs(
 /// </summary>
 internal sealed class CaseEdit
 {
-    private const int MaxDueSteps = 64;
+    /// <summary>
+    /// More than the number of warnings and breaches any compiled ladder can raise in a row (levels
+    /// and warning fractions are capped by validation); reaching it means a bug, not a busy case.
+    /// </summary>
+    private const int MaxDueSteps = 4_096;
 
     private readonly SupportCase _original;
     private readonly EscalationPolicy _policy;
@@ -196,19 +200,20 @@ internal sealed class CaseEdit
             }
 
             SlaTimer timer = _timers[index];
-            if (timer.WarningsRaised >= _policy.WarningFractions.Length && timer.NextWarningAt is not null)
-            {
-                // The policy was reloaded with fewer warning fractions: nothing left to warn about.
-                Replace(index, timer with { NextWarningAt = null });
-                continue;
-            }
-
             if (timer.NextWarningAt is { } warnAt && warnAt <= now && (timer.DueAt is null || warnAt < timer.DueAt))
             {
-                double fraction = _policy.WarningFractions[timer.WarningsRaised];
-                SlaTimer warned = timer with { WarningsRaised = timer.WarningsRaised + 1 };
-                warned = warned with { NextWarningAt = WarningAt(warned) };
+                // Which fraction was reached is worked out from the time consumed at that instant,
+                // not from a count of warnings, so a reload that changes the fractions neither
+                // repeats a warning nor mislabels one.
+                long consumed = (timer.Consumed + _policy.Between(timer.Clock, timer.RunningSince!.Value, warnAt)).Ticks;
+                double fraction = ReachedFraction(timer.Target, consumed);
+                SlaTimer warned = timer with { WarningsRaised = timer.WarningsRaised + (double.IsNaN(fraction) ? 0 : 1), NextWarningAt = WarningAt(timer.Target, consumed, timer.Clock, timer.RunningSince.Value, timer.Consumed) };
                 Replace(index, warned);
+                if (double.IsNaN(fraction))
+                {
+                    continue;
+                }
+
                 (_slaEvents ??= []).Add((timer, false));
                 Append(warnAt, CaseEventKind.SlaWarning, null, State, null, timer: timer.Kind,
                     detail: $"{Describe(timer)}: {(fraction * 100).ToString("0.#", CultureInfo.InvariantCulture)}% of the target used");
@@ -221,6 +226,8 @@ internal sealed class CaseEdit
                 Breach(timer, dueAt);
             }
         }
+
+        throw new InvalidOperationException($"Case '{CaseId}': more than {MaxDueSteps} SLA events fell due at once; the ladder's clocks are inconsistent.");
     }
 
     public SupportCase Build(DateTimeOffset at) => _original with
@@ -338,23 +345,47 @@ internal sealed class CaseEdit
 
     private SlaTimer Start(SlaTimerKind kind, LevelEntry level, TimeSpan target, DateTimeOffset at)
     {
-        DateTimeOffset? firstWarning = _policy.WarningFractions.Length == 0
-            ? null
-            : _policy.Add(level.Clock, at, TimeSpan.FromTicks((long)(target.Ticks * _policy.WarningFractions[0])));
+        DateTimeOffset? firstWarning = WarningAt(target, consumed: 0, level.Clock, at, TimeSpan.Zero);
         return new SlaTimer { Kind = kind, Level = level.Number, Target = target, Clock = level.Clock, RunningSince = at, DueAt = _policy.Add(level.Clock, at, target), NextWarningAt = firstWarning };
     }
 
-    /// <summary>When the next warning falls due on a running clock, counting from when it last started.</summary>
-    private DateTimeOffset? WarningAt(SlaTimer timer)
+    /// <summary>The threshold, in ticks of target time, at which a warning fraction is reached.</summary>
+    private static long Threshold(TimeSpan target, double fraction) => (long)(target.Ticks * fraction);
+
+    /// <summary>
+    /// When the first warning fraction whose threshold lies beyond <paramref name="consumed"/> ticks
+    /// falls due, on a clock running since <paramref name="since"/> with <paramref name="consumedBefore"/>
+    /// used up before then; <see langword="null"/> when none is left.
+    /// </summary>
+    private DateTimeOffset? WarningAt(TimeSpan target, long consumed, SlaClock clock, DateTimeOffset since, TimeSpan consumedBefore)
     {
-        if (timer.RunningSince is not { } since || timer.WarningsRaised >= _policy.WarningFractions.Length)
+        double[] fractions = _policy.WarningFractions;
+        for (int i = 0; i < fractions.Length; i++)
         {
-            return null;
+            long threshold = Threshold(target, fractions[i]);
+            if (threshold > consumed)
+            {
+                TimeSpan remaining = TimeSpan.FromTicks(threshold) - consumedBefore;
+                return remaining <= TimeSpan.Zero ? since : _policy.Add(clock, since, remaining);
+            }
         }
 
-        TimeSpan threshold = TimeSpan.FromTicks((long)(timer.Target.Ticks * _policy.WarningFractions[timer.WarningsRaised]));
-        TimeSpan remaining = threshold - timer.Consumed;
-        return remaining <= TimeSpan.Zero ? since : _policy.Add(timer.Clock, since, remaining);
+        return null;
+    }
+
+    /// <summary>The largest warning fraction reached at <paramref name="consumed"/> ticks, or NaN when none (the fractions changed under a reload).</summary>
+    private double ReachedFraction(TimeSpan target, long consumed)
+    {
+        double reached = double.NaN;
+        foreach (double fraction in _policy.WarningFractions)
+        {
+            if (Threshold(target, fraction) <= consumed)
+            {
+                reached = fraction;
+            }
+        }
+
+        return reached;
     }
 
     private void StopResponse(DateTimeOffset at)
@@ -389,8 +420,12 @@ internal sealed class CaseEdit
             SlaTimer timer = _timers[i];
             if (timer.RunningSince is null && timer.BreachedAt is null)
             {
-                SlaTimer running = timer with { RunningSince = at, DueAt = _policy.Add(timer.Clock, at, timer.Target - timer.Consumed) };
-                Replace(i, running with { NextWarningAt = WarningAt(running) });
+                Replace(i, timer with
+                {
+                    RunningSince = at,
+                    DueAt = _policy.Add(timer.Clock, at, timer.Target - timer.Consumed),
+                    NextWarningAt = WarningAt(timer.Target, timer.Consumed.Ticks, timer.Clock, at, timer.Consumed),
+                });
             }
         }
     }

@@ -18,8 +18,14 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     /// <summary>How long a claim on a due case lasts; a worker that dies holds it no longer than this.</summary>
     internal static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(5);
 
-    /// <summary>Bounds the retries of an approval (after unrelated concurrent changes or compensated grant attempts).</summary>
+    /// <summary>Bounds the retries of an approval after unrelated concurrent changes (a note added meanwhile).</summary>
     private const int MaxApprovalRounds = 8;
+
+    /// <summary>Bounds the grant attempts (keys) one approval can use up; each failed save voids one.</summary>
+    private const int MaxGrantAttempts = 1_000;
+
+    /// <summary>How old an unrecorded approval grant must be before it is taken to be abandoned and voided.</summary>
+    internal static readonly TimeSpan AbandonedGrantAge = TimeSpan.FromMinutes(5);
 
     private static readonly string[] s_triggers = Enum.GetNames<CaseTrigger>();
     private static readonly string[] s_states = Enum.GetNames<CaseState>();
@@ -155,7 +161,8 @@ internal sealed class CaseWorkflow : ICaseWorkflow
             throw new ApprovalRefusedException(caseId, ApprovalRefusal.Denied, $"The request cannot be approved by anyone: {Summarize(decision)}.");
         }
 
-        int level = ladder.ApprovalLevelFor(_policy.Current.Roles[_policy.Current.RoleIndex[approverRole]].Rank);
+        PolicySnapshot snapshot = _policy.Current;
+        int level = snapshot.RoleIndex.TryGetValue(approverRole, out int roleIndex) ? ladder.ApprovalLevelFor(snapshot.Roles[roleIndex].Rank) : -1;
         if (level < 0)
         {
             throw new ApprovalRefusedException(caseId, ApprovalRefusal.NoApprovalLevel, $"No level of the escalation ladder has a role ranking at least '{approverRole}', which this request needs ({Summarize(decision)}); add one under CustomerCraft:Escalation:Levels.");
@@ -178,81 +185,94 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     {
         int rank = RankOf(approver, nameof(approver));
         string? approvalId = null;
-        for (int round = 0; ; round++)
+        GrantRecord? reserved = null;
+        bool keepGrant = false;
+        try
         {
-            SupportCase current = await LoadAsync(caseId, round == 0 ? expectedVersion : null, cancellationToken).ConfigureAwait(false);
-            // Deadlines that fell due first are applied first: an approval that timed out and moved
-            // up is approved (or not) where it is now, whether or not the monitor has run.
-            DateTimeOffset now = _time.GetUtcNow();
-            CaseEdit edit = Begin(current, now);
-            if (edit.State != CaseState.AwaitingApproval || edit.Approval is not { } pending)
+            for (int round = 0; ; round++)
             {
-                throw new CaseTransitionException(caseId, edit.State, CaseTrigger.Approve);
-            }
-
-            if (approvalId is not null && !string.Equals(approvalId, pending.ApprovalId, StringComparison.Ordinal))
-            {
-                throw new CaseConcurrencyException(caseId, current.Version - 1, current.Version, "the approval request was replaced meanwhile");
-            }
-
-            approvalId = pending.ApprovalId;
-            if (string.Equals(approver.Id, pending.RequestedBy.Id, StringComparison.Ordinal) || string.Equals(approver.Id, pending.Request.AgentId, StringComparison.Ordinal))
-            {
-                throw new ApprovalRefusedException(caseId, ApprovalRefusal.OwnRequest, $"'{approver.Id}' asked for this approval and cannot approve it (four-eyes rule).");
-            }
-
-            if (Ladder.Level(edit.Level) is { } level && rank < level.Rank)
-            {
-                throw new ApprovalRefusedException(caseId, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) the approval waits at.");
-            }
-
-            GrantRecord grant = await ReserveAsync(current, pending, approver, cancellationToken).ConfigureAwait(false);
-            edit.Fire(CaseTrigger.Approve, approver, now, new MoveArgs(
-                Note: note,
-                GrantId: grant.GrantId,
-                Detail: $"granted {grant.Action} {grant.Amount.ToString(CultureInfo.InvariantCulture)} {grant.Currency} under {approver.Role} authority (grant {grant.GrantId})"));
-            SupportCase next = edit.Build(now);
-            try
-            {
-                await _store.SaveAsync(next, current.Version, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CaseConcurrencyException) when (round + 1 < MaxApprovalRounds)
-            {
-                // Someone else changed the case first. If it still waits for this approval the
-                // change was unrelated (a note): go round again, and the grant replays under its key.
-                SupportCase? latest = await _store.FindAsync(caseId, CancellationToken.None).ConfigureAwait(false);
-                if (latest is { State: CaseState.AwaitingApproval, PendingApproval.ApprovalId: { } id } && string.Equals(id, pending.ApprovalId, StringComparison.Ordinal))
+                SupportCase current = await LoadAsync(caseId, round == 0 ? expectedVersion : null, cancellationToken).ConfigureAwait(false);
+                // Deadlines that fell due first are applied first: an approval that timed out and moved
+                // up is approved (or not) where it is now, whether or not the monitor has run.
+                DateTimeOffset now = _time.GetUtcNow();
+                CaseEdit edit = Begin(current, now);
+                if (edit.State != CaseState.AwaitingApproval || edit.Approval is not { } pending)
                 {
-                    continue;
+                    throw new CaseTransitionException(caseId, edit.State, CaseTrigger.Approve);
                 }
 
-                await CompensateAsync(caseId, grant).ConfigureAwait(false);
-                throw;
+                if (approvalId is not null && !string.Equals(approvalId, pending.ApprovalId, StringComparison.Ordinal))
+                {
+                    throw new CaseConcurrencyException(caseId, current.Version - 1, current.Version, "the approval request was replaced meanwhile");
+                }
+
+                approvalId = pending.ApprovalId;
+                if (string.Equals(approver.Id, pending.RequestedBy.Id, StringComparison.Ordinal) || string.Equals(approver.Id, pending.Request.AgentId, StringComparison.Ordinal))
+                {
+                    throw new ApprovalRefusedException(caseId, ApprovalRefusal.OwnRequest, $"'{approver.Id}' asked for this approval and cannot approve it (four-eyes rule).");
+                }
+
+                if (Ladder.Level(edit.Level) is { } level && rank < level.Rank)
+                {
+                    throw new ApprovalRefusedException(caseId, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) ranks below the role of level {level.DisplayName} ({level.Role}) the approval waits at.");
+                }
+
+                // The grant is this call's own (never one another call made), so voiding it below can
+                // never take the budget from under someone else's approval.
+                reserved ??= await ReserveAsync(current, pending, approver, now, cancellationToken).ConfigureAwait(false);
+                GrantRecord grant = reserved;
+                edit.Fire(CaseTrigger.Approve, approver, now, new MoveArgs(
+                    Note: note,
+                    GrantId: grant.GrantId,
+                    Detail: $"granted {grant.Action} {grant.Amount.ToString(CultureInfo.InvariantCulture)} {grant.Currency} under {approver.Role} authority (grant {grant.GrantId})"));
+                SupportCase next = edit.Build(now);
+                try
+                {
+                    await _store.SaveAsync(next, current.Version, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CaseConcurrencyException) when (round + 1 < MaxApprovalRounds)
+                {
+                    // Someone else changed the case first. If it still waits for this approval the
+                    // change was unrelated (a note): go round again with the same grant. Otherwise the
+                    // grant is voided on the way out.
+                    SupportCase? latest = await TryFindAsync(caseId).ConfigureAwait(false);
+                    if (latest is { State: CaseState.AwaitingApproval, PendingApproval.ApprovalId: { } id } && string.Equals(id, pending.ApprovalId, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    throw;
+                }
+                catch (Exception ex) when (ex is not CaseConcurrencyException)
+                {
+                    // The save failed or its outcome is unknown (a timeout, a cancellation). The grant
+                    // is voided only when the case is known not to record it: an approved case whose
+                    // grant was voided is the one outcome that must never happen. A grant kept while
+                    // the outcome is unknown is voided later if nothing records it (see ReserveAsync).
+                    bool? saved = await WasSavedAsync(next, grant).ConfigureAwait(false);
+                    keepGrant = saved != false;
+                    if (saved == true)
+                    {
+                        await AfterSaveAsync(current, next, edit, CancellationToken.None).ConfigureAwait(false);
+                        RecordTurnaround(pending, "approved", now);
+                        return new ApprovalResult(next, grant);
+                    }
+
+                    throw;
+                }
+
+                keepGrant = true;
+                await AfterSaveAsync(current, next, edit, cancellationToken).ConfigureAwait(false);
+                RecordTurnaround(pending, "approved", now);
+                return new ApprovalResult(next, grant);
             }
-            catch (Exception ex) when (ex is not CaseConcurrencyException)
+        }
+        finally
+        {
+            if (reserved is not null && !keepGrant)
             {
-                // The save failed or its outcome is unknown (a timeout, a cancellation). Void the
-                // grant only when the case is known not to record it: an approved case whose grant
-                // was voided is the one outcome that must never happen.
-                bool? saved = await WasSavedAsync(next, grant).ConfigureAwait(false);
-                if (saved == true)
-                {
-                    await AfterSaveAsync(current, next, edit, CancellationToken.None).ConfigureAwait(false);
-                    RecordTurnaround(pending, "approved", now);
-                    return new ApprovalResult(next, grant);
-                }
-
-                if (saved == false)
-                {
-                    await CompensateAsync(caseId, grant).ConfigureAwait(false);
-                }
-
-                throw;
+                await CompensateAsync(caseId, reserved).ConfigureAwait(false);
             }
-
-            await AfterSaveAsync(current, next, edit, cancellationToken).ConfigureAwait(false);
-            RecordTurnaround(pending, "approved", now);
-            return new ApprovalResult(next, grant);
         }
     }
 
@@ -410,18 +430,40 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     }
 
     /// <summary>
-    /// Grants the pending request under the approver's authority. The idempotency key is the
-    /// approval id and an attempt number: a retry replays the same grant, and a key whose grant was
-    /// voided (a compensated attempt) is skipped for the next one.
+    /// Grants the pending request under the approver's authority, under a key of its own: the
+    /// approval id and an attempt number, taking the first number nobody has used. A voided attempt
+    /// (compensated after a failed save) is skipped. A live grant under an attempt that the case does
+    /// not record belongs to an approval in progress, so this call is a conflict; once it is older
+    /// than <see cref="AbandonedGrantAge"/> it is taken to be abandoned (its caller died or lost its
+    /// connection mid-way) and is voided.
     /// </summary>
-    private async ValueTask<GrantRecord> ReserveAsync(SupportCase current, PendingApproval pending, CaseActor approver, CancellationToken cancellationToken)
+    private async ValueTask<GrantRecord> ReserveAsync(SupportCase current, PendingApproval pending, CaseActor approver, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (int attempt = pending.GrantAttempt; attempt < pending.GrantAttempt + MaxApprovalRounds; attempt++)
+        int races = 0;
+        for (int attempt = 0; attempt < MaxGrantAttempts;)
         {
+            string key = GrantKey(pending, attempt);
+            GrantRecord? existing = await _ledger.FindByIdempotencyKeyAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                if (!existing.IsVoided)
+                {
+                    if (now - existing.GrantedAt < AbandonedGrantAge)
+                    {
+                        throw new CaseConcurrencyException(current.Id, current.Version, current.Version, $"'{existing.ApproverId}' started approving it at {existing.GrantedAt.ToString("O", CultureInfo.InvariantCulture)}; an attempt that failed mid-way is abandoned after {AbandonedGrantAge.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes");
+                    }
+
+                    await _authority.VoidAsync(existing.GrantId, $"an abandoned approval attempt on case {current.Id}", cancellationToken).ConfigureAwait(false);
+                }
+
+                attempt++;
+                continue;
+            }
+
             ResolutionRequest request = pending.Request with
             {
                 Approver = new ApproverAuthority(approver.Id, approver.Role),
-                IdempotencyKey = GrantKey(pending, attempt),
+                IdempotencyKey = key,
             };
             GrantResult result;
             try
@@ -432,15 +474,22 @@ internal sealed class CaseWorkflow : ICaseWorkflow
             {
                 throw new ApprovalRefusedException(current.Id, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) cannot approve this request: {ex.Message}", ex);
             }
-            catch (IdempotencyConflictException ex)
+            catch (IdempotencyConflictException) when (++races < 4)
             {
-                GrantRecord? existing = await _ledger.FindGrantAsync(ex.ExistingGrantId, cancellationToken).ConfigureAwait(false);
-                if (existing is { IsVoided: true })
+                // Another call took this key a moment ago: look at what it holds.
+                continue;
+            }
+
+            if (result.IsReplay)
+            {
+                // The same approver's other call (a double submit) took the key first: that grant is
+                // not ours to record or to void; look at it as any other approval in progress.
+                if (++races < 4)
                 {
                     continue;
                 }
 
-                throw new CaseConcurrencyException(current.Id, current.Version, current.Version, $"'{existing?.ApproverId}' is approving it at the same moment");
+                throw new CaseConcurrencyException(current.Id, current.Version, current.Version, $"'{approver.Id}' is approving it in another call");
             }
 
             if (result.IsGranted)
@@ -448,19 +497,26 @@ internal sealed class CaseWorkflow : ICaseWorkflow
                 return result.Grant!;
             }
 
-            if (result.IsReplay)
-            {
-                continue;
-            }
-
             throw new ApprovalRefusedException(current.Id, ApprovalRefusal.InsufficientAuthority, $"'{approver.Id}' ({approver.Role}) does not have the authority for this request: {(result.Decision is { } d ? Summarize(d) : "refused")}.");
         }
 
-        throw new CaseWorkflowException(current.Id, $"Case '{current.Id}': {MaxApprovalRounds} grant attempts for approval '{pending.ApprovalId}' were voided; check the ledger for what keeps failing.");
+        throw new CaseWorkflowException(current.Id, $"Case '{current.Id}': {MaxGrantAttempts} grant attempts for approval '{pending.ApprovalId}' were voided; check the ledger for what keeps failing.");
     }
 
     private static string GrantKey(PendingApproval pending, int attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"approval:{pending.ApprovalId}:{attempt}");
+
+    private async ValueTask<SupportCase?> TryFindAsync(string caseId)
+    {
+        try
+        {
+            return await _store.FindAsync(caseId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
 
     private async ValueTask<bool?> WasSavedAsync(SupportCase next, GrantRecord grant)
     {
@@ -474,8 +530,9 @@ internal sealed class CaseWorkflow : ICaseWorkflow
 
             return string.Equals(latest.History[next.History.Count - 1].GrantId, grant.GrantId, StringComparison.Ordinal);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception)
         {
+            // Unknown: keep the grant rather than risk voiding a recorded one.
             return null;
         }
     }
@@ -495,7 +552,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     /// <summary>Voids grants reserved for an approval that ended without being approved (left by an approver whose save failed or who died mid-way).</summary>
     private async ValueTask VoidOrphansAsync(string caseId, PendingApproval approval)
     {
-        for (int attempt = approval.GrantAttempt; attempt < approval.GrantAttempt + MaxApprovalRounds; attempt++)
+        for (int attempt = 0; attempt < MaxGrantAttempts; attempt++)
         {
             try
             {
