@@ -12,7 +12,7 @@ public sealed partial class DocsExampleTests
     [Fact]
     public void The_example_settings_and_the_escalation_example_start_a_host()
     {
-        string doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "configuration.md"));
+        string doc = File.ReadAllText(Repository.File("docs", "configuration.md"));
         string settings = FirstJsonBlockAfter(doc, "## Example settings");
         string escalation = FirstJsonBlockAfter(doc, "## Escalation");
         escalation.Should().StartWith("\"Escalation\"");
@@ -42,17 +42,4 @@ public sealed partial class DocsExampleTests
 
     [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsonBlock();
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CustomerCraft.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No CustomerCraft.sln above the test output.");
-    }
 }

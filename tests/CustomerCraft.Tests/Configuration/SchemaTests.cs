@@ -11,12 +11,10 @@ namespace CustomerCraft.Tests.Configuration;
 /// </summary>
 public sealed class SchemaTests
 {
-    private static readonly Lazy<string> RepositoryRoot = new(FindRepositoryRoot);
-
-    private static string SchemaPath => Path.Combine(RepositoryRoot.Value, "docs", "customercraft.schema.json");
+    private static string SchemaPath => Repository.File("docs", "customercraft.schema.json");
 
     private static string QuickStartSettingsPath =>
-        Path.Combine(RepositoryRoot.Value, "samples", "CustomerCraft.Samples.QuickStart", "appsettings.json");
+        Repository.File("samples", "CustomerCraft.Samples.QuickStart", "appsettings.json");
 
     [Fact]
     public async Task Schema_MatchesOptionsClasses()
@@ -314,17 +312,4 @@ public sealed class SchemaTests
 
     private static string Describe(IEnumerable<ValidationError> errors) =>
         "the schema reported: " + string.Join("; ", Flatten(errors).Select(e => $"{e.Kind} at {e.Path}"));
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CustomerCraft.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} contains CustomerCraft.sln.");
-    }
 }

@@ -12,9 +12,9 @@ public sealed class ApprovalConsistencyTests
     [Fact]
     public async Task A_double_submit_by_one_approver_approves_once_and_keeps_the_grant_it_records()
     {
-        using TestHost host = Build(configure: b => b.UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyLedger ledger = host.FaultyLedger();
         for (int round = 0; round < 50; round++)
         {
             string id = $"double-{round}";
@@ -47,9 +47,9 @@ public sealed class ApprovalConsistencyTests
     [Fact]
     public async Task A_grant_left_by_an_approver_who_died_mid_way_blocks_others_briefly_then_is_voided()
     {
-        using TestHost host = Build(configure: b => b.UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyLedger ledger = host.FaultyLedger();
         SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
         PendingApproval pending = awaiting.PendingApproval!;
 
@@ -76,10 +76,10 @@ public sealed class ApprovalConsistencyTests
     [Fact]
     public async Task Many_failed_saves_in_a_row_never_make_an_approval_impossible()
     {
-        using TestHost host = Build(configure: b => b.UseCaseStore<FaultyCaseStore>().UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var store = (FaultyCaseStore)host.Store();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyCaseStore store = host.FaultyStore();
+        FaultyLedger ledger = host.FaultyLedger();
         SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
 
         for (int failure = 0; failure < 12; failure++)

@@ -379,10 +379,10 @@ public sealed class CaseWorkflowTests
     [Fact]
     public async Task A_failed_save_after_the_grant_voids_the_grant_and_a_retry_grants_once()
     {
-        using TestHost host = Build(configure: b => b.UseCaseStore<FaultyCaseStore>().UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var store = (FaultyCaseStore)host.Store();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyCaseStore store = host.FaultyStore();
+        FaultyLedger ledger = host.FaultyLedger();
         SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
         string approvalId = awaiting.PendingApproval!.ApprovalId;
 
@@ -403,9 +403,9 @@ public sealed class CaseWorkflowTests
     [Fact]
     public async Task A_failed_grant_leaves_the_case_waiting_for_approval()
     {
-        using TestHost host = Build(configure: b => b.UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyLedger ledger = host.FaultyLedger();
         SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
 
         ledger.FailReservations = true;
@@ -421,10 +421,10 @@ public sealed class CaseWorkflowTests
     [Fact]
     public async Task A_save_whose_acknowledgement_is_lost_is_recognised_and_the_grant_kept()
     {
-        using TestHost host = Build(configure: b => b.UseCaseStore<FaultyCaseStore>().UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var store = (FaultyCaseStore)host.Store();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyCaseStore store = host.FaultyStore();
+        FaultyLedger ledger = host.FaultyLedger();
         SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
 
         store.FailAfterNextSave = true;
@@ -438,10 +438,10 @@ public sealed class CaseWorkflowTests
     [Fact]
     public async Task When_the_outcome_of_the_save_cannot_be_read_the_grant_is_kept_rather_than_risk_an_unfunded_approval()
     {
-        using TestHost host = Build(configure: b => b.UseCaseStore<FaultyCaseStore>().UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var store = (FaultyCaseStore)host.Store();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyCaseStore store = host.FaultyStore();
+        FaultyLedger ledger = host.FaultyLedger();
         SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
 
         // The save lands, its acknowledgement is lost, and reading the case back fails too.
@@ -458,9 +458,9 @@ public sealed class CaseWorkflowTests
     [Fact]
     public async Task A_retried_approval_after_an_unrelated_concurrent_change_still_succeeds_once()
     {
-        using TestHost host = Build(configure: b => b.UseBudgetLedger<FaultyLedger>());
+        using TestHost host = Build(configure: Faults.Inject);
         ICaseWorkflow workflow = host.Workflow();
-        var ledger = (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        FaultyLedger ledger = host.FaultyLedger();
         SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
         await workflow.AddNoteAsync("case-1", Ana, "Customer called again.");
 

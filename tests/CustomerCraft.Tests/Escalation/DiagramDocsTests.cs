@@ -63,16 +63,5 @@ public sealed class DiagramDocsTests
     private static string Normalize(string text) =>
         string.Join('\n', text.ReplaceLineEndings("\n").Split('\n').Select(line => line.TrimEnd())).Trim('\n');
 
-    private static string DocsPath(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CustomerCraft.sln")))
-            {
-                return Path.Combine(directory.FullName, "docs", file);
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} contains CustomerCraft.sln.");
-    }
+    private static string DocsPath(string file) => Repository.File("docs", file);
 }

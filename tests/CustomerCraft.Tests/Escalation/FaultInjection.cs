@@ -1,7 +1,20 @@
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
+using CustomerCraft.Tests.Empowerment;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerCraft.Tests.Escalation;
+
+/// <summary>Hosts whose case store and ledger can be made to fail.</summary>
+internal static class Faults
+{
+    /// <summary>Swaps in <see cref="FaultyCaseStore"/> and <see cref="FaultyLedger"/>.</summary>
+    public static void Inject(ICustomerCraftBuilder builder) => builder.UseCaseStore<FaultyCaseStore>().UseBudgetLedger<FaultyLedger>();
+
+    public static FaultyCaseStore FaultyStore(this TestHost host) => (FaultyCaseStore)host.Services.GetRequiredService<ICaseStore>();
+
+    public static FaultyLedger FaultyLedger(this TestHost host) => (FaultyLedger)host.Services.GetRequiredService<IBudgetLedger>();
+}
 
 /// <summary>The in-memory case store with switchable failures around its saves.</summary>
 internal sealed class FaultyCaseStore : ICaseStore
