@@ -112,7 +112,7 @@ internal sealed class CaseEdit
                 }
 
                 Handler = actor;
-                StopResponse(at);
+                StopResponse();
                 break;
             case CaseTrigger.RequestApproval:
                 Level = args.Level;
@@ -154,7 +154,7 @@ internal sealed class CaseEdit
                 ReturnToOwner(at);
                 break;
             case CaseTrigger.AwaitCustomer:
-                StopResponse(at);
+                StopResponse();
                 Pause(at);
                 break;
             case CaseTrigger.CustomerReplied:
@@ -388,9 +388,9 @@ internal sealed class CaseEdit
         return reached;
     }
 
-    private void StopResponse(DateTimeOffset at)
+    /// <summary>Someone at the level acted on the case: its response target is met.</summary>
+    private void StopResponse()
     {
-        _ = at;
         for (int i = 0; i < _timers.Length; i++)
         {
             if (_timers[i].Kind == SlaTimerKind.Response)
