@@ -1,4 +1,5 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.Coaching;
 using CustomerCraft.Escalation;
 
 namespace CustomerCraft;
@@ -20,6 +21,9 @@ public sealed class CustomerCraftOptions
 
     /// <summary>The escalation ladder and SLA targets. Bound from <c>CustomerCraft:Escalation</c>.</summary>
     public EscalationOptions Escalation { get; set; } = new();
+
+    /// <summary>Scorecards and live nudges. Bound from <c>CustomerCraft:Coaching</c>.</summary>
+    public CoachingOptions Coaching { get; set; } = new();
 
     /// <summary>Settings of the default in-memory decision log. Bound from <c>CustomerCraft:DecisionLog</c>.</summary>
     public InMemoryDecisionLogOptions DecisionLog { get; set; } = new();

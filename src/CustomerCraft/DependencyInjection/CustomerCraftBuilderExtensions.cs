@@ -81,4 +81,13 @@ public static class CustomerCraftBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseObserver, TObserver>());
         return builder;
     }
+
+    /// <summary>Replaces the built-in lexicon sentiment analyzer with <typeparamref name="TAnalyzer"/> (a singleton), such as a cloud service.</summary>
+    public static ICustomerCraftBuilder UseSentimentAnalyzer<TAnalyzer>(this ICustomerCraftBuilder builder)
+        where TAnalyzer : class, CustomerCraft.Coaching.Sentiment.ISentimentAnalyzer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<CustomerCraft.Coaching.Sentiment.ISentimentAnalyzer, TAnalyzer>());
+        return builder;
+    }
 }

@@ -3,6 +3,9 @@ using CustomerCraft.DependencyInjection;
 using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Coaching;
+using CustomerCraft.Coaching.Scoring;
+using CustomerCraft.Coaching.Sentiment;
 using CustomerCraft.Escalation;
 using CustomerCraft.Escalation.Workflow;
 using Microsoft.Extensions.Configuration;
@@ -68,6 +71,10 @@ public static class CustomerCraftServiceCollectionExtensions
         services.TryAddSingleton<IResolutionAuthority, ResolutionAuthority>();
         services.TryAddSingleton<ICaseStore, InMemoryCaseStore>();
         services.TryAddSingleton<ICaseWorkflow, CaseWorkflow>();
+        services.TryAddSingleton<CustomerCraft.Insight.IPolicyWhatIf, CustomerCraft.Insight.PolicyWhatIf>();
+        services.TryAddSingleton<ISentimentAnalyzer, LexiconSentimentAnalyzer>();
+        services.TryAddSingleton<IInteractionCoach, InteractionCoach>();
+        services.TryAddSingleton<IEmpowermentCoach, EmpowermentCoach>();
         return new CustomerCraftBuilder(services);
     }
 }

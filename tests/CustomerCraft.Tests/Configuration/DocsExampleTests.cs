@@ -10,22 +10,25 @@ namespace CustomerCraft.Tests.Configuration;
 public sealed partial class DocsExampleTests
 {
     [Fact]
-    public void The_example_settings_and_the_escalation_example_start_a_host()
+    public void The_example_settings_the_escalation_example_and_the_coaching_example_start_a_host()
     {
         string doc = File.ReadAllText(Repository.File("docs", "configuration.md"));
         string settings = FirstJsonBlockAfter(doc, "## Example settings");
         string escalation = FirstJsonBlockAfter(doc, "## Escalation");
         escalation.Should().StartWith("\"Escalation\"");
+        string coaching = FirstJsonBlockAfter(doc, "## Coaching");
+        coaching.Should().StartWith("\"Coaching\"");
 
         IConfigurationRoot configuration = new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(settings)))
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($"{{ \"CustomerCraft\": {{ {escalation} }} }}")))
+            .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($"{{ \"CustomerCraft\": {{ {coaching} }} }}")))
             .Build();
         var services = new ServiceCollection();
         services.AddCustomerCraft(configuration.GetSection("CustomerCraft"));
         using ServiceProvider provider = services.BuildServiceProvider();
 
-        // Resolving the workflow compiles and validates the whole policy.
+        // Resolving the workflow compiles and validates the whole policy, coaching settings included.
         Action start = () => provider.GetRequiredService<ICaseWorkflow>();
 
         start.Should().NotThrow();

@@ -68,6 +68,21 @@ internal sealed class PolicyProvider : IDisposable
         }
     }
 
+    /// <summary>A provider that holds one snapshot for good (no configuration, no reloads): for replays.</summary>
+    private PolicyProvider(PolicySnapshot snapshot)
+    {
+        _current = snapshot;
+        _optionsFactory = null!;
+        _optionsCache = null!;
+        _conditionTypes = null!;
+        _source = new CustomerCraftConfiguration(null, CustomerCraftOptions.SectionName);
+        _telemetry = null!;
+        _logger = NullLogger.Instance;
+    }
+
+    /// <summary>A provider whose policy is <paramref name="snapshot"/> and never changes.</summary>
+    public static PolicyProvider Fixed(PolicySnapshot snapshot) => new(snapshot);
+
     /// <summary>The snapshot in force. Reading it takes no lock.</summary>
     public PolicySnapshot Current => Volatile.Read(ref _current);
 
@@ -82,18 +97,25 @@ internal sealed class PolicyProvider : IDisposable
         PolicyCompilation compilation = PolicyCompiler.Compile(empowerment, source.EmpowermentPath, conditionTypes, version);
         var errors = new List<string>(compilation.Errors);
         Escalation.Sla.EscalationPolicy? ladder = Escalation.Sla.EscalationCompiler.Compile(options.Escalation ?? new(), source.EscalationPath, empowerment.Roles, errors);
-        if (errors.Count > 0 || compilation.Snapshot is null || ladder is null)
+        Coaching.Scoring.CoachingPolicy? coaching = Coaching.Scoring.CoachingPolicy.Compile(options.Coaching ?? new(), $"{source.Path}:Coaching", empowerment.Actions, errors);
+        if (errors.Count > 0 || compilation.Snapshot is null || ladder is null || coaching is null)
         {
             return new PolicyCompilation(null, errors);
         }
 
         compilation.Snapshot.Escalation = ladder;
+        compilation.Snapshot.Coaching = coaching;
         return compilation;
     }
 
     /// <summary>Re-reads the configuration and applies it when valid. Never throws.</summary>
     public void Reload()
     {
+        if (_source.Configuration is null)
+        {
+            return;
+        }
+
         lock (_reloadGate)
         {
             // A reload token fires for any change anywhere in the configuration (and some

@@ -49,6 +49,9 @@ internal sealed class PolicySnapshot
     /// </summary>
     public global::CustomerCraft.Escalation.Sla.EscalationPolicy Escalation { get; set; } = global::CustomerCraft.Escalation.Sla.EscalationPolicy.Empty;
 
+    /// <summary>The coaching settings compiled with these actions; set like <see cref="Escalation"/>.</summary>
+    public global::CustomerCraft.Coaching.Scoring.CoachingPolicy Coaching { get; set; } = global::CustomerCraft.Coaching.Scoring.CoachingPolicy.Default;
+
     /// <summary>Window starts, with calendar periods cached for this snapshot's time zone.</summary>
     public BudgetWindows Windows => field ??= new BudgetWindows(TimeZone, FirstDayOfWeek);
 

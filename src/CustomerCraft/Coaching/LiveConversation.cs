@@ -1,0 +1,226 @@
+using System.Globalization;
+using CustomerCraft.Coaching.Scoring;
+using CustomerCraft.Empowerment;
+using CustomerCraft.Escalation;
+
+namespace CustomerCraft.Coaching;
+
+/// <summary>
+/// A conversation in progress. Hand it each turn with <see cref="AddTurnAsync"/>; it reads only the
+/// new turn (earlier turns are analysed once) and answers with the nudges that apply now, ranked
+/// and one per kind. Meant for one caller at a time: concurrent calls throw.
+/// </summary>
+public sealed class LiveConversation
+{
+    private static readonly HashSet<ulong> s_stopWords = [.. "a an and are at be but can could did do does for from had has have how i i'm in is it it's me my not of on or our so than that the this to was we what when where which who why will with would you your".Split(' ').Select(w => TextTokens.HashWord(w))];
+
+    private readonly InteractionCoach _coach;
+    private readonly List<TurnAnalysis> _turns = [];
+    private readonly List<(int Turn, HashSet<ulong> Words)> _questions = [];
+    private int _busy;
+    private int _unacknowledged = -1;
+    private (int Turn, int Earlier) _repeated = (-1, -1);
+    private int _requestedAction = -1;
+    private decimal? _requestedAmount;
+    private Nudge? _offer;
+
+    internal LiveConversation(InteractionCoach coach, LiveConversationContext context)
+    {
+        _coach = coach;
+        Context = context;
+    }
+
+    /// <summary>Who is in the conversation.</summary>
+    public LiveConversationContext Context { get; }
+
+    /// <summary>How many turns have been handed in.</summary>
+    public int TurnCount => _turns.Count;
+
+    /// <summary>Adds the next turn and returns the nudges that apply now, highest priority first.</summary>
+    public async ValueTask<IReadOnlyList<Nudge>> AddTurnAsync(Turn turn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (Interlocked.Exchange(ref _busy, 1) == 1)
+        {
+            throw new InvalidOperationException("A live conversation takes one turn at a time; this one is still reading the previous turn.");
+        }
+
+        try
+        {
+            CoachingPolicy coaching = _coach.Policy.Current.Coaching;
+            TurnAnalysis analysis = await TurnAnalysis.AnalyzeAsync(turn, _turns.Count, coaching, _coach.Sentiment, cancellationToken).ConfigureAwait(false);
+            _turns.Add(analysis);
+            if (analysis.IsCustomer)
+            {
+                ReadCustomerTurn(analysis, coaching);
+            }
+            else if (analysis.IsAgent)
+            {
+                await ReadAgentTurnAsync(analysis, coaching, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await NudgesAsync(coaching, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private void ReadCustomerTurn(TurnAnalysis turn, CoachingPolicy coaching)
+    {
+        if (turn.Sentiment!.Compound <= coaching.NegativeSentiment)
+        {
+            _unacknowledged = turn.Index;
+        }
+
+        if (turn.FirstAction(coaching) is >= 0 and var action)
+        {
+            _requestedAction = action;
+            _requestedAmount = turn.Amount ?? _requestedAmount;
+        }
+
+        if (!turn.IsQuestion)
+        {
+            return;
+        }
+
+        var words = new HashSet<ulong>();
+        for (int i = 0; i < turn.Tokens.Count; i++)
+        {
+            if (!s_stopWords.Contains(turn.Tokens.Hashes[i]))
+            {
+                words.Add(turn.Tokens.Hashes[i]);
+            }
+        }
+
+        foreach ((int earlier, HashSet<ulong> earlierWords) in _questions)
+        {
+            int shared = 0;
+            foreach (ulong word in words)
+            {
+                shared += earlierWords.Contains(word) ? 1 : 0;
+            }
+
+            int union = words.Count + earlierWords.Count - shared;
+            if (union > 0 && (double)shared / union >= coaching.RepeatSimilarity)
+            {
+                _repeated = (turn.Index, earlier);
+                break;
+            }
+        }
+
+        _questions.Add((turn.Index, words));
+    }
+
+    private async ValueTask ReadAgentTurnAsync(TurnAnalysis turn, CoachingPolicy coaching, CancellationToken cancellationToken)
+    {
+        if (turn.Hit(PhraseGroup.Acknowledgement).Found || turn.Hit(PhraseGroup.ApologyAndOwnership).Found)
+        {
+            _unacknowledged = -1;
+        }
+
+        // The agent answered: a repeated question is no longer pending.
+        _repeated = (-1, -1);
+        _offer = turn.Hit(PhraseGroup.Escalation).Found ? await OfferAsync(turn, coaching, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>When the agent is about to hand the customer up, what they could offer themselves.</summary>
+    private async ValueTask<Nudge?> OfferAsync(TurnAnalysis turn, CoachingPolicy coaching, CancellationToken cancellationToken)
+    {
+        if (coaching.Actions.Length == 0)
+        {
+            return null;
+        }
+
+        int action = _requestedAction >= 0 ? _requestedAction : 0;
+        AuthorityDecision decision = await _coach.Authority.EvaluateAsync(new ResolutionRequest
+        {
+            AgentId = Context.AgentId,
+            Role = Context.AgentRole,
+            CustomerId = Context.CustomerId,
+            IncidentId = Context.CaseId ?? $"live:{Context.AgentId}:{Context.CustomerId}",
+            Action = coaching.Actions[action],
+            Amount = _requestedAmount is > 0 and var requested ? requested : SmallestAmount(_coach.Policy.Current.MinorUnits),
+            CustomerSegment = Context.CustomerSegment,
+            Channel = Context.Channel,
+        }, cancellationToken).ConfigureAwait(false);
+
+        var offers = new List<string>();
+        foreach (ActionHeadroom headroom in decision.Headroom)
+        {
+            if (headroom.HasAuthority && headroom.Amount > 0)
+            {
+                offers.Add($"{InteractionCoach.Format(headroom.Amount)} {decision.Currency} {Describe(headroom.Action)}");
+            }
+        }
+
+        if (offers.Count == 0)
+        {
+            return null;
+        }
+
+        string options = offers.Count == 1 ? offers[0] : $"{string.Join(", ", offers.Take(offers.Count - 1))} or {offers[^1]}";
+        string message = decision.Outcome == DecisionOutcome.Allowed && _requestedAmount is > 0
+            ? $"The customer's {Describe(decision.Action)} of {InteractionCoach.Format(decision.Amount)} {decision.Currency} is within your authority: you can grant it now, no approval needed. (You may offer up to {options}.)"
+            : $"Before escalating: you can offer up to {options} without approval.";
+        return new Nudge(NudgeKind.OfferWithinAuthority, 100, message, turn.Number);
+    }
+
+    /// <summary>The smallest amount the currency can express: asking about it reads the headroom without requesting anything real.</summary>
+    private static decimal SmallestAmount(int minorUnits)
+    {
+        decimal amount = 1m;
+        for (int i = 0; i < minorUnits; i++)
+        {
+            amount /= 10;
+        }
+
+        return amount;
+    }
+
+    private async ValueTask<IReadOnlyList<Nudge>> NudgesAsync(CoachingPolicy coaching, CancellationToken cancellationToken)
+    {
+        var nudges = new List<Nudge>(4);
+        if (_offer is { } offer)
+        {
+            nudges.Add(offer);
+        }
+
+        if (_unacknowledged >= 0)
+        {
+            TurnAnalysis upset = _turns[_unacknowledged];
+            nudges.Add(new Nudge(NudgeKind.AcknowledgeFeelings, 90, $"The customer is upset (\"{upset.Excerpt(50)}\"): acknowledge it before anything else, e.g. \"I'm sorry, that's frustrating. Let me fix it.\"", upset.Number));
+        }
+
+        if (Context.CaseId is { } caseId && await _coach.Cases.FindAsync(caseId, cancellationToken).ConfigureAwait(false) is { } supportCase)
+        {
+            DateTimeOffset now = _coach.Time.GetUtcNow();
+            SlaTimer? soonest = null;
+            foreach (SlaTimer timer in supportCase.Timers)
+            {
+                if (timer.DueAt is { } due && timer.BreachedAt is null && (soonest is null || due < soonest.DueAt))
+                {
+                    soonest = timer;
+                }
+            }
+
+            if (soonest?.DueAt is { } dueAt && dueAt - now <= coaching.SlaWarning)
+            {
+                TimeSpan left = dueAt - now;
+                string when = left <= TimeSpan.Zero ? "is overdue" : $"is due in {InteractionCoach.Format(left)}";
+                nudges.Add(new Nudge(NudgeKind.SlaDueSoon, left <= TimeSpan.Zero ? 95 : 80, $"The case's {soonest.Kind.ToString().ToLowerInvariant()} target {when}: resolve it or tell the customer what happens next.", _turns.Count));
+            }
+        }
+
+        if (_repeated.Turn >= 0)
+        {
+            nudges.Add(new Nudge(NudgeKind.CustomerRepeated, 70, $"The customer asked this before (turn {_repeated.Earlier + 1}): answer it directly now.", _repeated.Turn + 1));
+        }
+
+        nudges.Sort(static (a, b) => b.Priority.CompareTo(a.Priority));
+        return nudges;
+    }
+
+    private static string Describe(string action) => action.ToLower(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,463 @@
+using System.Globalization;
+using CustomerCraft.Coaching.Sentiment;
+using CustomerCraft.Empowerment;
+using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Escalation;
+
+namespace CustomerCraft.Coaching.Scoring;
+
+/// <summary>The <see cref="IInteractionCoach"/>: detectors over analysed turns, weighted into a scorecard.</summary>
+internal sealed class InteractionCoach(
+    ISentimentAnalyzer sentiment,
+    IResolutionAuthority authority,
+    PolicyProvider policy,
+    ICaseStore cases,
+    TimeProvider time) : IInteractionCoach
+{
+    internal ISentimentAnalyzer Sentiment => sentiment;
+
+    internal IResolutionAuthority Authority => authority;
+
+    internal PolicyProvider Policy => policy;
+
+    internal ICaseStore Cases => cases;
+
+    internal TimeProvider Time => time;
+
+    public async ValueTask<Scorecard> ScoreAsync(Interaction interaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        ArgumentNullException.ThrowIfNull(interaction.Turns, "interaction.Turns");
+        PolicySnapshot snapshot = policy.Current;
+        RequireRole(snapshot, interaction.AgentRole, "interaction.AgentRole");
+        CoachingPolicy coaching = snapshot.Coaching;
+
+        var turns = new TurnAnalysis[interaction.Turns.Count];
+        for (int i = 0; i < turns.Length; i++)
+        {
+            turns[i] = await TurnAnalysis.AnalyzeAsync(interaction.Turns[i], i, coaching, sentiment, cancellationToken).ConfigureAwait(false);
+        }
+
+        var criteria = new CriterionScore[CoachingPolicy.CriterionNames.Length];
+        criteria[(int)Criterion.Empathy] = Empathy(turns, coaching);
+        criteria[(int)Criterion.Patience] = Patience(turns, coaching);
+        criteria[(int)Criterion.ClearCommunication] = ClearCommunication(turns, coaching);
+        criteria[(int)Criterion.Reliability] = Reliability(turns, coaching, interaction);
+        criteria[(int)Criterion.Responsiveness] = Responsiveness(turns, coaching);
+        criteria[(int)Criterion.PositiveAttitude] = PositiveAttitude(turns, coaching);
+        criteria[(int)Criterion.Knowledge] = Knowledge(turns, coaching, interaction);
+        for (int i = 0; i < criteria.Length; i++)
+        {
+            if (!coaching.Applicable[i])
+            {
+                criteria[i] = criteria[i] with { Score = null, Tip = null, Evidence = [new Evidence(0, string.Empty, "not applicable (configured)")] };
+            }
+        }
+
+        List<CriticalFailure> critical = Rudeness(turns);
+        critical.AddRange(await PromisesBeyondAuthorityAsync(turns, coaching, interaction, cancellationToken).ConfigureAwait(false));
+
+        double weighted = 0, weights = 0;
+        foreach (CriterionScore criterion in criteria)
+        {
+            if (criterion.Score is { } score && criterion.Weight > 0)
+            {
+                weighted += score * criterion.Weight;
+                weights += criterion.Weight;
+            }
+        }
+
+        double total = critical.Count > 0 || weights == 0 ? 0 : Math.Round(100 * weighted / weights, 1);
+        return new Scorecard(interaction.Id, total, critical.Count == 0 && weights > 0 && total >= coaching.PassingScore, criteria, critical);
+    }
+
+    public LiveConversation StartConversation(LiveConversationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrWhiteSpace(context.AgentId, "context.AgentId");
+        ArgumentException.ThrowIfNullOrWhiteSpace(context.CustomerId, "context.CustomerId");
+        RequireRole(policy.Current, context.AgentRole, "context.AgentRole");
+        return new LiveConversation(this, context);
+    }
+
+    internal static void RequireRole(PolicySnapshot snapshot, string? role, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(role) || !snapshot.RoleIndex.ContainsKey(role))
+        {
+            throw new ArgumentException($"Role '{role}' is not configured under CustomerCraft:Empowerment:Roles.", paramName);
+        }
+    }
+
+    private static CriterionScore Empathy(TurnAnalysis[] turns, CoachingPolicy coaching)
+    {
+        var evidence = new List<Evidence>();
+        int negative = 0, acknowledged = 0;
+        TurnAnalysis? missed = null;
+        for (int i = 0; i < turns.Length; i++)
+        {
+            TurnAnalysis turn = turns[i];
+            if (!turn.IsCustomer || turn.Sentiment!.Compound > coaching.NegativeSentiment)
+            {
+                continue;
+            }
+
+            negative++;
+            TurnAnalysis? reply = null;
+            PhraseHit hit = default;
+            for (int j = i + 1; j < turns.Length && !turns[j].IsCustomer && reply is null; j++)
+            {
+                if (turns[j].IsAgent)
+                {
+                    hit = turns[j].Hit(PhraseGroup.Acknowledgement);
+                    hit = hit.Found ? hit : turns[j].Hit(PhraseGroup.ApologyAndOwnership);
+                    reply = hit.Found ? turns[j] : null;
+                }
+            }
+
+            if (reply is not null)
+            {
+                acknowledged++;
+                evidence.Add(new Evidence(reply.Number, hit.Phrase!, $"acknowledged the customer's negative message in turn {turn.Number}"));
+            }
+            else
+            {
+                missed ??= turn;
+                evidence.Add(new Evidence(turn.Number, turn.Excerpt(), $"negative ({Format(turn.Sentiment.Compound)}) and not acknowledged before the customer wrote again"));
+            }
+        }
+
+        if (negative == 0)
+        {
+            return new CriterionScore(nameof(Criterion.Empathy), coaching.Weights[(int)Criterion.Empathy], null, [new Evidence(0, string.Empty, "no negative customer message to respond to")], null);
+        }
+
+        string? tip = missed is null ? null
+            : $"After \"{missed.Excerpt(60)}\" (turn {missed.Number}), acknowledge the feeling before solving: \"I'm sorry about the wait, that's frustrating. Let me fix it.\"";
+        return new CriterionScore(nameof(Criterion.Empathy), coaching.Weights[(int)Criterion.Empathy], (double)acknowledged / negative, evidence, tip);
+    }
+
+    private static CriterionScore Patience(TurnAnalysis[] turns, CoachingPolicy coaching)
+    {
+        var evidence = new List<Evidence>();
+        string? first = null;
+        foreach (TurnAnalysis turn in turns)
+        {
+            if (turn.IsAgent && turn.Hit(PhraseGroup.Dismissive) is { Found: true } hit)
+            {
+                first ??= hit.Phrase;
+                evidence.Add(new Evidence(turn.Number, hit.Phrase!, "dismissive or blaming"));
+            }
+        }
+
+        double score = Math.Max(0, 1 - (0.35 * evidence.Count));
+        if (evidence.Count == 0)
+        {
+            evidence.Add(new Evidence(0, string.Empty, "no dismissive or blaming phrase"));
+        }
+
+        string? tip = first is null ? null : $"Instead of \"{first}\", say what you can do: \"Here's what I can do for you right now.\"";
+        return new CriterionScore(nameof(Criterion.Patience), coaching.Weights[(int)Criterion.Patience], score, evidence, tip);
+    }
+
+    private static CriterionScore ClearCommunication(TurnAnalysis[] turns, CoachingPolicy coaching)
+    {
+        var evidence = new List<Evidence>();
+        bool anyAgent = false, checkedUnderstanding = false;
+        int longMessages = 0;
+        TurnAnalysis? longest = null;
+        foreach (TurnAnalysis turn in turns)
+        {
+            if (!turn.IsAgent)
+            {
+                continue;
+            }
+
+            anyAgent = true;
+            if (!checkedUnderstanding && turn.Hit(PhraseGroup.CheckUnderstanding) is { Found: true } hit)
+            {
+                checkedUnderstanding = true;
+                evidence.Add(new Evidence(turn.Number, hit.Phrase!, "checked the customer's understanding"));
+            }
+
+            if (turn.Tokens.Words > coaching.LongMessageWords)
+            {
+                longMessages++;
+                longest = longest is null || turn.Tokens.Words > longest.Tokens.Words ? turn : longest;
+                evidence.Add(new Evidence(turn.Number, turn.Excerpt(40), $"{turn.Tokens.Words} words in one message"));
+            }
+        }
+
+        if (!anyAgent)
+        {
+            return new CriterionScore(nameof(Criterion.ClearCommunication), coaching.Weights[(int)Criterion.ClearCommunication], null, [new Evidence(0, string.Empty, "the agent wrote nothing")], null);
+        }
+
+        if (!checkedUnderstanding)
+        {
+            evidence.Add(new Evidence(0, string.Empty, "never checked that the customer understood"));
+        }
+
+        double score = Math.Clamp((checkedUnderstanding ? 1 : 0.6) - (0.15 * longMessages), 0, 1);
+        string? tip = !checkedUnderstanding ? "Close the loop before ending: ask \"Does that solve it for you?\""
+            : longest is not null ? $"Turn {longest.Number} has {longest.Tokens.Words} words: split long answers into short steps."
+            : null;
+        return new CriterionScore(nameof(Criterion.ClearCommunication), coaching.Weights[(int)Criterion.ClearCommunication], score, evidence, tip);
+    }
+
+    private static CriterionScore Reliability(TurnAnalysis[] turns, CoachingPolicy coaching, Interaction interaction)
+    {
+        var evidence = new List<Evidence>();
+        int promised = 0, kept = 0;
+        string? broken = null;
+        foreach (TurnAnalysis turn in turns)
+        {
+            if (!turn.IsAgent)
+            {
+                continue;
+            }
+
+            for (int k = 0; k < coaching.FollowUpKinds.Length; k++)
+            {
+                if (turn.Hits[coaching.FollowUpGroup(k)] is not { Found: true } hit)
+                {
+                    continue;
+                }
+
+                string kind = coaching.FollowUpKinds[k];
+                promised++;
+                if (Contains(interaction.FollowUpsLogged, kind))
+                {
+                    kept++;
+                    evidence.Add(new Evidence(turn.Number, hit.Phrase!, $"promised; a {kind} was logged"));
+                }
+                else
+                {
+                    broken ??= $"You promised \"{hit.Phrase}\" (turn {turn.Number}) but no {kind} was logged: log it when you promise it, so it happens.";
+                    evidence.Add(new Evidence(turn.Number, hit.Phrase!, $"promised; no {kind} was logged"));
+                }
+            }
+        }
+
+        return promised == 0
+            ? new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], null, [new Evidence(0, string.Empty, "no follow-up promised")], null)
+            : new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], (double)kept / promised, evidence, broken);
+    }
+
+    private static CriterionScore Responsiveness(TurnAnalysis[] turns, CoachingPolicy coaching)
+    {
+        var evidence = new List<Evidence>();
+        int responses = 0, onTime = 0;
+        TimeSpan slowest = TimeSpan.Zero;
+        int slowestTurn = 0;
+        TimeSpan slowestTarget = TimeSpan.Zero;
+        DateTimeOffset? waitingSince = null;
+        foreach (TurnAnalysis turn in turns)
+        {
+            if (turn.IsCustomer)
+            {
+                waitingSince ??= turn.Turn.Timestamp;
+            }
+            else if (turn.IsAgent && waitingSince is { } since)
+            {
+                TimeSpan target = responses == 0 ? coaching.FirstResponseTarget : coaching.ReplyTarget;
+                TimeSpan took = turn.Turn.Timestamp - since;
+                responses++;
+                if (took <= target)
+                {
+                    onTime++;
+                }
+                else if (took - target > slowest - slowestTarget)
+                {
+                    slowest = took;
+                    slowestTarget = target;
+                    slowestTurn = turn.Number;
+                }
+
+                waitingSince = null;
+            }
+        }
+
+        if (responses == 0)
+        {
+            return new CriterionScore(nameof(Criterion.Responsiveness), coaching.Weights[(int)Criterion.Responsiveness], null, [new Evidence(0, string.Empty, "no customer message was answered by the agent")], null);
+        }
+
+        evidence.Add(new Evidence(0, string.Empty, $"{onTime} of {responses} replies within target (first {Format(coaching.FirstResponseTarget)}, then {Format(coaching.ReplyTarget)})"));
+        string? tip = null;
+        if (slowestTurn > 0)
+        {
+            evidence.Add(new Evidence(slowestTurn, string.Empty, $"reply took {Format(slowest)} (target {Format(slowestTarget)})"));
+            tip = $"The reply in turn {slowestTurn} took {Format(slowest)} (target {Format(slowestTarget)}): when a lookup takes time, send a quick holding line (\"Checking that now, one moment\").";
+        }
+
+        return new CriterionScore(nameof(Criterion.Responsiveness), coaching.Weights[(int)Criterion.Responsiveness], (double)onTime / responses, evidence, tip);
+    }
+
+    private static CriterionScore PositiveAttitude(TurnAnalysis[] turns, CoachingPolicy coaching)
+    {
+        var customer = new List<TurnAnalysis>();
+        foreach (TurnAnalysis turn in turns)
+        {
+            if (turn.IsCustomer)
+            {
+                customer.Add(turn);
+            }
+        }
+
+        if (customer.Count < 2)
+        {
+            return new CriterionScore(nameof(Criterion.PositiveAttitude), coaching.Weights[(int)Criterion.PositiveAttitude], null, [new Evidence(0, string.Empty, "fewer than two customer messages: no trend to read")], null);
+        }
+
+        int window = customer.Count >= 4 ? 2 : 1;
+        double start = 0, end = 0;
+        for (int i = 0; i < window; i++)
+        {
+            start += customer[i].Sentiment!.Compound / window;
+            end += customer[^(i + 1)].Sentiment!.Compound / window;
+        }
+
+        double score = Math.Clamp(((end + 1) / 2) + (Math.Max(0, end - start) / 2), 0, 1);
+        Evidence[] evidence =
+        [
+            new Evidence(customer[0].Number, customer[0].Excerpt(60), $"customer sentiment at the start {Format(start)}"),
+            new Evidence(customer[^1].Number, customer[^1].Excerpt(60), $"customer sentiment at the end {Format(end)}"),
+        ];
+        string? tip = end < start - 0.05
+            ? "The customer ended less happy than they started: before closing, sum up what you did and what happens next."
+            : end < 0.05 ? "The customer never got to a positive note: end with the concrete outcome (\"Your refund is on its way, you'll see it in 3 days\")."
+            : null;
+        return new CriterionScore(nameof(Criterion.PositiveAttitude), coaching.Weights[(int)Criterion.PositiveAttitude], score, evidence, tip);
+    }
+
+    private static CriterionScore Knowledge(TurnAnalysis[] turns, CoachingPolicy coaching, Interaction interaction)
+    {
+        var evidence = new List<Evidence>();
+        double score = 1;
+        string? tip = null;
+        if (interaction.ResolvedAtFirstContact is { } resolved)
+        {
+            evidence.Add(new Evidence(0, string.Empty, resolved ? "resolved at first contact" : "not resolved at first contact"));
+            if (!resolved)
+            {
+                score -= 0.5;
+                tip = "The problem was not solved in this contact: check the knowledge base and your authority (headroom) before ending or handing over.";
+            }
+        }
+
+        if (interaction.Transfers > 0)
+        {
+            score -= 0.25 * interaction.Transfers;
+            evidence.Add(new Evidence(0, string.Empty, $"{interaction.Transfers} transfer(s)"));
+            tip ??= "Every transfer makes the customer tell the story again: solve it yourself when it is within your authority.";
+        }
+
+        for (int i = 0; i < turns.Length; i++)
+        {
+            if (!turns[i].IsAgent || turns[i].Hit(PhraseGroup.Unsure) is not { Found: true } unsure)
+            {
+                continue;
+            }
+
+            bool followedUp = turns[i].Hit(PhraseGroup.FindOut).Found || (i + 1 < turns.Length && turns[i + 1].IsAgent && turns[i + 1].Hit(PhraseGroup.FindOut).Found);
+            if (!followedUp)
+            {
+                score -= 0.2;
+                evidence.Add(new Evidence(turns[i].Number, unsure.Phrase!, "admitted not knowing without offering to find out"));
+                tip ??= $"Replace \"{unsure.Phrase}\" (turn {turns[i].Number}) with \"Let me find out for you\", and follow through.";
+            }
+        }
+
+        if (evidence.Count == 0)
+        {
+            evidence.Add(new Evidence(0, string.Empty, "no sign of missing knowledge"));
+        }
+
+        return new CriterionScore(nameof(Criterion.Knowledge), coaching.Weights[(int)Criterion.Knowledge], Math.Clamp(score, 0, 1), evidence, tip);
+    }
+
+    private static List<CriticalFailure> Rudeness(TurnAnalysis[] turns)
+    {
+        var failures = new List<CriticalFailure>();
+        foreach (TurnAnalysis turn in turns)
+        {
+            if (turn.IsAgent && turn.Hit(PhraseGroup.Rude) is { Found: true } hit)
+            {
+                failures.Add(new CriticalFailure("Rudeness", new Evidence(turn.Number, hit.Phrase!, "rude to the customer"), "Never insult or dismiss a customer; if you are losing your temper, hand the conversation to a colleague."));
+            }
+        }
+
+        return failures;
+    }
+
+    private async ValueTask<List<CriticalFailure>> PromisesBeyondAuthorityAsync(TurnAnalysis[] turns, CoachingPolicy coaching, Interaction interaction, CancellationToken cancellationToken)
+    {
+        var failures = new List<CriticalFailure>();
+        foreach (TurnAnalysis turn in turns)
+        {
+            if (!turn.IsAgent || !turn.Hit(PhraseGroup.Commitment).Found || turn.Amount is not { } amount || amount <= 0 || turn.FirstAction(coaching) is var action && action < 0)
+            {
+                continue;
+            }
+
+            string actionName = coaching.Actions[action];
+            if (Covered(interaction.Grants, actionName, amount))
+            {
+                continue;
+            }
+
+            AuthorityDecision decision = await authority.EvaluateAsync(new ResolutionRequest
+            {
+                AgentId = interaction.AgentId,
+                Role = interaction.AgentRole,
+                CustomerId = interaction.CustomerId,
+                IncidentId = interaction.CaseId ?? interaction.Id,
+                Action = actionName,
+                Amount = amount,
+                Channel = interaction.Channel,
+            }, cancellationToken).ConfigureAwait(false);
+            if (decision.Outcome != DecisionOutcome.Allowed)
+            {
+                failures.Add(new CriticalFailure(
+                    "PromiseBeyondAuthority",
+                    new Evidence(turn.Number, turn.Excerpt(), $"promised {actionName} {Format(amount)} {decision.Currency}: {decision}"),
+                    "Ask for approval before promising: \"Let me get that approved for you, I'll be right back\"."));
+            }
+        }
+
+        return failures;
+    }
+
+    private static bool Covered(IReadOnlyList<GrantRecord> grants, string action, decimal amount)
+    {
+        foreach (GrantRecord grant in grants)
+        {
+            if (!grant.IsVoided && string.Equals(grant.Action, action, StringComparison.OrdinalIgnoreCase) && grant.RequestedAmount >= amount)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IReadOnlyList<string> values, string value)
+    {
+        foreach (string candidate in values)
+        {
+            if (string.Equals(candidate, value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    internal static string Format(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    internal static string Format(TimeSpan value) =>
+        value.TotalHours >= 1 ? $"{(int)value.TotalHours}h {value.Minutes}m" : value.TotalMinutes >= 1 ? $"{(int)value.TotalMinutes}m {value.Seconds}s" : $"{(int)value.TotalSeconds}s";
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+
+namespace CustomerCraft.Coaching.Scoring;
+
+/// <summary>
+/// A message cut into lower-case words (letters, digits and apostrophes), each kept as a 64-bit
+/// hash so phrases can be matched without allocating a string per word.
+/// </summary>
+internal sealed class TextTokens
+{
+    private const ulong Offset = 14695981039346656037;
+    private const ulong Prime = 1099511628211;
+
+    private TextTokens(ulong[] hashes, int count, int words)
+    {
+        Hashes = hashes;
+        Count = count;
+        Words = words;
+    }
+
+    public ulong[] Hashes { get; }
+
+    public int Count { get; }
+
+    /// <summary>Words in the message (tokens with at least one letter or digit).</summary>
+    public int Words { get; }
+
+    public static TextTokens Of(string text)
+    {
+        ulong[] hashes = new ulong[CountTokens(text)];
+        int count = 0;
+        ulong hash = Offset;
+        bool inToken = false;
+        foreach (char raw in text)
+        {
+            char c = raw == '\u2019' ? '\'' : raw;
+            if (char.IsLetterOrDigit(c) || (c == '\'' && inToken))
+            {
+                hash = (hash ^ char.ToLowerInvariant(c)) * Prime;
+                inToken = true;
+            }
+            else if (inToken)
+            {
+                hashes[count++] = hash;
+                hash = Offset;
+                inToken = false;
+            }
+        }
+
+        if (inToken)
+        {
+            hashes[count++] = hash;
+        }
+
+        return new TextTokens(hashes, count, count);
+    }
+
+    /// <summary>The hash of one lower-case word, as <see cref="Of"/> computes it.</summary>
+    public static ulong HashWord(ReadOnlySpan<char> word)
+    {
+        ulong hash = Offset;
+        foreach (char raw in word)
+        {
+            char c = raw == '\u2019' ? '\'' : raw;
+            hash = (hash ^ char.ToLowerInvariant(c)) * Prime;
+        }
+
+        return hash;
+    }
+
+    /// <summary>The words of a phrase as hashes (a phrase is tokenized like a message).</summary>
+    public static ulong[] Phrase(string phrase)
+    {
+        TextTokens tokens = Of(phrase);
+        return tokens.Hashes[..tokens.Count];
+    }
+
+    private static int CountTokens(string text)
+    {
+        int count = 0;
+        bool inToken = false;
+        foreach (char raw in text)
+        {
+            char c = raw == '\u2019' ? '\'' : raw;
+            bool part = char.IsLetterOrDigit(c) || (c == '\'' && inToken);
+            if (part && !inToken)
+            {
+                count++;
+            }
+
+            inToken = part;
+        }
+
+        return count;
+    }
+
+    /// <summary>The largest money amount written in <paramref name="text"/> ("$150", "150 dollars", "EUR 20"), or null.</summary>
+    public static decimal? LargestAmount(string text)
+    {
+        decimal? largest = null;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (!char.IsDigit(text[i]) || (i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == ',')))
+            {
+                continue;
+            }
+
+            int end = i;
+            while (end < text.Length && (char.IsDigit(text[end]) || ((text[end] == ',' || text[end] == '.') && end + 1 < text.Length && char.IsDigit(text[end + 1]))))
+            {
+                end++;
+            }
+
+            ReadOnlySpan<char> number = text.AsSpan(i, end - i);
+            if ((IsMoneyBefore(text, i) || IsMoneyAfter(text, end))
+                && decimal.TryParse(number, NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out decimal amount)
+                && (largest is null || amount > largest))
+            {
+                largest = amount;
+            }
+
+            i = end;
+        }
+
+        return largest;
+    }
+
+    private static bool IsMoneyBefore(string text, int start)
+    {
+        int j = start - 1;
+        while (j >= 0 && text[j] == ' ')
+        {
+            j--;
+        }
+
+        if (j < 0)
+        {
+            return false;
+        }
+
+        if (text[j] is '$' or '\u20AC' or '\u00A3')
+        {
+            return true;
+        }
+
+        int wordEnd = j + 1;
+        while (j >= 0 && char.IsLetter(text[j]))
+        {
+            j--;
+        }
+
+        return IsCurrencyWord(text.AsSpan(j + 1, wordEnd - j - 1));
+    }
+
+    private static bool IsMoneyAfter(string text, int end)
+    {
+        int j = end;
+        if (j < text.Length && text[j] is '$' or '\u20AC' or '\u00A3')
+        {
+            return true;
+        }
+
+        while (j < text.Length && text[j] == ' ')
+        {
+            j++;
+        }
+
+        int start = j;
+        while (j < text.Length && char.IsLetter(text[j]))
+        {
+            j++;
+        }
+
+        return IsCurrencyWord(text.AsSpan(start, j - start));
+    }
+
+    private static bool IsCurrencyWord(ReadOnlySpan<char> word) =>
+        word.Equals("usd", StringComparison.OrdinalIgnoreCase) || word.Equals("eur", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("gbp", StringComparison.OrdinalIgnoreCase) || word.Equals("dollars", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("dollar", StringComparison.OrdinalIgnoreCase) || word.Equals("euros", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("euro", StringComparison.OrdinalIgnoreCase) || word.Equals("pounds", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("bucks", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,42 @@
+using CustomerCraft.Empowerment;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace CustomerCraft.Insight;
+
+/// <summary>
+/// Policy what-if: replays the decision history (<see cref="IDecisionLog"/>) against another
+/// policy and reports, per action and requester role, the escalations it would have avoided, the
+/// denials it would have added or removed and the extra spend. Registered by
+/// <c>AddCustomerCraft</c> as a thread-safe singleton; see <c>docs/what-if.md</c> for the replay
+/// model and its limits.
+/// </summary>
+public interface IPolicyWhatIf
+{
+    /// <summary>
+    /// Replays the history, in time order, against <paramref name="alternative"/> in a separate,
+    /// simulated engine (its own budget ledger, on a clock set to each record's time) and compares
+    /// the outcome with what actually happened. Nothing in the running host changes.
+    /// </summary>
+    /// <param name="alternative">
+    /// A <c>CustomerCraft</c>-shaped configuration section (the same shape as the host's, for
+    /// example <c>configuration.GetSection("WhatIf:CustomerCraft")</c>); it is bound and validated
+    /// with the same rules as the host's, and must use the same currency as the policy in force.
+    /// </param>
+    /// <param name="options">Which history to replay; <see langword="null"/> replays all of it.</param>
+    /// <param name="cancellationToken">Cancels the replay.</param>
+    /// <returns>The comparison. Records the alternative cannot evaluate (a role or action it does not have) are listed in <see cref="WhatIfReport.Unreplayable"/>, not thrown.</returns>
+    /// <exception cref="OptionsValidationException">The alternative is invalid, or uses another currency; every error names its configuration path.</exception>
+    ValueTask<WhatIfReport> CompareAsync(IConfiguration alternative, WhatIfOptions? options = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Options of <see cref="IPolicyWhatIf.CompareAsync"/>.</summary>
+public sealed record WhatIfOptions
+{
+    /// <summary>
+    /// Which records of the decision log to replay (a time range, an agent, a customer); by default
+    /// all of them. Budgets in the replay see only the records replayed: usage from before
+    /// <see cref="DecisionLogQuery.From"/>, or by other agents when filtering by agent, is not in them.
+    /// </summary>
+    public DecisionLogQuery Query { get; init; } = DecisionLogQuery.All;
+}

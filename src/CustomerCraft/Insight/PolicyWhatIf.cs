@@ -1,0 +1,419 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using CustomerCraft.Diagnostics;
+using CustomerCraft.Empowerment;
+using CustomerCraft.Empowerment.Policy;
+using Microsoft.Extensions.Configuration;
+using CustomerCraft.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CustomerCraft.Insight;
+
+/// <summary>
+/// Replays the decision log against an alternative policy on an engine of its own: the alternative
+/// bound and validated with the host's rules and condition types, a fresh in-memory ledger, no
+/// decision log, and a clock moved to each record's time. See <c>docs/what-if.md</c>.
+/// </summary>
+internal sealed class PolicyWhatIf(
+    IDecisionLog decisionLog,
+    PolicyProvider policy,
+    ConditionTypeRegistry conditionTypes,
+    ICurrencyConverter? currencyConverter = null) : IPolicyWhatIf
+{
+    /// <summary>The meter the simulated engine reports to, so that replayed decisions never count as the host's.</summary>
+    internal const string ReplayMeterName = "CustomerCraft.WhatIf";
+
+    public async ValueTask<WhatIfReport> CompareAsync(IConfiguration alternative, WhatIfOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alternative);
+        DecisionLogQuery query = options?.Query ?? DecisionLogQuery.All;
+        string currency = policy.Current.Currency;
+
+        var clock = new ReplayClock();
+        (PolicyProvider alternativePolicy, CustomerCraftConfiguration source) = Compile(alternative);
+        using var telemetry = new CustomerCraftTelemetry(new ReplayMeterFactory());
+        {
+            if (!string.Equals(alternativePolicy.Current.Currency, currency, StringComparison.OrdinalIgnoreCase))
+            {
+                string path = $"{source.EmpowermentPath}:Currency";
+                throw new OptionsValidationException(
+                    Options.DefaultName,
+                    typeof(CustomerCraftOptions),
+                    [$"{path}: '{alternativePolicy.Current.Currency}' differs from the currency of the policy in force ({currency}); the history is recorded in {currency} and a what-if compares amounts in one currency."]);
+            }
+
+            var history = new List<DecisionRecord>();
+            await foreach (DecisionRecord record in decisionLog.ReadAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                history.Add(record);
+            }
+
+            using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.WhatIf");
+            activity?.SetTag("customercraft.whatif.records", history.Count);
+
+            // In time order; records with the same time keep the order they were appended in
+            // (OrderBy is stable).
+            var engine = new ResolutionAuthority(alternativePolicy, new InMemoryBudgetLedger(), NullDecisionLog.Instance, clock, telemetry, currencyConverter);
+            var replay = new Replay(engine, clock);
+            foreach (DecisionRecord record in history.OrderBy(r => r.Timestamp))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await replay.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            return replay.Report(currency, history.Count);
+        }
+    }
+
+    /// <summary>
+    /// Binds and validates the alternative exactly as <c>AddCustomerCraft</c> does (strict binding,
+    /// every rule, the host's condition types): an invalid one throws
+    /// <see cref="OptionsValidationException"/> naming every path.
+    /// </summary>
+    private (PolicyProvider Policy, CustomerCraftConfiguration Source) Compile(IConfiguration alternative)
+    {
+        string path = alternative is IConfigurationSection section ? section.Path : CustomerCraftOptions.SectionName;
+        var source = new CustomerCraftConfiguration(alternative, path);
+        var options = new CustomerCraftOptions();
+        StrictConfigurationBinder.Bind(alternative, options);
+        PolicyCompilation compilation = PolicyProvider.Compile(options, source, conditionTypes, version: 0);
+        PolicySnapshot snapshot = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
+        return (PolicyProvider.Fixed(snapshot), source);
+    }
+
+    /// <summary>The replay of one history: groups records into needs, drives the simulated engine and keeps both sides' figures.</summary>
+    private sealed class Replay(IResolutionAuthority authority, ReplayClock clock)
+    {
+        private const string VoidReason = "what-if replay of a void";
+
+        private readonly Dictionary<NeedKey, Need> _open = [];
+        private readonly Dictionary<string, Need> _byHistoricGrant = new(StringComparer.Ordinal);
+        private readonly List<Need> _needs = [];
+        private long _sequence;
+        private int _ignoredVoids;
+
+        public async ValueTask ApplyAsync(DecisionRecord record, CancellationToken cancellationToken)
+        {
+            clock.MoveTo(record.Timestamp);
+            if (record.Kind == DecisionRecordKind.Voided)
+            {
+                await VoidAsync(record, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // A need stays open until a grant closes it: the requester's attempts, a refusal for
+            // approval and the grant under the approver that followed are one need.
+            NeedKey key = NeedKey.Of(record);
+            if (!_open.TryGetValue(key, out Need? need))
+            {
+                need = new Need(record);
+                _open[key] = need;
+                _needs.Add(need);
+            }
+
+            need.Records.Add(record);
+            bool byApprover = record.Request.Approver is not null;
+
+            // Baseline: the first answer the requester got. A need first seen as a grant under an
+            // approver was escalated (the case workflow evaluates, which is not logged, then grants).
+            need.Before ??= byApprover ? DecisionOutcome.RequiresApproval : record.Outcome;
+            if (record.Kind == DecisionRecordKind.Granted)
+            {
+                need.SpendBefore += record.Amount;
+                if (record.GrantId is { } grantId)
+                {
+                    _byHistoricGrant[grantId] = need;
+                }
+
+                _open.Remove(key);
+            }
+
+            // Replay: once the simulation granted the need, later attempts are redundant (the
+            // approved grant after an escalation the alternative would not have needed).
+            if (need.UnreplayableReason is not null || need.SimulatedGrant is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                if (need.After is null || !byApprover)
+                {
+                    // The requester's own attempt, without any approver.
+                    GrantResult own = await GrantAsync(record.Request with { Approver = null }, record, cancellationToken).ConfigureAwait(false);
+                    need.After ??= own.Decision!.Outcome;
+                    if (Take(need, own) || !byApprover)
+                    {
+                        return;
+                    }
+                }
+
+                // An approver's grant is replayed only if the alternative escalated the request:
+                // a requester who is allowed or denied never asks anyone.
+                if (need.After == DecisionOutcome.RequiresApproval)
+                {
+                    Take(need, await GrantAsync(record.Request, record, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                // The alternative cannot evaluate the request (a role, action or approver it does
+                // not have, an approver who no longer ranks above): nothing was granted for it.
+                need.UnreplayableReason = ex.Message;
+            }
+        }
+
+        public WhatIfReport Report(string currency, int recordsRead)
+        {
+            var rows = new Dictionary<(string Action, string Role), Figures>(ActionRoleComparer.Instance);
+            var unreplayable = new List<UnreplayableRecord>();
+            foreach (Need need in _needs)
+            {
+                if (need.UnreplayableReason is { } reason)
+                {
+                    unreplayable.AddRange(need.Records.Select(r => new UnreplayableRecord(r, reason)));
+                    continue;
+                }
+
+                if (!rows.TryGetValue((need.Action, need.Role), out Figures? figures))
+                {
+                    figures = new Figures();
+                    rows[(need.Action, need.Role)] = figures;
+                }
+
+                figures.Add(need);
+            }
+
+            WhatIfRow[] ordered = rows
+                .OrderBy(pair => pair.Key.Action, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(pair => pair.Key.Role, StringComparer.OrdinalIgnoreCase)
+                .Select(pair => pair.Value.ToRow(pair.Key.Action, pair.Key.Role))
+                .ToArray();
+            var totals = new Figures();
+            foreach (Figures figures in rows.Values)
+            {
+                totals.Add(figures);
+            }
+
+            return new WhatIfReport
+            {
+                Currency = currency,
+                Rows = ordered,
+                Totals = totals.ToFigures(),
+                RecordsRead = recordsRead,
+                IgnoredVoids = _ignoredVoids,
+                Unreplayable = unreplayable,
+            };
+        }
+
+        private async ValueTask VoidAsync(DecisionRecord record, CancellationToken cancellationToken)
+        {
+            if (record.GrantId is not { } grantId || !_byHistoricGrant.TryGetValue(grantId, out Need? need))
+            {
+                _ignoredVoids++;
+                return;
+            }
+
+            need.Records.Add(record);
+            if (need.VoidedBefore.Add(grantId))
+            {
+                need.SpendBefore -= record.Amount;
+            }
+
+            // The need's grant in the simulation is voided, whichever attempt made it, so that
+            // its budget is released at the time it was in history.
+            if (need.UnreplayableReason is null && need.SimulatedGrant is { } simulated && !need.SimulatedVoided)
+            {
+                await authority.VoidAsync(simulated.GrantId, VoidReason, cancellationToken).ConfigureAwait(false);
+                need.SpendAfter -= simulated.Amount;
+                need.SimulatedVoided = true;
+            }
+        }
+
+        private ValueTask<GrantResult> GrantAsync(ResolutionRequest request, DecisionRecord record, CancellationToken cancellationToken) =>
+            // Amounts as recorded, in the policy currency; a key of the simulation's own, so that
+            // a retry's key or an approval reusing the refused attempt's key is a new grant here.
+            authority.GrantAsync(
+                request with
+                {
+                    Amount = record.Amount,
+                    Currency = null,
+                    IdempotencyKey = $"what-if/{++_sequence}",
+                },
+                cancellationToken);
+
+        private static bool Take(Need need, GrantResult result)
+        {
+            if (result.Grant is not { } grant)
+            {
+                return false;
+            }
+
+            need.SimulatedGrant = grant;
+            need.SpendAfter += grant.Amount;
+            return true;
+        }
+    }
+
+    /// <summary>One need of a requester: the same agent, customer, incident, action and amount until a grant closes it.</summary>
+    private readonly record struct NeedKey(string AgentId, string CustomerId, string IncidentId, string Action, string Role, decimal Amount)
+    {
+        public static NeedKey Of(DecisionRecord record) => new(
+            record.Request.AgentId,
+            record.Request.CustomerId,
+            record.Request.IncidentId,
+            record.Request.Action.ToUpperInvariant(),
+            record.Request.Role.ToUpperInvariant(),
+            record.Amount);
+    }
+
+    private sealed class Need(DecisionRecord first)
+    {
+        public string Action { get; } = first.Request.Action;
+
+        public string Role { get; } = first.Request.Role;
+
+        public List<DecisionRecord> Records { get; } = [];
+
+        public DecisionOutcome? Before { get; set; }
+
+        public decimal SpendBefore { get; set; }
+
+        public HashSet<string> VoidedBefore { get; } = new(StringComparer.Ordinal);
+
+        public DecisionOutcome? After { get; set; }
+
+        public GrantRecord? SimulatedGrant { get; set; }
+
+        public bool SimulatedVoided { get; set; }
+
+        public decimal SpendAfter { get; set; }
+
+        public string? UnreplayableReason { get; set; }
+    }
+
+    /// <summary>Running sums for one row or the totals.</summary>
+    private sealed class Figures
+    {
+        private int _requests;
+        private int _escalationsBefore;
+        private int _escalationsAfter;
+        private int _denialsBefore;
+        private int _denialsAfter;
+        private decimal _spendBefore;
+        private decimal _spendAfter;
+
+        public void Add(Need need)
+        {
+            _requests++;
+            _escalationsBefore += need.Before == DecisionOutcome.RequiresApproval ? 1 : 0;
+            _escalationsAfter += need.After == DecisionOutcome.RequiresApproval ? 1 : 0;
+            _denialsBefore += need.Before == DecisionOutcome.Denied ? 1 : 0;
+            _denialsAfter += need.After == DecisionOutcome.Denied ? 1 : 0;
+            _spendBefore += need.SpendBefore;
+            _spendAfter += need.SpendAfter;
+        }
+
+        public void Add(Figures other)
+        {
+            _requests += other._requests;
+            _escalationsBefore += other._escalationsBefore;
+            _escalationsAfter += other._escalationsAfter;
+            _denialsBefore += other._denialsBefore;
+            _denialsAfter += other._denialsAfter;
+            _spendBefore += other._spendBefore;
+            _spendAfter += other._spendAfter;
+        }
+
+        public WhatIfFigures ToFigures() => new()
+        {
+            Requests = _requests,
+            EscalationsBefore = _escalationsBefore,
+            EscalationsAfter = _escalationsAfter,
+            DenialsBefore = _denialsBefore,
+            DenialsAfter = _denialsAfter,
+            SpendBefore = _spendBefore,
+            SpendAfter = _spendAfter,
+        };
+
+        public WhatIfRow ToRow(string action, string role) => new()
+        {
+            Action = action,
+            Role = role,
+            Requests = _requests,
+            EscalationsBefore = _escalationsBefore,
+            EscalationsAfter = _escalationsAfter,
+            DenialsBefore = _denialsBefore,
+            DenialsAfter = _denialsAfter,
+            SpendBefore = _spendBefore,
+            SpendAfter = _spendAfter,
+        };
+    }
+
+    private sealed class ActionRoleComparer : IEqualityComparer<(string Action, string Role)>
+    {
+        public static readonly ActionRoleComparer Instance = new();
+
+        public bool Equals((string Action, string Role) x, (string Action, string Role) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Action, y.Action) && StringComparer.OrdinalIgnoreCase.Equals(x.Role, y.Role);
+
+        public int GetHashCode((string Action, string Role) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Action), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Role));
+    }
+
+    /// <summary>The simulation's clock: stands still at the time of the record being replayed.</summary>
+    private sealed class ReplayClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UnixEpoch;
+
+        public void MoveTo(DateTimeOffset time) => _now = time.ToUniversalTime();
+
+        public override DateTimeOffset GetUtcNow() => _now;
+    }
+
+    /// <summary>The simulation decides without writing to any log.</summary>
+    private sealed class NullDecisionLog : IDecisionLog
+    {
+        public static readonly NullDecisionLog Instance = new();
+
+        public ValueTask AppendAsync(DecisionRecord record, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public async IAsyncEnumerable<DecisionRecord> ReadAsync(DecisionLogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.CompletedTask.ConfigureAwait(false);
+            yield break;
+        }
+    }
+
+    /// <summary>Gives the simulated engine meters of its own name, so that a listener on the <c>CustomerCraft</c> meter never counts replayed decisions.</summary>
+    private sealed class ReplayMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+        private readonly Lock _gate = new();
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(ReplayMeterName, options.Version);
+            lock (_gate)
+            {
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                foreach (Meter meter in _meters)
+                {
+                    meter.Dispose();
+                }
+
+                _meters.Clear();
+            }
+        }
+    }
+}
