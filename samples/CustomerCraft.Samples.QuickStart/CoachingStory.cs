@@ -11,7 +11,8 @@ namespace CustomerCraft.Samples.QuickStart;
 /// </summary>
 internal static class CoachingStory
 {
-    public static async Task RunAsync(IServiceProvider services, TextWriter output)
+    /// <summary>Runs the scenarios and returns the day's interactions (with survey answers) for the metrics.</summary>
+    public static async Task<IReadOnlyList<Interaction>> RunAsync(IServiceProvider services, TextWriter output)
     {
         IInteractionCoach coach = services.GetRequiredService<IInteractionCoach>();
         IResolutionAuthority authority = services.GetRequiredService<IResolutionAuthority>();
@@ -23,13 +24,14 @@ internal static class CoachingStory
         {
             Id = "chat-901", AgentId = "paul", AgentRole = "Agent", CustomerId = "C-5005", Channel = "chat",
             Turns = Turns(start,
-                (Speaker.Customer, "I've been waiting two weeks for my refund and nobody called me back!!", 0),
+                (Speaker.Customer, "I've been waiting two weeks for my refund, this is awful and nobody called me back!!", 0),
                 (Speaker.Agent, "Calm down, as I said the system is slow.", 240),
                 (Speaker.Customer, "This is ridiculous. I want my $80 back.", 300),
                 (Speaker.Agent, "I don't know when it arrives. Fine, I'll give you a $300 credit and I'll call you back tomorrow.", 420),
                 (Speaker.Customer, "Useless.", 480)),
             ResolvedAtFirstContact = false,
             Transfers = 1,
+            Survey = new SurveyAnswers { Satisfaction = 1, Recommend = 2, Effort = 2 },
         };
         GrantResult refund = await authority.GrantAsync(new ResolutionRequest
         {
@@ -40,7 +42,7 @@ internal static class CoachingStory
         {
             Id = "chat-902", AgentId = "gina", AgentRole = "Agent", CustomerId = "C-5005", Channel = "chat",
             Turns = Turns(start,
-                (Speaker.Customer, "I've been waiting two weeks for my refund and nobody called me back!!", 0),
+                (Speaker.Customer, "I've been waiting two weeks for my refund, this is awful and nobody called me back!!", 0),
                 (Speaker.Agent, "I'm sorry about the wait, that's frustrating. Let me fix it right now.", 40),
                 (Speaker.Customer, "I just want my $80 back.", 90),
                 (Speaker.Agent, "Done: I've refunded the $80 to your card, you'll see it within 3 days. Does that make sense?", 150),
@@ -49,6 +51,7 @@ internal static class CoachingStory
             Grants = [refund.Grant!],
             FollowUpsLogged = ["Email"],
             ResolvedAtFirstContact = true,
+            Survey = new SurveyAnswers { Satisfaction = 5, Recommend = 10, Effort = 7 },
         };
 
         Scorecard poorCard = await coach.ScoreAsync(poor);
@@ -99,6 +102,17 @@ internal static class CoachingStory
                 output.WriteLine($"      nudge ({nudge.Kind}): {nudge.Message}");
             }
         }
+
+        // Two more of the day's chats, with their survey answers, for the metrics.
+        Interaction Other(string id, string agent, int satisfaction, int recommend, int effort, bool resolved) => new()
+        {
+            Id = id, AgentId = agent, AgentRole = "Agent", CustomerId = "C-7007",
+            Turns = Turns(start, (Speaker.Customer, "Hi, quick question about my invoice.", 0), (Speaker.Agent, "Sure, here it is. Anything else?", 30)),
+            ResolvedAtFirstContact = resolved,
+            Survey = new SurveyAnswers { Satisfaction = satisfaction, Recommend = recommend, Effort = effort },
+        };
+
+        return [poor, good, Other("chat-903", "gina", 4, 9, 6, resolved: true), Other("chat-904", "paul", 3, 8, 5, resolved: true)];
     }
 
     private static List<Turn> Turns(DateTimeOffset start, params (Speaker Speaker, string Text, int Seconds)[] turns) =>

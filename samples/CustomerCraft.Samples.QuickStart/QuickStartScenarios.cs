@@ -97,7 +97,8 @@ public static class QuickStartScenarios
         output.WriteLine($"   refunds on T-501 after the retry: {Money(incident.Used!.Value)} of {Money(incident.LimitValue!.Value)} used (charged once)");
 
         await EscalationStory.RunAsync(services, output);
-        await CoachingStory.RunAsync(services, output);
+        IReadOnlyList<Coaching.Interaction> interactions = await CoachingStory.RunAsync(services, output);
+        await InsightStory.RunAsync(services, output, interactions);
         output.WriteLine();
     }
 

@@ -39,5 +39,12 @@ public class QuickStartTests
         text.Should().Contain("Mon 09:15:00  deadlines processed: 0 warning(s), 1 breach(es) -> AwaitingApproval at level 2");
         text.Should().Contain("under Manager authority; the case is back with ana");
         text.Should().Contain("Mon 09:45:00  Resolve         ana   L0  Called the customer: refund of $400 on its way.");
+        text.Should().Contain("Overall (of 100)         0!    100");
+        text.Should().Contain("Paul, critical: PromiseBeyondAuthority in turn 4: promised Credit 300 USD");
+        text.Should().Contain("tip: Instead of \"calm down\"");
+        text.Should().Contain("nudge (OfferWithinAuthority): The customer's refund of 60 USD is within your authority");
+        text.Should().Contain("CSAT 50% (share of 4 and 5 on 1-5), NPS 25 (9-10 minus 0-6, on 0-10), CES 5.0 (mean ease, 1-7)");
+        text.Should().Contain("First contact resolution 75%");
+        text.Should().MatchRegex(@"Refund\s+Agent\s+7\s+2 -> 0\s+2\s+0 -> 0\s+0 USD");
     }
 }

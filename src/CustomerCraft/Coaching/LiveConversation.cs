@@ -147,11 +147,12 @@ public sealed class LiveConversation
         }, cancellationToken).ConfigureAwait(false);
 
         var offers = new List<string>();
+        Empowerment.Policy.PolicySnapshot snapshot = _coach.Policy.Current;
         foreach (ActionHeadroom headroom in decision.Headroom)
         {
             if (headroom.HasAuthority && headroom.Amount > 0)
             {
-                offers.Add($"{InteractionCoach.Format(headroom.Amount)} {decision.Currency} {Describe(headroom.Action)}");
+                offers.Add($"{InteractionCoach.Format(headroom.Amount)} {decision.Currency} {Describe(snapshot, headroom.Action)}");
             }
         }
 
@@ -162,7 +163,7 @@ public sealed class LiveConversation
 
         string options = offers.Count == 1 ? offers[0] : $"{string.Join(", ", offers.Take(offers.Count - 1))} or {offers[^1]}";
         string message = decision.Outcome == DecisionOutcome.Allowed && _requestedAmount is > 0
-            ? $"The customer's {Describe(decision.Action)} of {InteractionCoach.Format(decision.Amount)} {decision.Currency} is within your authority: you can grant it now, no approval needed. (You may offer up to {options}.)"
+            ? $"The customer's {Describe(snapshot, decision.Action)} of {InteractionCoach.Format(decision.Amount)} {decision.Currency} is within your authority: you can grant it now, no approval needed. (You may offer up to {options}.)"
             : $"Before escalating: you can offer up to {options} without approval.";
         return new Nudge(NudgeKind.OfferWithinAuthority, 100, message, turn.Number);
     }
@@ -222,5 +223,7 @@ public sealed class LiveConversation
         return nudges;
     }
 
-    private static string Describe(string action) => action.ToLower(CultureInfo.InvariantCulture);
+    /// <summary>An action as people write it: its display name in lower case ("fee waiver").</summary>
+    private static string Describe(Empowerment.Policy.PolicySnapshot snapshot, string action) =>
+        (snapshot.ActionIndex.TryGetValue(action, out int index) ? snapshot.Actions[index].DisplayName : action).ToLower(CultureInfo.InvariantCulture);
 }

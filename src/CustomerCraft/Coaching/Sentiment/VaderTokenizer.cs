@@ -177,7 +177,7 @@ internal static class VaderTokenizer
         }
 
         Span<char> key = lower[..word.Length];
-        ToLookupKey(word, key);
+        bool apostrophe = ToLookupKey(word, key);
         if (table.Lookup.TryGetValue(key, out WordInfo info))
         {
             token.Valence = info.Valence;
@@ -186,7 +186,7 @@ internal static class VaderTokenizer
             token.PhraseWord = info.PhraseWord;
         }
 
-        if (key.Contains("n't", StringComparison.Ordinal))
+        if (apostrophe && key.Contains("n't", StringComparison.Ordinal))
         {
             token.Flags |= WordFlags.Negation;
         }
@@ -197,18 +197,31 @@ internal static class VaderTokenizer
     /// keyboards type for an apostrophe, is read as "'" so that "don’t" negates as "don't" does;
     /// the reference, written for ASCII tweets, would miss it (a deliberate deviation).
     /// </summary>
-    public static void ToLookupKey(ReadOnlySpan<char> word, Span<char> destination)
+    /// <returns>True when the word has an apostrophe (only then can it be a contraction such as "isn't").</returns>
+    public static bool ToLookupKey(ReadOnlySpan<char> word, Span<char> destination)
     {
+        bool apostrophe = false;
         for (int i = 0; i < word.Length; i++)
         {
             char c = word[i];
-            destination[i] = c switch
+            switch (c)
             {
-                >= 'A' and <= 'Z' => (char)(c | 0x20),
-                < '\u0080' => c,
-                '\u2019' => '\'',
-                _ => char.ToLowerInvariant(c),
-            };
+                case >= 'A' and <= 'Z':
+                    destination[i] = (char)(c | 0x20);
+                    break;
+                case '\'' or '\u2019':
+                    destination[i] = '\'';
+                    apostrophe = true;
+                    break;
+                case < '\u0080':
+                    destination[i] = c;
+                    break;
+                default:
+                    destination[i] = char.ToLowerInvariant(c);
+                    break;
+            }
         }
+
+        return apostrophe;
     }
 }
