@@ -78,6 +78,7 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
         PolicySnapshot snapshot = policy.Current;
         var agents = new Dictionary<string, Tally>(StringComparer.Ordinal);
         var grantsByIncident = new Dictionary<string, List<DecisionRecord>>(StringComparer.Ordinal);
+        var ownGrants = new Dictionary<string, (Tally Tally, decimal Amount, double? Use)>(StringComparer.Ordinal);
 
         await foreach (DecisionRecord record in log.ReadAsync(new DecisionLogQuery { From = query.From, To = query.To }, cancellationToken).ConfigureAwait(false))
         {
@@ -91,7 +92,28 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
                 list.Add(record);
             }
 
-            if (record.Request.Approver is not null || record.Kind == DecisionRecordKind.Voided)
+            if (record.Kind == DecisionRecordKind.Voided)
+            {
+                // A voided grant was never really given: take it back out of what is counted.
+                if (record.GrantId is { } voided)
+                {
+                    grantsByIncident.GetValueOrDefault(record.Request.IncidentId)?.RemoveAll(g => g.GrantId == voided);
+                    if (ownGrants.Remove(voided, out var own))
+                    {
+                        own.Tally.OwnGrants--;
+                        own.Tally.OwnAmount -= own.Amount;
+                        if (own.Use is { } use)
+                        {
+                            own.Tally.UseSum -= use;
+                            own.Tally.UseCount--;
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            if (record.Request.Approver is not null)
             {
                 continue;
             }
@@ -102,11 +124,18 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
             {
                 tally.OwnGrants++;
                 tally.OwnAmount += record.Amount;
+                double? use = null;
                 if (snapshot.RoleIndex.TryGetValue(record.Request.Role, out int role) && snapshot.ActionIndex.TryGetValue(record.Request.Action, out int action)
                     && snapshot.LimitFor(role, action) is { IncidentAmount: > 0 } limit)
                 {
-                    tally.UseSum += (double)Math.Min(1m, record.Amount / limit.IncidentAmount);
+                    use = (double)Math.Min(1m, record.Amount / limit.IncidentAmount);
+                    tally.UseSum += use.Value;
                     tally.UseCount++;
+                }
+
+                if (record.GrantId is { } grantId)
+                {
+                    ownGrants[grantId] = (tally, record.Amount, use);
                 }
             }
             else
@@ -142,7 +171,7 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
                     Tally tally = TallyOf(agents, escalator.Id);
                     tally.Role ??= escalator.Role;
                     tally.Escalations++;
-                    if (await WasWithinAuthorityAsync(escalator, supportCase, grantsByIncident, cancellationToken).ConfigureAwait(false))
+                    if (await WasWithinAuthorityAsync(escalator, entry.At, supportCase, grantsByIncident, cancellationToken).ConfigureAwait(false))
                     {
                         tally.Avoidable++;
                     }
@@ -170,11 +199,12 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
     }
 
     /// <summary>
-    /// Whether a resolution granted on the case (by anyone, usually the approver after the
-    /// escalation) is one the escalating agent could have granted alone. Judged under the current
-    /// policy, which is the question a coach asks today.
+    /// Whether a resolution granted on the case after the escalation, by someone else (usually the
+    /// approver), is one the escalating agent could have granted alone. Grants are matched to the
+    /// case by incident id (<c>ResolutionRequest.IncidentId</c> equal to the case id). Judged under
+    /// the current policy, which is the question a coach asks today.
     /// </summary>
-    private async ValueTask<bool> WasWithinAuthorityAsync(CaseActor agent, SupportCase supportCase, Dictionary<string, List<DecisionRecord>> grantsByIncident, CancellationToken cancellationToken)
+    private async ValueTask<bool> WasWithinAuthorityAsync(CaseActor agent, DateTimeOffset escalatedAt, SupportCase supportCase, Dictionary<string, List<DecisionRecord>> grantsByIncident, CancellationToken cancellationToken)
     {
         if (!grantsByIncident.TryGetValue(supportCase.Id, out List<DecisionRecord>? grants) || !policy.Current.RoleIndex.ContainsKey(agent.Role))
         {
@@ -183,6 +213,12 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
 
         foreach (DecisionRecord grant in grants)
         {
+            if (grant.Timestamp < escalatedAt || string.Equals(grant.Request.AgentId, agent.Id, StringComparison.Ordinal)
+                || string.Equals(grant.Request.Approver?.ApproverId, agent.Id, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             // Asked on a fresh incident: the incident's own budget already holds this very grant.
             // The customer's and the agent's period budgets do too, which makes the check
             // conservative (a borderline escalation is not called avoidable).

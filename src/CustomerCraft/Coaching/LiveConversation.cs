@@ -20,7 +20,7 @@ public sealed class LiveConversation
     private int _busy;
     private int _unacknowledged = -1;
     private (int Turn, int Earlier) _repeated = (-1, -1);
-    private int _requestedAction = -1;
+    private string? _requestedAction;
     private decimal? _requestedAmount;
     private Nudge? _offer;
 
@@ -45,6 +45,13 @@ public sealed class LiveConversation
             throw new InvalidOperationException("A live conversation takes one turn at a time; this one is still reading the previous turn.");
         }
 
+        // What this turn changes is undone if anything below fails (a cancelled lookup, say), so a
+        // host that retries the turn does not count it twice.
+        int turns = _turns.Count, questions = _questions.Count, unacknowledged = _unacknowledged;
+        (int, int) repeated = _repeated;
+        string? requestedAction = _requestedAction;
+        decimal? requestedAmount = _requestedAmount;
+        Nudge? offer = _offer;
         try
         {
             CoachingPolicy coaching = _coach.Policy.Current.Coaching;
@@ -61,6 +68,13 @@ public sealed class LiveConversation
 
             return await NudgesAsync(coaching, cancellationToken).ConfigureAwait(false);
         }
+        catch
+        {
+            _turns.RemoveRange(turns, _turns.Count - turns);
+            _questions.RemoveRange(questions, _questions.Count - questions);
+            (_unacknowledged, _repeated, _requestedAction, _requestedAmount, _offer) = (unacknowledged, repeated, requestedAction, requestedAmount, offer);
+            throw;
+        }
         finally
         {
             Volatile.Write(ref _busy, 0);
@@ -76,8 +90,10 @@ public sealed class LiveConversation
 
         if (turn.FirstAction(coaching) is >= 0 and var action)
         {
-            _requestedAction = action;
-            _requestedAmount = turn.Amount ?? _requestedAmount;
+            // Kept by name: a reload may reorder the actions before the agent's next message.
+            _requestedAction = coaching.Actions[action];
+            int at = turn.Tokens.Starts[turn.Hits[coaching.ActionGroup(action)].Token];
+            _requestedAmount = TextTokens.AmountNearest(turn.Turn.Text, at) ?? _requestedAmount;
         }
 
         if (!turn.IsQuestion)
@@ -133,7 +149,7 @@ public sealed class LiveConversation
             return null;
         }
 
-        int action = _requestedAction >= 0 ? _requestedAction : 0;
+        int action = _requestedAction is null ? 0 : Math.Max(0, Array.FindIndex(coaching.Actions, a => string.Equals(a, _requestedAction, StringComparison.OrdinalIgnoreCase)));
         AuthorityDecision decision = await _coach.Authority.EvaluateAsync(new ResolutionRequest
         {
             AgentId = Context.AgentId,

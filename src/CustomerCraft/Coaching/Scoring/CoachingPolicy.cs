@@ -15,6 +15,8 @@ internal enum PhraseGroup
     FindOut,
     Commitment,
     Escalation,
+    NotAnAction,
+    Negation,
 }
 
 /// <summary>The built-in scorecard criteria, in report order.</summary>
@@ -32,7 +34,7 @@ internal enum Criterion
 /// <summary>The coaching options compiled: weights, thresholds and one phrase index for every detector.</summary>
 internal sealed class CoachingPolicy
 {
-    public const int FixedGroups = (int)PhraseGroup.Escalation + 1;
+    public const int FixedGroups = (int)PhraseGroup.Negation + 1;
 
     public static readonly string[] CriterionNames = Enum.GetNames<Criterion>();
 
@@ -139,6 +141,8 @@ internal sealed class CoachingPolicy
         Add(all, PhraseGroup.FindOut, phrases.FindOut, DefaultPhrases.FindOut, phrasesPath, errors);
         Add(all, PhraseGroup.Commitment, phrases.Commitment, DefaultPhrases.Commitment, phrasesPath, errors);
         Add(all, PhraseGroup.Escalation, phrases.Escalation, DefaultPhrases.Escalation, phrasesPath, errors);
+        Add(all, PhraseGroup.NotAnAction, null, DefaultPhrases.NotAnAction, phrasesPath, errors);
+        Add(all, PhraseGroup.Negation, null, DefaultPhrases.Negation, phrasesPath, errors);
 
         Dictionary<string, List<string>> followUps = phrases.FollowUps is { Count: > 0 } configuredFollowUps ? configuredFollowUps : DefaultPhrases.FollowUps;
         string[] followUpKinds = [.. followUps.Keys];

@@ -22,13 +22,14 @@ internal static class DefaultPhrases
     [
         "calm down", "as I said", "as I already said", "as I already told you", "I already told you", "like I said",
         "you need to understand", "that's not my department", "not my department", "there's nothing I can do", "there is nothing I can do",
-        "nothing I can do", "that's our policy", "it's our policy", "that's just how it is", "you should have", "you must have",
+        "nothing I can do", "that's our policy", "it's our policy", "that's just how it is", "you should have read", "you should have checked",
+        "you should have called", "you must have done something", "you must have broken",
         "read the manual", "you're wrong", "you are wrong", "it's your fault", "that's your fault", "not our fault",
     ];
 
     public static readonly string[] Rude =
     [
-        "shut up", "stupid", "idiot", "dumb", "not my problem", "deal with it", "I don't care", "I do not care", "who cares", "get lost",
+        "shut up", "stupid", "idiot", "dumb", "not my problem", "just deal with it", "I don't care", "I do not care", "who cares", "get lost",
     ];
 
     public static readonly string[] CheckUnderstanding =
@@ -46,7 +47,13 @@ internal static class DefaultPhrases
         "let me ask", "I'll check", "I will check", "let me confirm",
     ];
 
-    public static readonly string[] Commitment = ["I'll", "I will", "I can", "we'll", "we will", "we can", "I'm going to", "I am going to", "let me", "I've", "I have"];
+    public static readonly string[] Commitment = ["I'll", "I will", "I can", "we'll", "we will", "we can", "I'm going to", "I am going to"];
+
+    /// <summary>Words that contain an action word without being the action ("credit card" is not a credit).</summary>
+    public static readonly string[] NotAnAction = ["credit card", "debit card", "credit score", "store credit card"];
+
+    /// <summary>Words that turn a commitment into a refusal ("I will not be able to refund").</summary>
+    public static readonly string[] Negation = ["not", "never", "cannot", "can't", "won't", "don't", "unable", "couldn't", "wouldn't"];
 
     public static readonly string[] Escalation =
     [

@@ -46,6 +46,15 @@ internal sealed class InteractionCoach(
         criteria[(int)Criterion.Responsiveness] = Responsiveness(turns, coaching);
         criteria[(int)Criterion.PositiveAttitude] = PositiveAttitude(turns, coaching);
         criteria[(int)Criterion.Knowledge] = Knowledge(turns, coaching, interaction);
+        if (Array.TrueForAll(turns, t => !t.IsAgent))
+        {
+            // Nothing the agent did to judge: patience and knowledge are not a free pass.
+            foreach (Criterion silent in (ReadOnlySpan<Criterion>)[Criterion.Patience, Criterion.Knowledge])
+            {
+                criteria[(int)silent] = criteria[(int)silent] with { Score = null, Tip = null, Evidence = [new Evidence(0, string.Empty, "the agent wrote nothing")] };
+            }
+        }
+
         for (int i = 0; i < criteria.Length; i++)
         {
             if (!coaching.Applicable[i])
@@ -277,13 +286,21 @@ internal sealed class InteractionCoach(
             }
         }
 
-        if (responses == 0)
+        if (waitingSince is not null)
         {
-            return new CriterionScore(nameof(Criterion.Responsiveness), coaching.Weights[(int)Criterion.Responsiveness], null, [new Evidence(0, string.Empty, "no customer message was answered by the agent")], null);
+            // The customer's last message(s) were never answered: a reply that never came is late.
+            responses++;
+            evidence.Add(new Evidence(turns.Length, string.Empty, "the customer's last message was never answered"));
+            slowestTurn = slowestTurn == 0 ? -1 : slowestTurn;
         }
 
-        evidence.Add(new Evidence(0, string.Empty, $"{onTime} of {responses} replies within target (first {Format(coaching.FirstResponseTarget)}, then {Format(coaching.ReplyTarget)})"));
-        string? tip = null;
+        if (responses == 0)
+        {
+            return new CriterionScore(nameof(Criterion.Responsiveness), coaching.Weights[(int)Criterion.Responsiveness], null, [new Evidence(0, string.Empty, "the customer wrote nothing the agent had to answer")], null);
+        }
+
+        evidence.Insert(0, new Evidence(0, string.Empty, $"{onTime} of {responses} replies within target (first {Format(coaching.FirstResponseTarget)}, then {Format(coaching.ReplyTarget)})"));
+        string? tip = slowestTurn < 0 ? "The customer's last message was never answered: always close with a reply, even if it is \"I'm on it\"." : null;
         if (slowestTurn > 0)
         {
             evidence.Add(new Evidence(slowestTurn, string.Empty, $"reply took {Format(slowest)} (target {Format(slowestTarget)})"));
@@ -359,7 +376,7 @@ internal sealed class InteractionCoach(
                 continue;
             }
 
-            bool followedUp = turns[i].Hit(PhraseGroup.FindOut).Found || (i + 1 < turns.Length && turns[i + 1].IsAgent && turns[i + 1].Hit(PhraseGroup.FindOut).Found);
+            bool followedUp = turns[i].Hit(PhraseGroup.FindOut).Found || (NextAgentTurn(turns, i) is { } next && next.Hit(PhraseGroup.FindOut).Found);
             if (!followedUp)
             {
                 score -= 0.2;
@@ -374,6 +391,19 @@ internal sealed class InteractionCoach(
         }
 
         return new CriterionScore(nameof(Criterion.Knowledge), coaching.Weights[(int)Criterion.Knowledge], Math.Clamp(score, 0, 1), evidence, tip);
+    }
+
+    private static TurnAnalysis? NextAgentTurn(TurnAnalysis[] turns, int after)
+    {
+        for (int j = after + 1; j < turns.Length; j++)
+        {
+            if (turns[j].IsAgent)
+            {
+                return turns[j];
+            }
+        }
+
+        return null;
     }
 
     private static List<CriticalFailure> Rudeness(TurnAnalysis[] turns)
@@ -395,7 +425,13 @@ internal sealed class InteractionCoach(
         var failures = new List<CriticalFailure>();
         foreach (TurnAnalysis turn in turns)
         {
-            if (!turn.IsAgent || !turn.Hit(PhraseGroup.Commitment).Found || turn.Amount is not { } amount || amount <= 0 || turn.FirstAction(coaching) is var action && action < 0)
+            if (!turn.IsAgent || !turn.Hit(PhraseGroup.Commitment).Found || turn.Hit(PhraseGroup.Escalation).Found || turn.Amount is null)
+            {
+                // No commitment, or the agent is asking for approval (which is what they should do).
+                continue;
+            }
+
+            if (PromisedAction(turn, coaching) is not (int action, decimal amount))
             {
                 continue;
             }
@@ -426,6 +462,37 @@ internal sealed class InteractionCoach(
         }
 
         return failures;
+    }
+
+    /// <summary>
+    /// The action and amount an agent's message commits to: an action word shortly after a
+    /// commitment ("I'll refund", "I can give you a credit"), with no negation between them and not
+    /// part of a phrase that only looks like it ("credit card"); the amount is the one written
+    /// nearest the action word.
+    /// </summary>
+    internal static (int Action, decimal Amount)? PromisedAction(TurnAnalysis turn, CoachingPolicy coaching)
+    {
+        const int Window = 6;
+        int action = turn.FirstAction(coaching);
+        if (action < 0)
+        {
+            return null;
+        }
+
+        int at = turn.Hits[coaching.ActionGroup(action)].Token;
+        PhraseHit notAction = turn.Hit(PhraseGroup.NotAnAction);
+        if ((notAction.Found && notAction.Token <= at && at < notAction.Token + 2) || !coaching.Phrases.EndsBefore(turn.Tokens, (int)PhraseGroup.Commitment, at, Window))
+        {
+            return null;
+        }
+
+        PhraseHit negation = turn.Hit(PhraseGroup.Negation);
+        if (negation.Found && negation.Token >= at - Window && negation.Token < at)
+        {
+            return null;
+        }
+
+        return TextTokens.AmountNearest(turn.Turn.Text, turn.Tokens.Starts[at]) is { } amount && amount > 0 ? (action, amount) : null;
     }
 
     private static bool Covered(IReadOnlyList<GrantRecord> grants, string action, decimal amount)

@@ -81,5 +81,45 @@ internal sealed class PhraseIndex
         }
     }
 
+    /// <summary>
+    /// Whether a phrase of <paramref name="group"/> ends within <paramref name="window"/> words
+    /// before word <paramref name="position"/> (ending right before it counts).
+    /// </summary>
+    public bool EndsBefore(TextTokens tokens, int group, int position, int window)
+    {
+        ulong[] hashes = tokens.Hashes;
+        for (int start = Math.Max(0, position - window - MaxPhraseWords); start < position; start++)
+        {
+            if (!_byFirstWord.TryGetValue(hashes[start], out Entry[]? entries))
+            {
+                continue;
+            }
+
+            foreach (Entry entry in entries)
+            {
+                int end = start + entry.Words.Length;
+                if (entry.Group != group || end > position || end < position - window)
+                {
+                    continue;
+                }
+
+                bool match = true;
+                for (int w = 1; w < entry.Words.Length && match; w++)
+                {
+                    match = hashes[start + w] == entry.Words[w];
+                }
+
+                if (match)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private const int MaxPhraseWords = 8;
+
     private sealed record Entry(ulong[] Words, string Text, int Group);
 }

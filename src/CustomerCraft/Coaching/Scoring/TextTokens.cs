@@ -11,14 +11,18 @@ internal sealed class TextTokens
     private const ulong Offset = 14695981039346656037;
     private const ulong Prime = 1099511628211;
 
-    private TextTokens(ulong[] hashes, int count, int words)
+    private TextTokens(ulong[] hashes, int[] starts, int count, int words)
     {
         Hashes = hashes;
+        Starts = starts;
         Count = count;
         Words = words;
     }
 
     public ulong[] Hashes { get; }
+
+    /// <summary>Where each word starts in the text (a character index).</summary>
+    public int[] Starts { get; }
 
     public int Count { get; }
 
@@ -27,15 +31,22 @@ internal sealed class TextTokens
 
     public static TextTokens Of(string text)
     {
-        ulong[] hashes = new ulong[CountTokens(text)];
+        int tokens = CountTokens(text);
+        ulong[] hashes = new ulong[tokens];
+        int[] starts = new int[tokens];
         int count = 0;
         ulong hash = Offset;
         bool inToken = false;
-        foreach (char raw in text)
+        for (int i = 0; i < text.Length; i++)
         {
-            char c = raw == '\u2019' ? '\'' : raw;
+            char c = text[i] == '\u2019' ? '\'' : text[i];
             if (char.IsLetterOrDigit(c) || (c == '\'' && inToken))
             {
+                if (!inToken)
+                {
+                    starts[count] = i;
+                }
+
                 hash = (hash ^ char.ToLowerInvariant(c)) * Prime;
                 inToken = true;
             }
@@ -52,7 +63,7 @@ internal sealed class TextTokens
             hashes[count++] = hash;
         }
 
-        return new TextTokens(hashes, count, count);
+        return new TextTokens(hashes, starts, count, count);
     }
 
     /// <summary>The hash of one lower-case word, as <see cref="Of"/> computes it.</summary>
@@ -98,6 +109,40 @@ internal sealed class TextTokens
     public static decimal? LargestAmount(string text)
     {
         decimal? largest = null;
+        foreach ((decimal amount, int _) in Amounts(text))
+        {
+            largest = largest is null || amount > largest ? amount : largest;
+        }
+
+        return largest;
+    }
+
+    /// <summary>The money amount written closest to <paramref name="position"/> (a character index), or null.</summary>
+    public static decimal? AmountNearest(string text, int position)
+    {
+        decimal? nearest = null;
+        int best = int.MaxValue;
+        foreach ((decimal amount, int at) in Amounts(text))
+        {
+            int distance = Math.Abs(at - position);
+            if (distance < best)
+            {
+                best = distance;
+                nearest = amount;
+            }
+        }
+
+        return nearest;
+    }
+
+    /// <summary>
+    /// The money amounts in the text with where they start: a number with a currency sign or code
+    /// before it or a currency word after it. "1,200.50" and "1.200,50" are both read as 1200.50, and
+    /// "12,50" (a comma followed by exactly two digits) as 12.50.
+    /// </summary>
+    private static List<(decimal Amount, int At)> Amounts(string text)
+    {
+        var amounts = new List<(decimal, int)>();
         for (int i = 0; i < text.Length; i++)
         {
             if (!char.IsDigit(text[i]) || (i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == ',')))
@@ -111,18 +156,37 @@ internal sealed class TextTokens
                 end++;
             }
 
-            ReadOnlySpan<char> number = text.AsSpan(i, end - i);
-            if ((IsMoneyBefore(text, i) || IsMoneyAfter(text, end))
-                && decimal.TryParse(number, NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out decimal amount)
-                && (largest is null || amount > largest))
+            if ((IsMoneyBefore(text, i) || IsMoneyAfter(text, end)) && ParseNumber(text.AsSpan(i, end - i)) is { } amount)
             {
-                largest = amount;
+                amounts.Add((amount, i));
             }
 
             i = end;
         }
 
-        return largest;
+        return amounts;
+    }
+
+    private static decimal? ParseNumber(ReadOnlySpan<char> number)
+    {
+        // The last separator followed by exactly two digits is the decimal point, whichever it is.
+        int last = number.LastIndexOfAny('.', ',');
+        Span<char> digits = stackalloc char[number.Length];
+        int length = 0;
+        for (int i = 0; i < number.Length; i++)
+        {
+            char c = number[i];
+            if (char.IsDigit(c))
+            {
+                digits[length++] = c;
+            }
+            else if (i == last && number.Length - last - 1 == 2)
+            {
+                digits[length++] = '.';
+            }
+        }
+
+        return decimal.TryParse(digits[..length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount) ? amount : null;
     }
 
     private static bool IsMoneyBefore(string text, int start)
