@@ -54,6 +54,18 @@ public sealed class DetectorEdgeCaseTests
         TextTokens.LargestAmount("It takes 2 days and 20% of orders are late.").Should().BeNull();
 
     [Fact]
+    public async Task A_phrase_in_quotes_is_still_found_and_inner_apostrophes_stay_in_their_word()
+    {
+        using TestHost host = Build();
+
+        Scorecard quoted = await host.Coach().ScoreAsync(Chat(C("It broke."), A("Honestly, 'calm down' is all I can say.")));
+        Scorecard curly = await host.Coach().ScoreAsync(Chat(C("It broke."), A("That\u2019s not my department.")));
+
+        quoted.Criterion("Patience").Evidence.Select(e => e.Quote).Should().Equal("calm down");
+        curly.Criterion("Patience").Evidence.Select(e => e.Quote).Should().Equal("that's not my department");
+    }
+
+    [Fact]
     public async Task Ordinary_phrases_that_contain_a_listed_phrase_are_not_flagged()
     {
         using TestHost host = Build();

@@ -40,7 +40,7 @@ internal sealed class TextTokens
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i] == '\u2019' ? '\'' : text[i];
-            if (char.IsLetterOrDigit(c) || (c == '\'' && inToken))
+            if (char.IsLetterOrDigit(c) || (c == '\'' && inToken && IsWordCharAt(text, i + 1)))
             {
                 if (!inToken)
                 {
@@ -86,14 +86,17 @@ internal sealed class TextTokens
         return tokens.Hashes[..tokens.Count];
     }
 
+    /// <summary>An apostrophe belongs to a word only between letters ("don't"), not when it closes a quote ('calm down').</summary>
+    private static bool IsWordCharAt(string text, int index) => index < text.Length && char.IsLetterOrDigit(text[index]);
+
     private static int CountTokens(string text)
     {
         int count = 0;
         bool inToken = false;
-        foreach (char raw in text)
+        for (int i = 0; i < text.Length; i++)
         {
-            char c = raw == '\u2019' ? '\'' : raw;
-            bool part = char.IsLetterOrDigit(c) || (c == '\'' && inToken);
+            char c = text[i] == '\u2019' ? '\'' : text[i];
+            bool part = char.IsLetterOrDigit(c) || (c == '\'' && inToken && IsWordCharAt(text, i + 1));
             if (part && !inToken)
             {
                 count++;

@@ -41,13 +41,18 @@ internal sealed class TurnAnalysis
 
     public static async ValueTask<TurnAnalysis> AnalyzeAsync(Turn turn, int index, CoachingPolicy policy, ISentimentAnalyzer sentiment, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(turn);
+        if (turn is null)
+        {
+            throw new ArgumentNullException("turn", $"Turn {index + 1} is null.");
+        }
+
         string text = turn.Text ?? throw new ArgumentException($"Turn {index + 1} has no text.", "turn.Text");
         TextTokens tokens = TextTokens.Of(text);
         var hits = new PhraseHit[policy.Phrases.GroupCount];
         policy.Phrases.Match(tokens, hits);
         SentimentScore? score = turn.Speaker == Speaker.Customer
             ? await sentiment.AnalyzeAsync(text, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The sentiment analyzer {sentiment.GetType().Name} returned no score for turn {index + 1}.")
             : null;
         return new TurnAnalysis(turn, index, tokens, hits, score, TextTokens.LargestAmount(text));
     }
