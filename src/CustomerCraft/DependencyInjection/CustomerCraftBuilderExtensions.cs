@@ -39,39 +39,23 @@ public static class CustomerCraftBuilderExtensions
 
     /// <summary>Replaces the budget ledger (by default <see cref="InMemoryBudgetLedger"/>).</summary>
     public static ICustomerCraftBuilder UseBudgetLedger<TLedger>(this ICustomerCraftBuilder builder)
-        where TLedger : class, IBudgetLedger
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IBudgetLedger, TLedger>());
-        return builder;
-    }
+        where TLedger : class, IBudgetLedger =>
+        Replace<IBudgetLedger, TLedger>(builder);
 
     /// <summary>Replaces the decision log (by default <see cref="InMemoryDecisionLog"/>).</summary>
     public static ICustomerCraftBuilder UseDecisionLog<TLog>(this ICustomerCraftBuilder builder)
-        where TLog : class, IDecisionLog
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IDecisionLog, TLog>());
-        return builder;
-    }
+        where TLog : class, IDecisionLog =>
+        Replace<IDecisionLog, TLog>(builder);
 
     /// <summary>Registers a currency converter so that requests in other currencies are accepted.</summary>
     public static ICustomerCraftBuilder UseCurrencyConverter<TConverter>(this ICustomerCraftBuilder builder)
-        where TConverter : class, ICurrencyConverter
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICurrencyConverter, TConverter>());
-        return builder;
-    }
+        where TConverter : class, ICurrencyConverter =>
+        Replace<ICurrencyConverter, TConverter>(builder);
 
     /// <summary>Replaces the in-memory case store with <typeparamref name="TStore"/> (a singleton).</summary>
     public static ICustomerCraftBuilder UseCaseStore<TStore>(this ICustomerCraftBuilder builder)
-        where TStore : class, ICaseStore
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICaseStore, TStore>());
-        return builder;
-    }
+        where TStore : class, ICaseStore =>
+        Replace<ICaseStore, TStore>(builder);
 
     /// <summary>Adds <typeparamref name="TObserver"/> (a singleton) to the observers told about every saved case change.</summary>
     public static ICustomerCraftBuilder AddCaseObserver<TObserver>(this ICustomerCraftBuilder builder)
@@ -84,10 +68,16 @@ public static class CustomerCraftBuilderExtensions
 
     /// <summary>Replaces the built-in lexicon sentiment analyzer with <typeparamref name="TAnalyzer"/> (a singleton), such as a cloud service.</summary>
     public static ICustomerCraftBuilder UseSentimentAnalyzer<TAnalyzer>(this ICustomerCraftBuilder builder)
-        where TAnalyzer : class, CustomerCraft.Coaching.Sentiment.ISentimentAnalyzer
+        where TAnalyzer : class, CustomerCraft.Coaching.Sentiment.ISentimentAnalyzer =>
+        Replace<CustomerCraft.Coaching.Sentiment.ISentimentAnalyzer, TAnalyzer>(builder);
+
+    /// <summary>Puts <typeparamref name="TImplementation"/> in place of whatever <typeparamref name="TService"/> was registered, as a singleton.</summary>
+    private static ICustomerCraftBuilder Replace<TService, TImplementation>(ICustomerCraftBuilder builder)
+        where TService : class
+        where TImplementation : class, TService
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<CustomerCraft.Coaching.Sentiment.ISentimentAnalyzer, TAnalyzer>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<TService, TImplementation>());
         return builder;
     }
 }

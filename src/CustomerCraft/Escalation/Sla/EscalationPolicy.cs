@@ -19,9 +19,9 @@ internal sealed class EscalationPolicy
     public int TopLevel => Levels.Length - 1;
 
     /// <summary>The lowest level above the front line whose role ranks at least <paramref name="rank"/>, or -1.</summary>
-    public int ApprovalLevelFor(int rank, int above = 0)
+    public int ApprovalLevelFor(int rank)
     {
-        for (int i = Math.Max(1, above + 1); i < Levels.Length; i++)
+        for (int i = 1; i < Levels.Length; i++)
         {
             if (Levels[i].Rank >= rank)
             {
