@@ -1,0 +1,345 @@
+using System.Globalization;
+using System.Text;
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CustomerCraft.EntityFrameworkCore.Stores;
+
+/// <summary>
+/// The budget ledger on EF Core. A reservation is one transaction: lock the budgets it charges,
+/// check the idempotency key, sum each budget's window, insert the grant and its charges, commit.
+/// On PostgreSQL the lock is <c>SELECT ... FOR UPDATE</c> on one row per budget, taken in key order
+/// so that reservations over overlapping budgets cannot deadlock; reservations on different
+/// budgets do not wait for each other. On SQLite the transaction starts with <c>BEGIN IMMEDIATE</c>,
+/// which holds the database's single write lock, so reservations take turns.
+/// </summary>
+internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TContext> contexts) : IBudgetLedger
+    where TContext : DbContext
+{
+    /// <summary>Amounts are stored in ten-thousandths so that sums are exact integers in SQL.</summary>
+    private const decimal UnitsPerAmount = 10_000m;
+
+    public async ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
+    {
+        if (usage.Length < queries.Length)
+        {
+            throw new ArgumentException($"The usage buffer holds {usage.Length} results for {queries.Length} queries.", nameof(usage));
+        }
+
+        if (queries.Length == 0)
+        {
+            return;
+        }
+
+        var windows = new (BudgetKey Key, DateTimeOffset Since)[queries.Length];
+        for (int i = 0; i < windows.Length; i++)
+        {
+            windows[i] = (queries.Span[i].Key, queries.Span[i].Since);
+        }
+
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        BudgetUsage[] read = await SumWindowsAsync(context, windows, cancellationToken).ConfigureAwait(false);
+        read.CopyTo(usage);
+    }
+
+    public async ValueTask<ReservationResult> TryReserveAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        GrantRecord grant = reservation.Grant;
+        IReadOnlyList<BudgetCharge> charges = reservation.Charges;
+        long units = ToUnits(grant.Amount);
+        var windows = new (BudgetKey Key, DateTimeOffset Since)[charges.Count];
+        for (int i = 0; i < windows.Length; i++)
+        {
+            windows[i] = (charges[i].Key, charges[i].Since);
+            for (int j = 0; j < i; j++)
+            {
+                if (windows[j].Key.Equals(windows[i].Key))
+                {
+                    throw new ArgumentException($"The reservation charges budget '{charges[i].Key}' twice.", nameof(reservation));
+                }
+            }
+        }
+
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        StoreProvider provider = StoreProviders.Of(context.Database);
+        IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
+
+        // The whole transaction is the unit a transient failure retries. A retry after a commit
+        // whose acknowledgement was lost finds its own grant by the idempotency key and reports
+        // it reserved, so a retried reservation is charged once.
+        return await strategy.ExecuteAsync(
+            async ct =>
+            {
+                for (int attempt = 1; ; attempt++)
+                {
+                    context.ChangeTracker.Clear();
+                    await using IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    if (provider == StoreProvider.PostgreSql && !await LockBudgetsAsync(context, windows, ct).ConfigureAwait(false))
+                    {
+                        // First grant on a budget: create its lock row outside this transaction
+                        // (so that creating rows never holds locks out of order), then start over.
+                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
+                        if (attempt > 3)
+                        {
+                            throw new InvalidOperationException("The budget rows for the reservation could not be created and locked; they were removed as fast as they were added.");
+                        }
+
+                        await CreateBudgetRowsAsync(context, windows, ct).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    GrantRow? existing = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
+                    if (existing is not null)
+                    {
+                        return Duplicate(existing, grant);
+                    }
+
+                    BudgetUsage[] usage = await SumWindowsAsync(context, windows, ct).ConfigureAwait(false);
+                    for (int i = 0; i < charges.Count; i++)
+                    {
+                        BudgetCharge charge = charges[i];
+                        bool amountExceeded = charge.AmountLimit is decimal amountLimit && usage[i].Amount + grant.Amount > amountLimit;
+                        bool countExceeded = charge.CountLimit is int countLimit && usage[i].Count + 1 > countLimit;
+                        if (amountExceeded || countExceeded)
+                        {
+                            return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key);
+                        }
+                    }
+
+                    context.Add(ToRow(grant));
+                    for (int i = 0; i < charges.Count; i++)
+                    {
+                        BudgetKey key = charges[i].Key;
+                        context.Add(new BudgetChargeRow
+                        {
+                            GrantId = grant.GrantId,
+                            Ordinal = i,
+                            Scope = (int)key.Scope,
+                            SubjectId = key.SubjectId,
+                            Action = NormalizeAction(key.Action),
+                            AtTicks = grant.GrantedAt.UtcTicks,
+                            AmountUnits = units,
+                        });
+                    }
+
+                    try
+                    {
+                        await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                        await transaction.CommitAsync(ct).ConfigureAwait(false);
+                        return new ReservationResult(ReservationStatus.Reserved);
+                    }
+                    catch (DbUpdateException) when (!ct.IsCancellationRequested)
+                    {
+                        // The unique index on the idempotency key is the last word: a request
+                        // reusing a key for other budgets (so not serialized by our locks) loses here.
+                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                        context.ChangeTracker.Clear();
+                        GrantRow? raced = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
+                        if (raced is not null)
+                        {
+                            return Duplicate(raced, grant);
+                        }
+
+                        if (await context.Set<GrantRow>().AsNoTracking().AnyAsync(g => g.GrantId == grant.GrantId, ct).ConfigureAwait(false))
+                        {
+                            throw new InvalidOperationException($"A grant with id '{grant.GrantId}' is already recorded.");
+                        }
+
+                        throw;
+                    }
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<GrantRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        GrantRow? row = await FindByKeyAsync(context, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToRecord(row);
+    }
+
+    public async ValueTask<GrantRecord?> FindGrantAsync(string grantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grantId);
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        GrantRow? row = await context.Set<GrantRow>().AsNoTracking().FirstOrDefaultAsync(g => g.GrantId == grantId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToRecord(row);
+    }
+
+    public async ValueTask<GrantRecord?> VoidAsync(string grantId, DateTimeOffset voidedAt, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grantId);
+        ArgumentNullException.ThrowIfNull(reason);
+        DateTimeOffset at = voidedAt.ToUniversalTime();
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async ct =>
+            {
+                await using IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                // Only the first void of a grant takes effect: releasing never overspends, so no
+                // budget lock is needed, but the grant row's condition keeps its reason and time.
+                int voided = await context.Set<GrantRow>()
+                    .Where(g => g.GrantId == grantId && g.VoidedAt == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(g => g.VoidedAt, at).SetProperty(g => g.VoidReason, reason), ct)
+                    .ConfigureAwait(false);
+                if (voided == 1)
+                {
+                    await context.Set<BudgetChargeRow>()
+                        .Where(c => c.GrantId == grantId)
+                        .ExecuteUpdateAsync(set => set.SetProperty(c => c.Voided, true), ct)
+                        .ConfigureAwait(false);
+                }
+
+                GrantRow? row = await context.Set<GrantRow>().AsNoTracking().FirstOrDefaultAsync(g => g.GrantId == grantId, ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return row is null ? null : ToRecord(row);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static long ToUnits(decimal amount)
+    {
+        decimal scaled = amount * UnitsPerAmount;
+        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue || scaled < long.MinValue)
+        {
+            throw new ArgumentException(
+                $"The EF Core ledger stores amounts to four decimal places; {amount.ToString(CultureInfo.InvariantCulture)} has more.", nameof(amount));
+        }
+
+        return (long)scaled;
+    }
+
+    private static string NormalizeAction(string action) => action.ToLowerInvariant();
+
+    private static ReservationResult Duplicate(GrantRow existing, GrantRecord grant) =>
+        string.Equals(existing.GrantId, grant.GrantId, StringComparison.Ordinal)
+            // Our own grant, committed by an attempt whose acknowledgement was lost.
+            ? new ReservationResult(ReservationStatus.Reserved)
+            : new ReservationResult(ReservationStatus.DuplicateIdempotencyKey, ToRecord(existing));
+
+    private static Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken) =>
+        context.Set<GrantRow>().AsNoTracking().FirstOrDefaultAsync(g => g.IdempotencyKey == idempotencyKey, cancellationToken);
+
+    /// <summary>Locks every budget's row in key order; false when a row does not exist yet.</summary>
+    private static async Task<bool> LockBudgetsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder("SELECT scope AS \"Value\" FROM customercraft_budgets WHERE (scope, subject_id, action) IN (");
+        object[] parameters = new object[windows.Length * 3];
+        for (int i = 0; i < windows.Length; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{i * 3}}}, {{{(i * 3) + 1}}}, {{{(i * 3) + 2}}})");
+            parameters[i * 3] = (int)windows[i].Key.Scope;
+            parameters[(i * 3) + 1] = windows[i].Key.SubjectId;
+            parameters[(i * 3) + 2] = NormalizeAction(windows[i].Key.Action);
+        }
+
+        // ORDER BY makes every transaction lock the rows in the same order.
+        sql.Append(") ORDER BY scope, subject_id, action FOR UPDATE");
+        List<int> locked = await context.Database.SqlQueryRaw<int>(sql.ToString(), parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return locked.Count == windows.Length;
+    }
+
+    private static Task<int> CreateBudgetRowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder("INSERT INTO customercraft_budgets (scope, subject_id, action) VALUES ");
+        object[] parameters = new object[windows.Length * 3];
+        for (int i = 0; i < windows.Length; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{i * 3}}}, {{{(i * 3) + 1}}}, {{{(i * 3) + 2}}})");
+            parameters[i * 3] = (int)windows[i].Key.Scope;
+            parameters[(i * 3) + 1] = windows[i].Key.SubjectId;
+            parameters[(i * 3) + 2] = NormalizeAction(windows[i].Key.Action);
+        }
+
+        sql.Append(" ON CONFLICT DO NOTHING");
+        return context.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+    }
+
+    /// <summary>Sums every window in one round trip: one indexed range per budget, joined by UNION ALL.</summary>
+    private static async Task<BudgetUsage[]> SumWindowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder();
+        object[] parameters = new object[windows.Length * 4];
+        for (int i = 0; i < windows.Length; i++)
+        {
+            int p = i * 4;
+            if (i > 0)
+            {
+                sql.Append(" UNION ALL ");
+            }
+
+            sql.Append(CultureInfo.InvariantCulture,
+                $"SELECT {i} AS \"Index\", CAST(COALESCE(SUM(amount_units), 0) AS BIGINT) AS \"Units\", COUNT(*) AS \"Count\" FROM customercraft_budget_charges WHERE scope = {{{p}}} AND subject_id = {{{p + 1}}} AND action = {{{p + 2}}} AND at_ticks >= {{{p + 3}}} AND NOT voided");
+            parameters[p] = (int)windows[i].Key.Scope;
+            parameters[p + 1] = windows[i].Key.SubjectId;
+            parameters[p + 2] = NormalizeAction(windows[i].Key.Action);
+            parameters[p + 3] = windows[i].Since.UtcTicks;
+        }
+
+        List<UsageRow> rows = await context.Database.SqlQueryRaw<UsageRow>(sql.ToString(), parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var usage = new BudgetUsage[windows.Length];
+        foreach (UsageRow row in rows)
+        {
+            usage[row.Index] = new BudgetUsage(row.Units / UnitsPerAmount, checked((int)row.Count));
+        }
+
+        return usage;
+    }
+
+    private static GrantRow ToRow(GrantRecord grant) => new()
+    {
+        GrantId = grant.GrantId,
+        IdempotencyKey = grant.IdempotencyKey,
+        AgentId = grant.AgentId,
+        Role = grant.Role,
+        CustomerId = grant.CustomerId,
+        IncidentId = grant.IncidentId,
+        Action = grant.Action,
+        Amount = grant.Amount,
+        Currency = grant.Currency,
+        RequestedAmount = grant.RequestedAmount,
+        RequestedCurrency = grant.RequestedCurrency,
+        ApproverId = grant.ApproverId,
+        ApproverRole = grant.ApproverRole,
+        ContextFingerprint = grant.ContextFingerprint,
+        // PostgreSQL's timestamptz takes UTC only; the instant is what matters.
+        GrantedAt = grant.GrantedAt.ToUniversalTime(),
+        VoidedAt = grant.VoidedAt?.ToUniversalTime(),
+        VoidReason = grant.VoidReason,
+    };
+
+    private static GrantRecord ToRecord(GrantRow row) => new()
+    {
+        GrantId = row.GrantId,
+        IdempotencyKey = row.IdempotencyKey,
+        AgentId = row.AgentId,
+        Role = row.Role,
+        CustomerId = row.CustomerId,
+        IncidentId = row.IncidentId,
+        Action = row.Action,
+        Amount = row.Amount,
+        Currency = row.Currency,
+        RequestedAmount = row.RequestedAmount,
+        RequestedCurrency = row.RequestedCurrency,
+        ApproverId = row.ApproverId,
+        ApproverRole = row.ApproverRole,
+        ContextFingerprint = row.ContextFingerprint,
+        GrantedAt = row.GrantedAt,
+        VoidedAt = row.VoidedAt,
+        VoidReason = row.VoidReason,
+    };
+
+    /// <summary>One window's sum, as <see cref="SumWindowsAsync"/> selects it.</summary>
+    private sealed class UsageRow
+    {
+        public int Index { get; set; }
+        public long Units { get; set; }
+        public long Count { get; set; }
+    }
+}

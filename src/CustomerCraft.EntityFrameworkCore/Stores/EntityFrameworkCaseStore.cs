@@ -1,0 +1,260 @@
+using CustomerCraft.Escalation;
+using CustomerCraft.EntityFrameworkCore.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CustomerCraft.EntityFrameworkCore.Stores;
+
+/// <summary>
+/// The case store on EF Core. A case is one row (the columns queries need, plus a JSON document)
+/// and one row per timeline entry. A save is one batch in one transaction: an UPDATE guarded by
+/// the version concurrency token and INSERTs of the new timeline entries only, so history is
+/// appended and never rewritten. Due cases are claimed with a lease: on PostgreSQL with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so instances claiming at once take different cases without
+/// waiting; on SQLite under the database's write lock.
+/// </summary>
+internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TContext> contexts) : ICaseStore
+    where TContext : DbContext
+{
+    public async ValueTask<SupportCase?> FindAsync(string caseId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(caseId);
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        CaseRow? row = await context.Set<CaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        List<CaseEventRow> events = await context.Set<CaseEventRow>().AsNoTracking()
+            .Where(e => e.CaseId == caseId)
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Materialize(row, events);
+    }
+
+    public async ValueTask CreateAsync(SupportCase supportCase, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(supportCase);
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        CaseRow row = ToRow(supportCase);
+        context.Add(row);
+        AddEvents(context, supportCase, from: 0);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            context.ChangeTracker.Clear();
+            CaseRow? stored = await context.Set<CaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == supportCase.Id, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                throw;
+            }
+
+            if (stored.Version == supportCase.Version && string.Equals(stored.Document, row.Document, StringComparison.Ordinal))
+            {
+                return; // A retried insert that had in fact been committed.
+            }
+
+            throw new CaseConcurrencyException(supportCase.Id, 0, stored.Version, "a case with this id already exists");
+        }
+    }
+
+    public async ValueTask SaveAsync(SupportCase supportCase, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(supportCase);
+        if (supportCase.Version != expectedVersion + 1)
+        {
+            throw new ArgumentException($"A saved case's version must be one more than the version it was based on ({expectedVersion}); it is {supportCase.Version}.", nameof(supportCase));
+        }
+
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await context.Set<CaseRow>().AsNoTracking()
+            .Where(c => c.Id == supportCase.Id)
+            .Select(c => new { c.Version, c.HistoryCount })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new CaseNotFoundException(supportCase.Id);
+        if (stored.Version != expectedVersion)
+        {
+            throw new CaseConcurrencyException(supportCase.Id, expectedVersion, stored.Version);
+        }
+
+        if (supportCase.History.Count < stored.HistoryCount)
+        {
+            throw new ArgumentException($"Case '{supportCase.Id}': history is append-only; the saved case has {supportCase.History.Count} entries, the stored one {stored.HistoryCount}.", nameof(supportCase));
+        }
+
+        CaseRow row = ToRow(supportCase);
+        EntityEntry<CaseRow> entry = context.Attach(row);
+        foreach (PropertyEntry property in entry.Properties)
+        {
+            if (!property.Metadata.IsPrimaryKey())
+            {
+                property.IsModified = true;
+            }
+        }
+
+        // The concurrency token: the UPDATE matches only the version this save was based on.
+        entry.Property(c => c.Version).OriginalValue = expectedVersion;
+        row.ClaimedUntilTicks = null;
+        AddEvents(context, supportCase, from: stored.HistoryCount);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException ex)
+        {
+            // Lost the race (the version moved, or another save inserted the same timeline
+            // entries first), or a retry of a save that had in fact been committed.
+            context.ChangeTracker.Clear();
+            CaseRow? now = await context.Set<CaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == supportCase.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw new CaseNotFoundException(supportCase.Id);
+            if (now.Version == supportCase.Version && string.Equals(now.Document, row.Document, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (now.Version != expectedVersion)
+            {
+                throw new CaseConcurrencyException(supportCase.Id, expectedVersion, now.Version);
+            }
+
+            throw new InvalidOperationException($"Case '{supportCase.Id}' could not be saved.", ex);
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<SupportCase>> ClaimDueAsync(DateTimeOffset now, int maxCount, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        long nowTicks = now.UtcTicks;
+        long untilTicks = (now + lease).UtcTicks;
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        StoreProvider provider = StoreProviders.Of(context.Database);
+
+        // PostgreSQL: rows another instance is claiming right now are skipped, not waited for.
+        // SQLite: the UPDATE holds the database's write lock, which serializes claimers.
+        string lockClause = provider == StoreProvider.PostgreSql ? " FOR UPDATE SKIP LOCKED" : "";
+        string sql =
+            "UPDATE customercraft_cases SET claimed_until_ticks = {0} WHERE id IN (" +
+            "SELECT id FROM customercraft_cases WHERE next_due_ticks <= {1} AND (claimed_until_ticks IS NULL OR claimed_until_ticks <= {1}) " +
+            "ORDER BY next_due_ticks LIMIT {2}" + lockClause + ") RETURNING id AS \"Value\"";
+
+        IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
+        List<string> claimed = await strategy.ExecuteAsync(
+            ct => context.Database.SqlQueryRaw<string>(sql, untilTicks, nowTicks, maxCount).ToListAsync(ct),
+            cancellationToken).ConfigureAwait(false);
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
+
+        List<SupportCase> cases = await LoadAsync(context, context.Set<CaseRow>().AsNoTracking().Where(c => claimed.Contains(c.Id)), cancellationToken).ConfigureAwait(false);
+        cases.Sort(static (a, b) => Nullable.Compare(a.NextDueAt, b.NextDueAt));
+        return cases;
+    }
+
+    public async ValueTask<IReadOnlyList<SupportCase>> QueryAsync(CaseQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, "query.Limit");
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        IQueryable<CaseRow> rows = context.Set<CaseRow>().AsNoTracking();
+        if (query.State is { } state)
+        {
+            rows = rows.Where(c => c.State == (int)state);
+        }
+
+        if (query.Level is { } level)
+        {
+            rows = rows.Where(c => c.Level == level);
+        }
+
+        if (query.OwnerId is { } ownerId)
+        {
+            rows = rows.Where(c => c.OwnerId == ownerId);
+        }
+
+        if (query.CustomerId is { } customerId)
+        {
+            rows = rows.Where(c => c.CustomerId == customerId);
+        }
+
+        rows = rows
+            .OrderBy(c => c.NextDueTicks == null)
+            .ThenBy(c => c.NextDueTicks)
+            .ThenBy(c => c.OpenedAtTicks)
+            .ThenBy(c => c.Id)
+            .Take(query.Limit);
+        return await LoadAsync(context, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the rows, then every row's timeline in one more query, keeping the rows' order.</summary>
+    private static async Task<List<SupportCase>> LoadAsync(DbContext context, IQueryable<CaseRow> rows, CancellationToken cancellationToken)
+    {
+        List<CaseRow> found = await rows.ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        string[] ids = found.Select(c => c.Id).ToArray();
+        List<CaseEventRow> events = await context.Set<CaseEventRow>().AsNoTracking()
+            .Where(e => ids.Contains(e.CaseId))
+            .OrderBy(e => e.CaseId).ThenBy(e => e.Sequence)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        ILookup<string, CaseEventRow> byCase = events.ToLookup(e => e.CaseId, StringComparer.Ordinal);
+        var cases = new List<SupportCase>(found.Count);
+        foreach (CaseRow row in found)
+        {
+            cases.Add(Materialize(row, byCase[row.Id].ToList()));
+        }
+
+        return cases;
+    }
+
+    private static SupportCase Materialize(CaseRow row, List<CaseEventRow> events)
+    {
+        // Timeline rows are only ever appended; entries past the row's count belong to a save
+        // that committed after the row was read, and are left for the next read.
+        int count = Math.Min(row.HistoryCount, events.Count);
+        if (count < row.HistoryCount)
+        {
+            throw new InvalidDataException($"Case '{row.Id}' records {row.HistoryCount} timeline entries but {events.Count} are stored.");
+        }
+
+        var history = new CaseEvent[count];
+        for (int i = 0; i < count; i++)
+        {
+            history[i] = StoreJson.DeserializeEvent(events[i].Document);
+        }
+
+        return StoreJson.DeserializeCase(row.Document) with { History = history };
+    }
+
+    private static void AddEvents(DbContext context, SupportCase supportCase, int from)
+    {
+        IReadOnlyList<CaseEvent> history = supportCase.History;
+        for (int i = from; i < history.Count; i++)
+        {
+            context.Add(new CaseEventRow { CaseId = supportCase.Id, Sequence = i + 1, Document = StoreJson.Serialize(history[i]) });
+        }
+    }
+
+    private static CaseRow ToRow(SupportCase supportCase) => new()
+    {
+        Id = supportCase.Id,
+        CustomerId = supportCase.CustomerId,
+        State = (int)supportCase.State,
+        Level = supportCase.Level,
+        OwnerId = supportCase.Owner?.Id,
+        Version = supportCase.Version,
+        OpenedAtTicks = supportCase.OpenedAt.UtcTicks,
+        NextDueTicks = supportCase.NextDueAt?.UtcTicks,
+        HistoryCount = supportCase.History.Count,
+        Document = StoreJson.Serialize(supportCase),
+    };
+}

@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerCraft.EntityFrameworkCore.Stores;
+
+/// <summary>
+/// The decision log on EF Core. Records are read in timestamp order; records with the same
+/// timestamp from one instance keep the order that instance appended them in (instances have no
+/// common order finer than their clocks).
+/// </summary>
+internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TContext> contexts) : IDecisionLog
+    where TContext : DbContext
+{
+    // Starts at the wall clock so that a restarted instance keeps counting upwards.
+    private static long s_sequence = DateTime.UtcNow.Ticks;
+
+    public async ValueTask AppendAsync(DecisionRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var row = new DecisionRow
+        {
+            Id = Guid.CreateVersion7(),
+            TimestampTicks = record.Timestamp.UtcTicks,
+            Sequence = Interlocked.Increment(ref s_sequence),
+            Timestamp = record.Timestamp.ToUniversalTime(),
+            Kind = (int)record.Kind,
+            Outcome = (int)record.Outcome,
+            AgentId = record.Request.AgentId,
+            CustomerId = record.Request.CustomerId,
+            RequiredApproverRole = record.RequiredApproverRole,
+            Amount = record.Amount,
+            GrantId = record.GrantId,
+            PolicyVersion = record.PolicyVersion,
+            Request = StoreJson.Serialize(record.Request),
+        };
+
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        context.Add(row);
+        // One INSERT of a key made here: retrying it (the execution strategy does) cannot duplicate it.
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<DecisionRecord> ReadAsync(DecisionLogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        IQueryable<DecisionRow> rows = context.Set<DecisionRow>().AsNoTracking();
+        if (query.From is { } from)
+        {
+            long fromTicks = from.UtcTicks;
+            rows = rows.Where(r => r.TimestampTicks >= fromTicks);
+        }
+
+        if (query.To is { } to)
+        {
+            long toTicks = to.UtcTicks;
+            rows = rows.Where(r => r.TimestampTicks < toTicks);
+        }
+
+        if (query.AgentId is { } agentId)
+        {
+            rows = rows.Where(r => r.AgentId == agentId);
+        }
+
+        if (query.CustomerId is { } customerId)
+        {
+            rows = rows.Where(r => r.CustomerId == customerId);
+        }
+
+        await foreach (DecisionRow row in rows.OrderBy(r => r.TimestampTicks).ThenBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new DecisionRecord
+            {
+                Timestamp = row.Timestamp,
+                Kind = (DecisionRecordKind)row.Kind,
+                Request = StoreJson.DeserializeRequest(row.Request),
+                Outcome = (DecisionOutcome)row.Outcome,
+                RequiredApproverRole = row.RequiredApproverRole,
+                Amount = row.Amount,
+                GrantId = row.GrantId,
+                PolicyVersion = row.PolicyVersion,
+            };
+        }
+    }
+}

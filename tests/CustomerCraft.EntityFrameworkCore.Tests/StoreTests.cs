@@ -1,0 +1,264 @@
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
+using CustomerCraft.Escalation;
+using CustomerCraft.Tests.Empowerment;
+using CustomerCraft.Tests.Escalation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static CustomerCraft.Tests.Escalation.EscalationFixtures;
+
+namespace CustomerCraft.EntityFrameworkCore.Tests;
+
+/// <summary>What every store must do, on each engine: the same tests run on SQLite and PostgreSQL.</summary>
+public abstract class StoreTests
+{
+    private static readonly DateTimeOffset AllTime = DateTimeOffset.MinValue;
+
+    private protected abstract Engine Engine { get; }
+
+    [SkippableFact]
+    public async Task Migrations_create_the_schema_once_and_match_the_model()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+
+        // Applied already by CreateAsync: a second run is a no-op.
+        await host.Services.MigrateCustomerCraftDatabaseAsync();
+
+        await using CustomerCraftDbContext context = host.Services.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>().CreateDbContext();
+        (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
+        (await context.Database.GetAppliedMigrationsAsync()).Should().ContainSingle().Which.Should().EndWith("_Initial");
+        context.Database.HasPendingModelChanges().Should().BeFalse("the shipped snapshot must match the model; run .ci/add-migration after changing it");
+    }
+
+    [SkippableFact]
+    public async Task A_grant_charges_every_budget_and_a_void_releases_them()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
+
+        GrantResult granted = await host.Authority.GrantAsync(PolicyFixtures.Refund(60.25m, key: "k-1"));
+
+        granted.IsGranted.Should().BeTrue();
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "refund"), AllTime)).Should().Be(new BudgetUsage(60.25m, 1));
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), AllTime)).Should().Be(new BudgetUsage(60.25m, 1));
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ana", "REFUND"), AllTime)).Should().Be(new BudgetUsage(60.25m, 1));
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ana", "Refund"), host.Time.GetUtcNow().AddTicks(1))).Should().Be(BudgetUsage.None, "the window starts after the grant");
+        (await ledger.FindByIdempotencyKeyAsync("k-1")).Should().BeEquivalentTo(granted.Grant);
+        (await ledger.FindGrantAsync(granted.Grant!.GrantId)).Should().BeEquivalentTo(granted.Grant);
+
+        // 60.25 + 40 fits the 100 per incident; another cent does not.
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(39.75m, key: "k-2"))).IsGranted.Should().BeTrue();
+        GrantResult over = await host.Authority.GrantAsync(PolicyFixtures.Refund(0.01m, key: "k-3"));
+        over.IsGranted.Should().BeFalse();
+        over.Decision!.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+        GrantRecord voided = await host.Authority.VoidAsync(granted.Grant.GrantId, "duplicate order");
+        voided.VoidedAt.Should().Be(host.Time.GetUtcNow());
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime)).Should().Be(new BudgetUsage(39.75m, 1));
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+        (await ledger.VoidAsync(granted.Grant.GrantId, host.Time.GetUtcNow(), "again")).Should().BeEquivalentTo(voided, "voiding twice keeps the first void");
+        (await ledger.VoidAsync("no-such-grant", host.Time.GetUtcNow(), "x")).Should().BeNull();
+    }
+
+    [SkippableFact]
+    public async Task A_retried_grant_landing_on_another_instance_is_charged_once()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost first = db.Host();
+        using TestHost second = db.Host(time: first.Time);
+
+        GrantResult original = await first.Authority.GrantAsync(PolicyFixtures.Refund(70m, key: "order-9"));
+        GrantResult retry = await second.Authority.GrantAsync(PolicyFixtures.Refund(70m, key: "order-9"));
+
+        retry.IsReplay.Should().BeTrue();
+        retry.Grant!.GrantId.Should().Be(original.Grant!.GrantId);
+        await using CustomerCraftDbContext context = db.OpenContext();
+        (await context.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM customercraft_grants").SingleAsync()).Should().Be(1);
+        (await second.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), AllTime))
+            .Should().Be(new BudgetUsage(70m, 1));
+    }
+
+    [SkippableFact]
+    public async Task A_reservation_over_its_limit_writes_nothing()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
+        GrantRecord grant = Grant("g-1", "key-1", 80m, host.Time.GetUtcNow());
+
+        ReservationResult result = await ledger.TryReserveAsync(new BudgetReservation
+        {
+            Grant = grant,
+            Charges = [new(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime, 100m, null), new(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), AllTime, 50m, null)],
+        });
+
+        result.Should().Be(new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: new BudgetKey(BudgetScope.Customer, "C-1", "Refund")));
+        (await ledger.FindGrantAsync("g-1")).Should().BeNull();
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime)).Should().Be(BudgetUsage.None);
+
+        var countLimited = new BudgetReservation { Grant = grant, Charges = [new(new BudgetKey(BudgetScope.Agent, "ana", "Refund"), AllTime, null, 1)] };
+        (await ledger.TryReserveAsync(countLimited)).Status.Should().Be(ReservationStatus.Reserved);
+        (await ledger.TryReserveAsync(new BudgetReservation { Grant = grant with { GrantId = "g-2", IdempotencyKey = "key-2" }, Charges = countLimited.Charges }))
+            .Status.Should().Be(ReservationStatus.LimitExceeded);
+    }
+
+    [SkippableFact]
+    public async Task Amounts_with_more_than_four_decimals_are_refused_by_name()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
+
+        Func<Task> reserve = async () => await ledger.TryReserveAsync(new BudgetReservation
+        {
+            Grant = Grant("g-1", "key-1", 1.00001m, host.Time.GetUtcNow()),
+            Charges = [new(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime, null, null)],
+        });
+
+        (await reserve.Should().ThrowAsync<ArgumentException>()).WithMessage("*four decimal places*1.00001*");
+    }
+
+    [SkippableFact]
+    public async Task The_decision_log_reads_back_in_order_with_filters()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        await host.Authority.GrantAsync(PolicyFixtures.Refund(30m, key: "a") with { CustomerSegment = "Gold", Attributes = new Dictionary<string, string> { ["order"] = "42" } });
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await host.Authority.GrantAsync(PolicyFixtures.Refund(500m, key: "b"));
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await host.Authority.GrantAsync(PolicyFixtures.Refund(20m, agent: "ben", customer: "C-2", incident: "T-2", key: "c"));
+
+        IDecisionLog log = host.Services.GetRequiredService<IDecisionLog>();
+        List<DecisionRecord> all = await log.ReadAsync(DecisionLogQuery.All).ToListAsync();
+        all.Select(r => (r.Kind, r.Amount)).Should().Equal((DecisionRecordKind.Granted, 30m), (DecisionRecordKind.Refused, 500m), (DecisionRecordKind.Granted, 20m));
+        all[0].Request.CustomerSegment.Should().Be("Gold");
+        all[0].Request.Attributes.Should().Contain("order", "42");
+        all[1].RequiredApproverRole.Should().Be("TeamLead");
+        all[0].Timestamp.Should().Be(PolicyFixtures.Start);
+
+        (await log.ReadAsync(new DecisionLogQuery { AgentId = "ben" }).ToListAsync()).Should().ContainSingle().Which.Amount.Should().Be(20m);
+        (await log.ReadAsync(new DecisionLogQuery { CustomerId = "C-1", From = PolicyFixtures.Start.AddSeconds(30) }).ToListAsync()).Should().ContainSingle().Which.Amount.Should().Be(500m);
+        (await log.ReadAsync(new DecisionLogQuery { To = PolicyFixtures.Start.AddSeconds(30) }).ToListAsync()).Should().ContainSingle().Which.Amount.Should().Be(30m);
+    }
+
+    [SkippableFact]
+    public async Task A_case_round_trips_with_its_whole_timeline()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        ICaseWorkflow workflow = host.Workflow();
+
+        await workflow.OpenAsync("case-1");
+        SupportCase waiting = await workflow.RequestApprovalAsync("case-1", PolicyFixtures.Refund(150m, incident: "case-1") with { Channel = "Phone", ReasonCodes = ["LateDelivery"] }, "Customer wants a full refund.");
+        host.Time.Advance(TimeSpan.FromMinutes(40));
+        ApprovalResult approved = await workflow.ApproveAsync("case-1", Tina, "fine");
+
+        SupportCase? stored = await host.Store().FindAsync("case-1");
+        stored.Should().BeEquivalentTo(approved.Case, o => o.ComparingByMembers<SupportCase>());
+        stored!.History.Should().HaveCount(approved.Case.History.Count);
+        stored.History[^1].GrantId.Should().Be(approved.Grant.GrantId);
+        waiting.PendingApproval!.Request.ReasonCodes.Should().Equal("LateDelivery");
+        (await host.Services.GetRequiredService<IBudgetLedger>().FindGrantAsync(approved.Grant.GrantId))!.ApproverId.Should().Be("tina");
+    }
+
+    [SkippableFact]
+    public async Task A_save_based_on_an_old_version_fails_and_writes_nothing()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        ICaseStore store = host.Store();
+        SupportCase opened = await host.Workflow().OpenAsync("case-1");
+        SupportCase moved = await host.Workflow().AssignAsync("case-1", Ben);
+
+        SupportCase stale = opened with { Version = opened.Version + 1, Subject = "stale edit" };
+        Func<Task> save = async () => await store.SaveAsync(stale, opened.Version);
+
+        (await save.Should().ThrowAsync<CaseConcurrencyException>()).Which.Message.Should().Contain("case-1");
+        (await store.FindAsync("case-1")).Should().BeEquivalentTo(moved, o => o.ComparingByMembers<SupportCase>());
+        Func<Task> create = async () => await store.CreateAsync(opened);
+        (await create.Should().ThrowAsync<CaseConcurrencyException>()).WithMessage("*already exists*");
+        Func<Task> missing = async () => await store.SaveAsync(opened with { Id = "nope", Version = 1 }, 0);
+        await missing.Should().ThrowAsync<CaseNotFoundException>();
+        Func<Task> rewrite = async () => await store.SaveAsync(moved with { Version = moved.Version + 1, History = moved.History.Take(1).ToArray() }, moved.Version);
+        (await rewrite.Should().ThrowAsync<ArgumentException>()).WithMessage("*append-only*");
+    }
+
+    [SkippableFact]
+    public async Task Due_cases_are_claimed_once_until_the_lease_runs_out()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        ICaseStore store = host.Store();
+        for (int i = 1; i <= 3; i++)
+        {
+            await host.Workflow().OpenAsync($"case-{i}");
+            host.Time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        DateTimeOffset later = host.Time.GetUtcNow().AddDays(1);
+        IReadOnlyList<SupportCase> claimed = await store.ClaimDueAsync(later, 2, TimeSpan.FromMinutes(5));
+        claimed.Select(c => c.Id).Should().Equal("case-1", "case-2");
+        (await store.ClaimDueAsync(later, 10, TimeSpan.FromMinutes(5))).Select(c => c.Id).Should().Equal("case-3");
+        (await store.ClaimDueAsync(later, 10, TimeSpan.FromMinutes(5))).Should().BeEmpty("every due case is held");
+
+        // A worker that died: its claims run out with the lease.
+        (await store.ClaimDueAsync(later.AddMinutes(5), 10, TimeSpan.FromMinutes(5))).Select(c => c.Id).Should().Equal("case-1", "case-2", "case-3");
+
+        // A save releases the claim.
+        SupportCase first = claimed[0];
+        await store.SaveAsync(first with { Version = first.Version + 1 }, first.Version);
+        (await store.ClaimDueAsync(later.AddMinutes(6), 10, TimeSpan.FromMinutes(5))).Select(c => c.Id).Should().Equal("case-1");
+        (await store.ClaimDueAsync(host.Time.GetUtcNow(), 10, TimeSpan.FromMinutes(5))).Should().BeEmpty("nothing is due yet");
+    }
+
+    [SkippableFact]
+    public async Task Queries_filter_and_order_by_the_soonest_deadline()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        ICaseWorkflow workflow = host.Workflow();
+        await workflow.OpenAsync("low", CasePriority.Low);
+        await workflow.OpenAsync("urgent", CasePriority.Urgent);
+        await workflow.OpenAsync("normal");
+        await workflow.AwaitingApprovalAsync(150m, "waiting");
+        await workflow.OpenAsync("bens", owner: Ben);
+
+        (await workflow.QueryAsync(new CaseQuery { State = CaseState.AwaitingApproval, Level = 1 })).Select(c => c.Id).Should().Equal("waiting");
+        (await workflow.QueryAsync(new CaseQuery { OwnerId = "ben" })).Select(c => c.Id).Should().Equal("bens");
+        IReadOnlyList<SupportCase> all = await workflow.QueryAsync(new CaseQuery { CustomerId = "C-1", Limit = 10 });
+        all.Should().HaveCount(5);
+        all.Select(c => c.NextDueAt ?? DateTimeOffset.MaxValue).Should().BeInAscendingOrder();
+        (await workflow.QueryAsync(new CaseQuery { Limit = 2 })).Should().HaveCount(2);
+    }
+
+    internal static GrantRecord Grant(string id, string key, decimal amount, DateTimeOffset at) => new()
+    {
+        GrantId = id,
+        IdempotencyKey = key,
+        AgentId = "ana",
+        Role = "Agent",
+        CustomerId = "C-1",
+        IncidentId = "T-1",
+        Action = "Refund",
+        Amount = amount,
+        Currency = "USD",
+        RequestedAmount = amount,
+        RequestedCurrency = "USD",
+        ContextFingerprint = "f",
+        GrantedAt = at,
+    };
+}
+
+public sealed class SqliteStoreTests : StoreTests
+{
+    private protected override Engine Engine => Engine.Sqlite;
+}
+
+public sealed class PostgreSqlStoreTests : StoreTests
+{
+    private protected override Engine Engine => Engine.PostgreSql;
+}
