@@ -105,7 +105,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         {
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException)
         {
             // Lost the race (the version moved, or another save inserted the same timeline
             // entries first), or a retry of a save that had in fact been committed.
@@ -122,7 +122,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
                 throw new CaseConcurrencyException(supportCase.Id, expectedVersion, now.Version);
             }
 
-            throw new InvalidOperationException($"Case '{supportCase.Id}' could not be saved.", ex);
+            throw; // Not a conflict: the database's own error, with nothing saved.
         }
     }
 

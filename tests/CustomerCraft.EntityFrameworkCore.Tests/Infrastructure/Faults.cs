@@ -22,6 +22,9 @@ internal sealed class FaultInterceptor : IDbCommandInterceptor, IDbTransactionIn
     /// <summary>Let the commit with this number (from 1) happen, then throw as if its acknowledgement was lost.</summary>
     public int? LoseCommitAcknowledgement { get; set; }
 
+    /// <summary>Makes the failure; by default an <see cref="InjectedFault"/>, which no execution strategy retries.</summary>
+    public Func<string, Exception> Fault { get; set; } = message => new InjectedFault(message);
+
     /// <summary>Commands seen since <see cref="Reset"/>.</summary>
     public int Commands => Volatile.Read(ref _commands);
 
@@ -66,7 +69,7 @@ internal sealed class FaultInterceptor : IDbCommandInterceptor, IDbTransactionIn
         int commit = Interlocked.Increment(ref _commits);
         if (commit == FailCommit)
         {
-            throw new InjectedFault($"commit {commit} failed (injected)");
+            throw Fault($"commit {commit} failed (injected)");
         }
 
         return ValueTask.FromResult(result);
@@ -74,7 +77,7 @@ internal sealed class FaultInterceptor : IDbCommandInterceptor, IDbTransactionIn
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
         Volatile.Read(ref _commits) == LoseCommitAcknowledgement
-            ? throw new InjectedFault($"commit {_commits} succeeded but its acknowledgement was lost (injected)")
+            ? throw Fault($"commit {_commits} succeeded but its acknowledgement was lost (injected)")
             : Task.CompletedTask;
 
     private void Count(DbCommand command)
@@ -87,7 +90,7 @@ internal sealed class FaultInterceptor : IDbCommandInterceptor, IDbTransactionIn
 
         if (number == FailCommand)
         {
-            throw new InjectedFault($"command {number} failed (injected): {command.CommandText.Split('\n')[0]}");
+            throw Fault($"command {number} failed (injected): {command.CommandText.Split('\n')[0]}");
         }
     }
 }

@@ -1,0 +1,234 @@
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
+using CustomerCraft.Escalation;
+using CustomerCraft.Tests.Empowerment;
+using CustomerCraft.Tests.Escalation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static CustomerCraft.Tests.Escalation.EscalationFixtures;
+
+namespace CustomerCraft.EntityFrameworkCore.Tests;
+
+/// <summary>
+/// A failure at any step of a grant or a transition leaves nothing half written: the test counts
+/// the commands a successful operation sends, then fails each one in turn (and the commit, and
+/// the acknowledgement of the commit) and checks the rows after every failure.
+/// </summary>
+public abstract class FaultTests
+{
+    private protected abstract Engine Engine { get; }
+
+    [SkippableFact]
+    public async Task A_grant_that_fails_at_any_step_leaves_nothing_half_written_and_can_be_retried()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var faults = new FaultInterceptor();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(faults));
+
+        // A grant on budgets that exist already: how many commands and commits does it take?
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(5m, incident: "T-0", key: "warm-up"))).IsGranted.Should().BeTrue();
+        faults.Reset();
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(5m, incident: "T-0", key: "count"))).IsGranted.Should().BeTrue();
+        int steps = faults.Commands;
+        steps.Should().BeGreaterThanOrEqualTo(4, "find by key, evaluate, reserve and log are separate commands");
+
+        var failures = new List<Action<FaultInterceptor>>();
+        for (int step = 1; step <= steps; step++)
+        {
+            int failing = step;
+            failures.Add(f => f.FailCommand = failing);
+        }
+
+        failures.Add(f => f.FailCommit = 1);
+        failures.Add(f => f.LoseCommitAcknowledgement = 1);
+
+        for (int i = 0; i < failures.Count; i++)
+        {
+            string key = $"fault-{i}";
+            faults.Reset();
+            failures[i](faults);
+            try
+            {
+                await host.Authority.GrantAsync(PolicyFixtures.Refund(5m, incident: "T-0", key: key));
+            }
+            catch (Exception ex) when (IsInjected(ex))
+            {
+            }
+
+            await AssertLedgerIsWholeAsync(db);
+
+            faults.Reset();
+            GrantResult retried = await host.Authority.GrantAsync(PolicyFixtures.Refund(5m, incident: "T-0", key: key));
+            retried.IsGranted.Should().BeTrue($"failure {i}: the retry grants (or replays) the refund");
+            await using CustomerCraftDbContext context = db.OpenContext();
+            (await context.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM customercraft_grants WHERE idempotency_key = {0}", key).SingleAsync())
+                .Should().Be(1, $"failure {i}: the retry is charged once");
+        }
+
+        // 2 + every failure's retry, $5 each, all on T-0.
+        BudgetUsage usage = await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-0", "Refund"), DateTimeOffset.MinValue);
+        usage.Should().Be(new BudgetUsage(5m * (2 + failures.Count), 2 + failures.Count));
+    }
+
+    [SkippableFact]
+    public async Task A_transition_that_fails_at_any_step_leaves_the_case_as_it_was_or_wholly_moved()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var faults = new FaultInterceptor();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(faults));
+        ICaseWorkflow workflow = host.Workflow();
+        await workflow.OpenAsync("case-1");
+
+        faults.Reset();
+        await workflow.AddNoteAsync("case-1", Ana, "counting");
+        int steps = faults.Commands;
+
+        var failures = new List<Action<FaultInterceptor>>();
+        for (int step = 1; step <= steps; step++)
+        {
+            int failing = step;
+            failures.Add(f => f.FailCommand = failing);
+        }
+
+        failures.Add(f => f.FailCommit = 1);
+        failures.Add(f => f.LoseCommitAcknowledgement = 1);
+
+        for (int i = 0; i < failures.Count; i++)
+        {
+            SupportCase before = (await host.Store().FindAsync("case-1"))!;
+            faults.Reset();
+            failures[i](faults);
+            bool threw = false;
+            try
+            {
+                await workflow.AddNoteAsync("case-1", Ana, $"note {i}");
+            }
+            catch (Exception ex) when (IsInjected(ex))
+            {
+                threw = true;
+            }
+
+            faults.Reset();
+            SupportCase after = (await host.Store().FindAsync("case-1"))!;
+            await AssertTimelineIsWholeAsync(db, "case-1");
+            if (after.Version == before.Version)
+            {
+                after.Should().BeEquivalentTo(before, o => o.ComparingByMembers<SupportCase>(), $"failure {i}: nothing was written");
+                threw.Should().BeTrue($"failure {i}: a save that did not happen is reported");
+                await workflow.AddNoteAsync("case-1", Ana, $"note {i}");
+            }
+            else
+            {
+                after.Version.Should().Be(before.Version + 1, $"failure {i}: the save happened once");
+                after.History.Should().HaveCount(before.History.Count + 1);
+            }
+
+            SupportCase final = (await host.Store().FindAsync("case-1"))!;
+            final.History[^1].Note.Should().Be($"note {i}");
+            final.History.Count(e => e.Note == $"note {i}").Should().Be(1);
+        }
+    }
+
+    private static bool IsInjected(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is InjectedFault)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task AssertLedgerIsWholeAsync(TestDatabase db)
+    {
+        await using CustomerCraftDbContext context = db.OpenContext();
+        // Every grant has its three charges (incident, customer, agent), and no charge is orphaned.
+        (await context.Database.SqlQueryRaw<int>(
+            "SELECT COUNT(*) AS \"Value\" FROM customercraft_grants g WHERE (SELECT COUNT(*) FROM customercraft_budget_charges c WHERE c.grant_id = g.grant_id) <> 3").SingleAsync())
+            .Should().Be(0);
+        (await context.Database.SqlQueryRaw<int>(
+            "SELECT COUNT(*) AS \"Value\" FROM customercraft_budget_charges c WHERE NOT EXISTS (SELECT 1 FROM customercraft_grants g WHERE g.grant_id = c.grant_id)").SingleAsync())
+            .Should().Be(0);
+    }
+
+    private static async Task AssertTimelineIsWholeAsync(TestDatabase db, string caseId)
+    {
+        await using CustomerCraftDbContext context = db.OpenContext();
+        int recorded = await context.Database.SqlQueryRaw<int>("SELECT history_count AS \"Value\" FROM customercraft_cases WHERE id = {0}", caseId).SingleAsync();
+        int stored = await context.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM customercraft_case_events WHERE case_id = {0}", caseId).SingleAsync();
+        stored.Should().Be(recorded, "the case row and its timeline rows are written together");
+    }
+}
+
+public sealed class SqliteFaultTests : FaultTests
+{
+    private protected override Engine Engine => Engine.Sqlite;
+}
+
+public sealed class PostgreSqlFaultTests : FaultTests
+{
+    private protected override Engine Engine => Engine.PostgreSql;
+
+    /// <summary>
+    /// With <c>EnableRetryOnFailure</c>, a transient failure (a dropped connection, a timeout) at
+    /// any step, or a commit whose acknowledgement is lost, is retried by EF Core's execution
+    /// strategy: the caller sees a grant and a transition that happened once.
+    /// </summary>
+    [SkippableFact]
+    public async Task Transient_failures_at_any_step_are_retried_and_applied_once()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var faults = new FaultInterceptor { Fault = message => new Npgsql.NpgsqlException(message, new TimeoutException("injected")) };
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(faults));
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(5m, incident: "T-0", key: "warm-up"))).IsGranted.Should().BeTrue();
+        faults.Reset();
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(5m, incident: "T-0", key: "count"))).IsGranted.Should().BeTrue();
+        int grantSteps = faults.Commands;
+        await host.Workflow().OpenAsync("case-1");
+        faults.Reset();
+        await host.Workflow().AddNoteAsync("case-1", Ana, "counting");
+        int noteSteps = faults.Commands;
+
+        for (int step = 1; step <= Math.Max(grantSteps, noteSteps) + 2; step++)
+        {
+            faults.Reset();
+            Arm(faults, step, grantSteps);
+            GrantResult granted = await host.Authority.GrantAsync(PolicyFixtures.Refund(5m, incident: "T-0", key: $"transient-{step}"));
+            granted.IsGranted.Should().BeTrue($"step {step}");
+
+            faults.Reset();
+            Arm(faults, step, noteSteps);
+            await host.Workflow().AddNoteAsync("case-1", Ana, $"note {step}");
+            faults.Reset();
+        }
+
+        await using CustomerCraftDbContext context = db.OpenContext();
+        int steps = Math.Max(grantSteps, noteSteps) + 2;
+        (await context.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM customercraft_grants WHERE idempotency_key LIKE 'transient-%'").SingleAsync()).Should().Be(steps);
+        SupportCase stored = (await host.Store().FindAsync("case-1"))!;
+        for (int step = 1; step <= steps; step++)
+        {
+            stored.History.Count(e => e.Note == $"note {step}").Should().Be(1, $"note {step} is saved once");
+        }
+    }
+
+    /// <summary>Fails command <paramref name="step"/>, or past the last command the first commit, then the first acknowledgement.</summary>
+    private static void Arm(FaultInterceptor faults, int step, int commands)
+    {
+        if (step <= commands)
+        {
+            faults.FailCommand = step;
+        }
+        else if (step == commands + 1)
+        {
+            faults.FailCommit = 1;
+        }
+        else
+        {
+            faults.LoseCommitAcknowledgement = 1;
+        }
+    }
+}
