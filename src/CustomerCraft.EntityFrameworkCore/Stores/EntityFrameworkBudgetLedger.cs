@@ -49,6 +49,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ArgumentNullException.ThrowIfNull(reservation);
         GrantRecord grant = reservation.Grant;
         IReadOnlyList<BudgetCharge> charges = reservation.Charges;
+        Check(grant);
         long units = ToUnits(grant.Amount);
         var windows = new (BudgetKey Key, DateTimeOffset Since)[charges.Count];
         for (int i = 0; i < windows.Length; i++)
@@ -175,6 +176,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     {
         ArgumentNullException.ThrowIfNull(grantId);
         ArgumentNullException.ThrowIfNull(reason);
+        ColumnLimits.Check(reason, ColumnLimits.VoidReason, nameof(reason));
         DateTimeOffset at = voidedAt.ToUniversalTime();
         await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
@@ -216,6 +218,22 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     }
 
     private static string NormalizeAction(string action) => action.ToLowerInvariant();
+
+    private static void Check(GrantRecord grant)
+    {
+        ColumnLimits.Check(grant.GrantId, ColumnLimits.Id, "GrantRecord.GrantId");
+        ColumnLimits.Check(grant.IdempotencyKey, ColumnLimits.IdempotencyKey, "GrantRecord.IdempotencyKey");
+        ColumnLimits.Check(grant.AgentId, ColumnLimits.Id, "GrantRecord.AgentId");
+        ColumnLimits.Check(grant.Role, ColumnLimits.Id, "GrantRecord.Role");
+        ColumnLimits.Check(grant.CustomerId, ColumnLimits.Id, "GrantRecord.CustomerId");
+        ColumnLimits.Check(grant.IncidentId, ColumnLimits.Id, "GrantRecord.IncidentId");
+        ColumnLimits.Check(grant.Action, ColumnLimits.Id, "GrantRecord.Action");
+        ColumnLimits.Check(grant.ApproverId, ColumnLimits.Id, "GrantRecord.ApproverId");
+        ColumnLimits.Check(grant.ApproverRole, ColumnLimits.Id, "GrantRecord.ApproverRole");
+        ColumnLimits.Check(grant.Currency, ColumnLimits.Currency, "GrantRecord.Currency");
+        ColumnLimits.Check(grant.RequestedCurrency, ColumnLimits.Currency, "GrantRecord.RequestedCurrency");
+        ColumnLimits.Check(grant.ContextFingerprint, ColumnLimits.Id, "GrantRecord.ContextFingerprint");
+    }
 
     private static ReservationResult Duplicate(GrantRow existing, GrantRecord grant) =>
         string.Equals(existing.GrantId, grant.GrantId, StringComparison.Ordinal)

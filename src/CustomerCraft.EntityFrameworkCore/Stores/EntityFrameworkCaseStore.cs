@@ -244,17 +244,23 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         }
     }
 
-    private static CaseRow ToRow(SupportCase supportCase) => new()
+    private static CaseRow ToRow(SupportCase supportCase)
     {
-        Id = supportCase.Id,
-        CustomerId = supportCase.CustomerId,
-        State = (int)supportCase.State,
-        Level = supportCase.Level,
-        OwnerId = supportCase.Owner?.Id,
-        Version = supportCase.Version,
-        OpenedAtTicks = supportCase.OpenedAt.UtcTicks,
-        NextDueTicks = supportCase.NextDueAt?.UtcTicks,
-        HistoryCount = supportCase.History.Count,
-        Document = StoreJson.Serialize(supportCase),
-    };
+        ColumnLimits.Check(supportCase.Id, ColumnLimits.Id, "SupportCase.Id");
+        ColumnLimits.Check(supportCase.CustomerId, ColumnLimits.Id, "SupportCase.CustomerId");
+        ColumnLimits.Check(supportCase.Owner?.Id, ColumnLimits.Id, "SupportCase.Owner.Id");
+        return new CaseRow
+        {
+            Id = supportCase.Id,
+            CustomerId = supportCase.CustomerId,
+            State = (int)supportCase.State,
+            Level = supportCase.Level,
+            OwnerId = supportCase.Owner?.Id,
+            Version = supportCase.Version,
+            OpenedAtTicks = supportCase.OpenedAt.UtcTicks,
+            NextDueTicks = supportCase.NextDueAt?.UtcTicks,
+            HistoryCount = supportCase.History.Count,
+            Document = StoreJson.Serialize(supportCase),
+        };
+    }
 }

@@ -19,6 +19,10 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
     public async ValueTask AppendAsync(DecisionRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ColumnLimits.Check(record.Request.AgentId, ColumnLimits.Id, "DecisionRecord.Request.AgentId");
+        ColumnLimits.Check(record.Request.CustomerId, ColumnLimits.Id, "DecisionRecord.Request.CustomerId");
+        ColumnLimits.Check(record.RequiredApproverRole, ColumnLimits.Id, "DecisionRecord.RequiredApproverRole");
+        ColumnLimits.Check(record.GrantId, ColumnLimits.Id, "DecisionRecord.GrantId");
         var row = new DecisionRow
         {
             Id = Guid.CreateVersion7(),

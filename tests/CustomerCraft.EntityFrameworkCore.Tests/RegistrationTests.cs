@@ -1,0 +1,120 @@
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore.Stores;
+using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
+using CustomerCraft.Escalation;
+using CustomerCraft.Tests.Empowerment;
+using CustomerCraft.Tests.Escalation;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerCraft.EntityFrameworkCore.Tests;
+
+public class RegistrationTests
+{
+    [Fact]
+    public async Task One_call_replaces_every_in_memory_store()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        using TestHost host = db.Host();
+
+        host.Services.GetRequiredService<IBudgetLedger>().GetType().Name.Should().StartWith("EntityFrameworkBudgetLedger");
+        host.Services.GetRequiredService<IDecisionLog>().GetType().Name.Should().StartWith("EntityFrameworkDecisionLog");
+        host.Services.GetRequiredService<ICaseStore>().GetType().Name.Should().StartWith("EntityFrameworkCaseStore");
+    }
+
+    [Fact]
+    public async Task A_host_context_with_the_model_applied_keeps_its_own_tables_beside_ours()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"customercraft-host-{Guid.NewGuid():N}.db");
+        try
+        {
+            using TestHost host = EscalationFixtures.Build(configure: builder =>
+            {
+                builder.Services.AddDbContextFactory<HostContext>(o => o.UseSqlite($"Data Source={file}"));
+                builder.AddEntityFrameworkStores<HostContext>();
+            });
+            await using (HostContext context = await host.Services.GetRequiredService<IDbContextFactory<HostContext>>().CreateDbContextAsync())
+            {
+                await context.Database.EnsureCreatedAsync();
+                context.Tickets.Add(new Ticket { Id = "T-1", Title = "Broken blender" });
+                await context.SaveChangesAsync();
+            }
+
+            (await host.Authority.GrantAsync(PolicyFixtures.Refund(40m, key: "k"))).IsGranted.Should().BeTrue();
+            await host.Workflow().OpenAsync("case-1");
+
+            await using HostContext check = await host.Services.GetRequiredService<IDbContextFactory<HostContext>>().CreateDbContextAsync();
+            (await check.Tickets.SingleAsync()).Title.Should().Be("Broken blender");
+            (await check.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM customercraft_grants").SingleAsync()).Should().Be(1);
+            (await check.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM customercraft_cases").SingleAsync()).Should().Be(1);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_provider_the_stores_were_not_written_for_is_refused_by_name()
+    {
+        Action use = () => StoreProviders.Of("Microsoft.EntityFrameworkCore.InMemory");
+
+        use.Should().Throw<NotSupportedException>().WithMessage("*SQLite*PostgreSQL*'Microsoft.EntityFrameworkCore.InMemory'*");
+    }
+
+    [Fact]
+    public async Task Migrating_without_the_stores_registered_says_what_is_missing()
+    {
+        using TestHost host = EscalationFixtures.Build();
+
+        Func<Task> migrate = () => host.Services.MigrateCustomerCraftDatabaseAsync();
+
+        await migrate.Should().ThrowAsync<InvalidOperationException>().WithMessage("*AddEntityFrameworkStores*");
+    }
+
+    [Fact]
+    public async Task Identifiers_longer_than_the_schema_keeps_are_refused_by_name()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        using TestHost host = db.Host();
+        string longId = new('x', 129);
+
+        Func<Task> grant = async () => await host.Authority.GrantAsync(PolicyFixtures.Refund(10m, customer: longId, key: "k"));
+        Func<Task> open = async () => await host.Workflow().OpenAsync(new OpenCaseRequest { CaseId = longId, CustomerId = "C-1", Owner = EscalationFixtures.Ana });
+
+        (await grant.Should().ThrowAsync<ArgumentException>()).WithMessage("*CustomerId is 129 characters long*at most 128*");
+        (await open.Should().ThrowAsync<ArgumentException>()).WithMessage("SupportCase.Id is 129 characters long*");
+    }
+
+    [Fact]
+    public async Task On_sqlite_a_transaction_takes_the_write_lock_when_it_begins()
+    {
+        // Reservations rely on this: two instances cannot both read a budget's usage and then
+        // both write; the second waits at BEGIN until the first commits.
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using CustomerCraftDbContext first = db.OpenContext();
+        await using var firstTransaction = await first.Database.BeginTransactionAsync();
+
+        await using var second = new SqliteConnection(new SqliteConnectionStringBuilder(db.ConnectionString) { DefaultTimeout = 1 }.ConnectionString);
+        await second.OpenAsync();
+        Action begin = () => second.BeginTransaction();
+
+        begin.Should().Throw<SqliteException>().Which.SqliteErrorCode.Should().Be(5, "SQLITE_BUSY: the first transaction holds the write lock");
+    }
+
+    private sealed class HostContext(DbContextOptions<HostContext> options) : DbContext(options)
+    {
+        public DbSet<Ticket> Tickets => Set<Ticket>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyCustomerCraftModel();
+    }
+
+    private sealed class Ticket
+    {
+        public string Id { get; set; } = "";
+
+        public string Title { get; set; } = "";
+    }
+}
