@@ -163,6 +163,38 @@ public abstract class FaultTests
     }
 }
 
+/// <summary>Runs <see cref="BeforeInsert"/> once, just before a grant row is inserted.</summary>
+internal sealed class PauseBeforeGrantInsert : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    public Func<Task>? BeforeInsert { get; set; }
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains("INSERT INTO customercraft_grants", StringComparison.Ordinal) && BeforeInsert is { } before)
+        {
+            BeforeInsert = null;
+            await before();
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains("INSERT INTO customercraft_grants", StringComparison.Ordinal) && BeforeInsert is { } before)
+        {
+            BeforeInsert = null;
+            await before();
+        }
+
+        return result;
+    }
+}
+
 public sealed class SqliteFaultTests : FaultTests
 {
     private protected override Engine Engine => Engine.Sqlite;
@@ -213,6 +245,42 @@ public sealed class PostgreSqlFaultTests : FaultTests
         {
             stored.History.Count(e => e.Note == $"note {step}").Should().Be(1, $"note {step} is saved once");
         }
+    }
+
+    /// <summary>
+    /// The same idempotency key reaching two instances at once for different budgets (so the
+    /// budget locks do not order them): the unique index lets the first commit win, and the
+    /// other reservation returns that grant instead of charging a second time.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_key_racing_on_other_budgets_is_settled_by_the_unique_index()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var pause = new PauseBeforeGrantInsert();
+        using TestHost slow = db.Host(configure: o => o.AddInterceptors(pause));
+        using TestHost fast = db.Host(time: slow.Time);
+        IBudgetLedger slowLedger = slow.Services.GetRequiredService<IBudgetLedger>();
+        IBudgetLedger fastLedger = fast.Services.GetRequiredService<IBudgetLedger>();
+        DateTimeOffset now = slow.Time.GetUtcNow();
+        // Both budgets exist already, so neither reservation starts over to create them.
+        await fastLedger.TryReserveAsync(Reservation("warm-1", "warm-1", "T-1"));
+        await fastLedger.TryReserveAsync(Reservation("warm-2", "warm-2", "T-2"));
+
+        // The slow reservation has checked the key and is about to insert when the fast one,
+        // on another incident, commits the same key.
+        pause.BeforeInsert = () => fastLedger.TryReserveAsync(Reservation("fast", "shared-key", "T-2")).AsTask();
+        ReservationResult result = await slowLedger.TryReserveAsync(Reservation("slow", "shared-key", "T-1"));
+
+        result.Status.Should().Be(ReservationStatus.DuplicateIdempotencyKey);
+        result.Existing!.GrantId.Should().Be("fast");
+        (await slowLedger.FindGrantAsync("slow")).Should().BeNull();
+        (await slowLedger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(1m, 1), "only the warm-up is charged to T-1");
+
+        BudgetReservation Reservation(string grantId, string key, string incident) => new()
+        {
+            Grant = StoreTests.Grant(grantId, key, 1m, now) with { IncidentId = incident },
+            Charges = [new(new BudgetKey(BudgetScope.Incident, incident, "Refund"), DateTimeOffset.MinValue, 100m, null)],
+        };
     }
 
     /// <summary>Fails command <paramref name="step"/>, or past the last command the first commit, then the first acknowledgement.</summary>

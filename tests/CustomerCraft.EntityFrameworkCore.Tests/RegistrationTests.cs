@@ -57,6 +57,27 @@ public class RegistrationTests
     }
 
     [Fact]
+    public void A_host_context_registered_without_a_factory_is_named_at_start_up()
+    {
+        Action build = () => EscalationFixtures.Build(configure: builder =>
+        {
+            builder.Services.AddDbContext<HostContext>(o => o.UseSqlite("Data Source=:memory:"));
+            builder.AddEntityFrameworkStores<HostContext>();
+        });
+
+        build.Should().Throw<AggregateException>().WithMessage("*IDbContextFactory*HostContext*");
+    }
+
+    [Fact]
+    public async Task Migrating_an_sqlite_file_turns_on_write_ahead_logging()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using CustomerCraftDbContext context = db.OpenContext();
+
+        (await context.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync()).Should().Equal("wal");
+    }
+
+    [Fact]
     public void A_provider_the_stores_were_not_written_for_is_refused_by_name()
     {
         Action use = () => StoreProviders.Of("Microsoft.EntityFrameworkCore.InMemory");

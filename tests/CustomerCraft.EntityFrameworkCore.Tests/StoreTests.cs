@@ -32,6 +32,25 @@ public abstract class StoreTests
     }
 
     [SkippableFact]
+    public async Task Instances_starting_together_apply_each_migration_once()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine, migrate: false);
+        TestHost[] hosts = [db.Host(), db.Host(), db.Host()];
+        try
+        {
+            await Task.WhenAll(hosts.Select(h => Task.Run(() => h.Services.MigrateCustomerCraftDatabaseAsync())));
+
+            await using CustomerCraftDbContext context = db.OpenContext();
+            (await context.Database.GetAppliedMigrationsAsync()).Should().ContainSingle();
+            (await hosts[0].Authority.GrantAsync(PolicyFixtures.Refund(10m, key: "k"))).IsGranted.Should().BeTrue();
+        }
+        finally
+        {
+            Array.ForEach(hosts, h => h.Dispose());
+        }
+    }
+
+    [SkippableFact]
     public async Task A_grant_charges_every_budget_and_a_void_releases_them()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);

@@ -47,8 +47,8 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : null;
 
-    /// <summary>Creates an empty database and applies the package's migrations to it.</summary>
-    public static async Task<TestDatabase> CreateAsync(Engine engine)
+    /// <summary>Creates an empty database and (unless told not to) applies the package's migrations to it.</summary>
+    public static async Task<TestDatabase> CreateAsync(Engine engine, bool migrate = true)
     {
         TestDatabase database;
         if (engine == Engine.Sqlite)
@@ -71,8 +71,9 @@ internal sealed class TestDatabase : IAsyncDisposable
             database = new TestDatabase(engine, builder.ConnectionString, name, null);
         }
 
-        using (TestHost host = database.Host())
+        if (migrate)
         {
+            using TestHost host = database.Host();
             await host.Services.MigrateCustomerCraftDatabaseAsync();
         }
 
