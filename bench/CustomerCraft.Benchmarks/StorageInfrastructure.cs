@@ -1,0 +1,809 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CustomerCraft.Benchmarks;
+
+/// <summary>The database behind the EF Core stores in a storage benchmark, and the variants compared with them.</summary>
+public enum StorageEngine
+{
+    /// <summary>An SQLite file in the temp folder (WAL mode, set by <c>MigrateCustomerCraftDatabaseAsync</c>): the package as shipped.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL, the package as shipped: one row lock per budget (<c>SELECT ... FOR UPDATE</c>, in key order).</summary>
+    PostgreSql,
+
+    /// <summary>
+    /// SQLite as shipped, plus what a host can add through <c>AddEntityFrameworkStores(o =&gt; ...)</c>:
+    /// an interceptor that sets <c>PRAGMA busy_timeout</c> on every connection it opens, so that a
+    /// writer waits inside SQLite for the write lock instead of in Microsoft.Data.Sqlite's retry loop
+    /// (which sleeps 150 ms per busy attempt).
+    /// </summary>
+    SqliteBusyTimeout,
+
+    /// <summary>
+    /// PostgreSQL with the reservation replaced, in the benchmark project only, by the shipped
+    /// row-lock algorithm written with raw Npgsql commands instead of EF Core
+    /// (<see cref="StorageRawLedger"/>): the baseline that separates the locking strategy from
+    /// EF Core's own cost.
+    /// </summary>
+    PgRawRowLocks,
+
+    /// <summary>
+    /// PostgreSQL with the reservation replaced, in the benchmark project only, by the same
+    /// transaction under SERIALIZABLE isolation with no budget rows and no row locks, retried on
+    /// serialization failures (<see cref="StorageRawLedger"/>, raw Npgsql): the alternative strategy.
+    /// </summary>
+    PgRawSerializable,
+}
+
+/// <summary>Whose budgets the grants of one invocation charge.</summary>
+public enum BudgetContention
+{
+    /// <summary>Every grant a different incident, customer and agent: no two grants share a budget.</summary>
+    Uncontended,
+
+    /// <summary>Every grant of an invocation charges the same customer's and the same agent's budgets (distinct incidents).</summary>
+    Contended,
+}
+
+/// <summary>
+/// Where the PostgreSQL server is (<c>CUSTOMERCRAFT_POSTGRES</c>, or the local development server)
+/// and whether it answers. Asked once per process, when BenchmarkDotNet lists the parameters; when
+/// the server does not answer, the PostgreSQL parameters are left out with a message, and the
+/// SQLite benchmarks run alone.
+/// </summary>
+internal static class StoragePostgres
+{
+    public const string Variable = "CUSTOMERCRAFT_POSTGRES";
+
+    public const string LocalDefault = "Host=127.0.0.1;Port=5432;Username=customercraft;Password=customercraft;Database=customercraft";
+
+    private static readonly Lazy<bool> s_available = new(Probe);
+
+    /// <summary>The admin connection string: a database on a server where the role can CREATE DATABASE.</summary>
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : LocalDefault;
+
+    public static bool Available => s_available.Value;
+
+    /// <summary><paramref name="engines"/> without the PostgreSQL ones when the server does not answer.</summary>
+    public static IEnumerable<StorageEngine> Reachable(params StorageEngine[] engines) =>
+        engines.Where(e => e is StorageEngine.Sqlite or StorageEngine.SqliteBusyTimeout || Available).ToArray();
+
+    /// <summary>Where the server is, without the password.</summary>
+    public static string Describe()
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            return $"{builder.Host}:{builder.Port}/{builder.Database} as {builder.Username}";
+        }
+        catch (ArgumentException)
+        {
+            return "(an unreadable connection string)";
+        }
+    }
+
+    private static bool Probe()
+    {
+        string source = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } ? Variable : "the local default";
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 5, Pooling = false };
+            using var connection = new NpgsqlConnection(builder.ConnectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT 1", connection);
+            command.ExecuteScalar();
+            Console.WriteLine($"// PostgreSQL at {Describe()} ({source}) answers: the PostgreSQL storage benchmarks run.");
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ArgumentException or InvalidOperationException or TimeoutException)
+        {
+            Console.WriteLine($"// PostgreSQL at {Describe()} ({source}) is not reachable ({ex.GetType().Name}: {ex.Message}).");
+            Console.WriteLine($"// The PostgreSQL storage benchmarks are SKIPPED; only SQLite runs. Set {Variable} to a connection string (a role that may CREATE DATABASE) to run them.");
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// A throwaway database for one benchmark case, migrated by <c>MigrateCustomerCraftDatabaseAsync</c>:
+/// an SQLite file in the temp folder, or a database of its own (<c>cc_bench_&lt;guid&gt;</c>) on the
+/// PostgreSQL server. Each <see cref="Instance"/> is a separate container with its own connection
+/// pool, as separate host processes sharing the database would be.
+/// </summary>
+internal sealed class StorageDatabase : IAsyncDisposable
+{
+    private readonly string? _file;
+    private readonly string? _name;
+    private readonly List<ServiceProvider> _instances = [];
+
+    private StorageDatabase(StorageEngine engine, string connectionString, string? file, string? name)
+    {
+        Engine = engine;
+        ConnectionString = connectionString;
+        _file = file;
+        _name = name;
+    }
+
+    public StorageEngine Engine { get; }
+
+    public string ConnectionString { get; }
+
+    public bool IsPostgres => Engine is not (StorageEngine.Sqlite or StorageEngine.SqliteBusyTimeout);
+
+    public static async Task<StorageDatabase> CreateAsync(StorageEngine engine)
+    {
+        StorageDatabase database;
+        if (engine is StorageEngine.Sqlite or StorageEngine.SqliteBusyTimeout)
+        {
+            string file = Path.Combine(Path.GetTempPath(), $"customercraft-bench-{Guid.NewGuid():N}.db");
+            database = new StorageDatabase(engine, $"Data Source={file}", file, null);
+        }
+        else
+        {
+            string name = $"cc_bench_{Guid.NewGuid():N}";
+            await using (var connection = new NpgsqlConnection(StoragePostgres.ConnectionString))
+            {
+                await connection.OpenAsync().ConfigureAwait(false);
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+                await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+
+            var builder = new NpgsqlConnectionStringBuilder(StoragePostgres.ConnectionString) { Database = name };
+            database = new StorageDatabase(engine, builder.ConnectionString, null, name);
+        }
+
+        await using (ServiceProvider migrator = database.BuildInstance(Workload.Configuration(Workload.PolicyShape.Generous), 0, register: false))
+        {
+            await migrator.MigrateCustomerCraftDatabaseAsync().ConfigureAwait(false);
+        }
+
+        return database;
+    }
+
+    /// <summary>A new "instance": its own container and connection pool on this database.</summary>
+    public ServiceProvider Instance(IConfigurationSection configuration) =>
+        BuildInstance(configuration, _instances.Count + 1, register: true);
+
+    /// <summary>Runs a scalar query (a count) on this database, outside every instance.</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using DbConnection connection = IsPostgres
+            ? new NpgsqlConnection(ConnectionString)
+            : new SqliteConnection(ConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (ServiceProvider instance in _instances)
+        {
+            await instance.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _instances.Clear();
+        if (_file is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (string path in new[] { _file, _file + "-wal", _file + "-shm" })
+            {
+                if (File.Exists(path))
+                {
+                    File.Delete(path);
+                }
+            }
+        }
+        else if (_name is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(StoragePostgres.ConnectionString);
+            await connection.OpenAsync().ConfigureAwait(false);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ServiceProvider BuildInstance(IConfigurationSection configuration, int instance, bool register)
+    {
+        var services = new ServiceCollection();
+        // Warnings and errors (a decision log write that failed, a reservation that lost a race,
+        // a failed command) are counted and printed after the run; nothing else is logged.
+        services.AddLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(StorageDiagnostics.Instance);
+            logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        services.AddCustomerCraft(configuration).AddEntityFrameworkStores(options =>
+        {
+            if (IsPostgres)
+            {
+                // Pools are per connection string: a distinct application name gives every
+                // instance its own pool, as a separate process would have.
+                var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = $"cc-bench-instance-{instance}", MaxPoolSize = 20 };
+                options.UseNpgsql(builder.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(5, TimeSpan.FromMilliseconds(50), null));
+            }
+            else
+            {
+                // Writers wait for SQLite's single write lock up to the command timeout.
+                options.UseSqlite(new SqliteConnectionStringBuilder(ConnectionString) { DefaultTimeout = 60 }.ConnectionString);
+            }
+
+            options.AddInterceptors(StorageDiagnostics.Instance);
+            if (Engine == StorageEngine.SqliteBusyTimeout)
+            {
+                options.AddInterceptors(SqliteBusyTimeout.Instance);
+            }
+        });
+
+        if (Engine is StorageEngine.PgRawRowLocks or StorageEngine.PgRawSerializable)
+        {
+            StorageRawLedger.Register(services, Engine == StorageEngine.PgRawSerializable);
+        }
+
+        ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        if (register)
+        {
+            _instances.Add(provider);
+        }
+
+        return provider;
+    }
+}
+
+/// <summary>
+/// Sets <c>PRAGMA busy_timeout</c> on every SQLite connection EF Core opens, so that a statement that
+/// finds the database locked waits inside SQLite (which retries after 1, 2, 5, 10, ... 100 ms) rather
+/// than failing at once into Microsoft.Data.Sqlite's retry loop (which sleeps 150 ms a time).
+/// </summary>
+internal sealed class SqliteBusyTimeout : DbConnectionInterceptor
+{
+    public static readonly SqliteBusyTimeout Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using DbCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 60000;";
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>
+/// What the stores did during a run, counted without changing them: commands and transactions
+/// (through an EF Core interceptor), failed commands by error code, commands and transaction starts
+/// that took longer than <see cref="StallThreshold"/> (on SQLite, a writer that found the write
+/// lock taken: Microsoft.Data.Sqlite retries a busy statement after sleeping 150 ms), and the
+/// warnings the library logged (a reservation that lost a race, a decision log write that failed).
+/// </summary>
+internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransactionInterceptor, ILoggerProvider
+{
+    public static readonly StorageDiagnostics Instance = new();
+
+    public static readonly TimeSpan StallThreshold = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _warnings = new(StringComparer.Ordinal);
+    private long _commands;
+    private long _budgetRowInserts;
+    private long _transactions;
+    private long _rollbacks;
+    private long _stalls;
+    private long _stallTicks;
+    private long _beginStalls;
+    private long _beginStallTicks;
+    private long _serializationRetries;
+    private long _maxAttempts;
+
+    private StorageDiagnostics()
+    {
+    }
+
+    public long Commands => Interlocked.Read(ref _commands);
+
+    public void Reset()
+    {
+        _failures.Clear();
+        _warnings.Clear();
+        Interlocked.Exchange(ref _commands, 0);
+        Interlocked.Exchange(ref _budgetRowInserts, 0);
+        Interlocked.Exchange(ref _transactions, 0);
+        Interlocked.Exchange(ref _rollbacks, 0);
+        Interlocked.Exchange(ref _stalls, 0);
+        Interlocked.Exchange(ref _stallTicks, 0);
+        Interlocked.Exchange(ref _beginStalls, 0);
+        Interlocked.Exchange(ref _beginStallTicks, 0);
+        Interlocked.Exchange(ref _serializationRetries, 0);
+        Interlocked.Exchange(ref _maxAttempts, 0);
+    }
+
+    /// <summary>A command the serializable ledger ran itself (outside EF Core's interceptors).</summary>
+    public void CountCommand() => Interlocked.Increment(ref _commands);
+
+    public void CountTransaction() => Interlocked.Increment(ref _transactions);
+
+    public void CountRollback() => Interlocked.Increment(ref _rollbacks);
+
+    public void CountBudgetRowInsert() => Interlocked.Increment(ref _budgetRowInserts);
+
+    public void CountSerializationRetry(string sqlState)
+    {
+        Interlocked.Increment(ref _serializationRetries);
+        Interlocked.Increment(ref _rollbacks);
+        _failures.AddOrUpdate($"PostgresException {sqlState} (retried by the raw ledger)", 1, static (_, n) => n + 1);
+    }
+
+    public void CountAttempts(int attempts)
+    {
+        long seen;
+        while (attempts > (seen = Interlocked.Read(ref _maxAttempts)) && Interlocked.CompareExchange(ref _maxAttempts, attempts, seen) != seen)
+        {
+        }
+    }
+
+    public void CountFailure(Exception exception) =>
+        _failures.AddOrUpdate(Describe(exception), 1, static (_, n) => n + 1);
+
+    /// <summary>The counts, one line each, per <paramref name="operations"/> operations.</summary>
+    public void Print(string what, long operations)
+    {
+        double per = Math.Max(1, operations);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"// Storage diagnostics for {operations} {what}: {Commands / per:F2} commands, {Interlocked.Read(ref _transactions) / per:F2} transactions, {Interlocked.Read(ref _rollbacks) / per:F2} rollbacks, {Interlocked.Read(ref _budgetRowInserts) / per:F2} budget-row inserts per operation."));
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"// Stalls over {StallThreshold.TotalMilliseconds:F0} ms: {Interlocked.Read(ref _beginStalls)} transaction starts ({TimeSpan.FromTicks(Interlocked.Read(ref _beginStallTicks)).TotalSeconds:F2} s in all), {Interlocked.Read(ref _stalls)} commands ({TimeSpan.FromTicks(Interlocked.Read(ref _stallTicks)).TotalSeconds:F2} s in all)."));
+        long retries = Interlocked.Read(ref _serializationRetries);
+        if (retries > 0)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"// Serialization retries: {retries} ({retries / per:F2} per operation), at most {Interlocked.Read(ref _maxAttempts)} attempts for one reservation."));
+        }
+
+        Console.WriteLine(_failures.IsEmpty
+            ? "// Failed commands: none."
+            : "// Failed commands: " + string.Join("; ", _failures.OrderByDescending(p => p.Value).Select(p => $"{p.Value} x {p.Key}")));
+        Console.WriteLine(_warnings.IsEmpty
+            ? "// Warnings logged: none."
+            : "// Warnings logged: " + string.Join("; ", _warnings.OrderByDescending(p => p.Value).Select(p => $"{p.Value} x {p.Key}")));
+    }
+
+    // Commands.
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Count(command);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Count(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Count(command);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Count(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Count(command);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Count(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
+    {
+        Timed(eventData.Duration);
+        return result;
+    }
+
+    public ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        Timed(eventData.Duration);
+        return ValueTask.FromResult(result);
+    }
+
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        Timed(eventData.Duration);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Timed(eventData.Duration);
+        return ValueTask.FromResult(result);
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => CountFailure(eventData.Exception);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        CountFailure(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    // Transactions.
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        Interlocked.Increment(ref _transactions);
+        TimedBegin(eventData.Duration);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _transactions);
+        TimedBegin(eventData.Duration);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Interlocked.Increment(ref _rollbacks);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _rollbacks);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => CountFailure(eventData.Exception);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        CountFailure(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    // Logging: warnings and errors only.
+    public ILogger CreateLogger(string categoryName) => new CountingLogger(this, categoryName);
+
+    public void Dispose()
+    {
+        // A process-wide singleton shared by every container; nothing to release.
+    }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        PostgresException postgres => $"PostgresException {postgres.SqlState} ({postgres.MessageText})",
+        SqliteException sqlite => $"SqliteException {sqlite.SqliteErrorCode}/{sqlite.SqliteExtendedErrorCode} ({sqlite.Message})",
+        _ when exception.InnerException is { } inner => $"{exception.GetType().Name} <- {Describe(inner)}",
+        _ => $"{exception.GetType().Name} ({exception.Message})",
+    };
+
+    private void Count(DbCommand command)
+    {
+        Interlocked.Increment(ref _commands);
+        if (command.CommandText.StartsWith("INSERT INTO customercraft_budgets ", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _budgetRowInserts);
+        }
+    }
+
+    private void Timed(TimeSpan duration)
+    {
+        if (duration >= StallThreshold)
+        {
+            Interlocked.Increment(ref _stalls);
+            Interlocked.Add(ref _stallTicks, duration.Ticks);
+        }
+    }
+
+    private void TimedBegin(TimeSpan duration)
+    {
+        if (duration >= StallThreshold)
+        {
+            Interlocked.Increment(ref _beginStalls);
+            Interlocked.Add(ref _beginStallTicks, duration.Ticks);
+        }
+    }
+
+    private sealed class CountingLogger(StorageDiagnostics owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            string key = $"{logLevel} {category}/{eventId.Name ?? eventId.Id.ToString(CultureInfo.InvariantCulture)}"
+                + (exception is null ? "" : $" [{Describe(exception)}]");
+            owner._warnings.AddOrUpdate(key, 1, static (_, n) => n + 1);
+        }
+    }
+}
+
+/// <summary>
+/// The reservation written with raw Npgsql commands, for comparison only (the benchmark project's
+/// own ledger, not the package's); reads, look-ups and voids are the shipped ledger's. Two
+/// strategies:
+/// <list type="bullet">
+/// <item><b>Row locks</b> (<c>serializable: false</c>): the shipped PostgreSQL algorithm step for
+/// step. READ COMMITTED; lock one row per budget with <c>SELECT ... ORDER BY ... FOR UPDATE</c>; when
+/// a row is missing, roll back, create the rows outside the transaction (<c>ON CONFLICT DO
+/// NOTHING</c>) and start over; check the idempotency key, sum every window, check the limits,
+/// insert the grant and its charges, commit.</item>
+/// <item><b>Serializable</b> (<c>serializable: true</c>): the same transaction under SERIALIZABLE
+/// isolation with no budget rows and no locks. PostgreSQL's serializable snapshot isolation aborts
+/// one of two reservations that read and extend the same windows (SQLSTATE 40001); the loser is
+/// retried after a short random pause.</item>
+/// </list>
+/// </summary>
+internal sealed class StorageRawLedger(IBudgetLedger shipped, IDbContextFactory<CustomerCraftDbContext> contexts, bool serializable) : IBudgetLedger
+{
+    private const int MaxAttempts = 100;
+
+    /// <summary>Replaces the registered <see cref="IBudgetLedger"/> (the package's) by this one wrapped around it.</summary>
+    public static void Register(IServiceCollection services, bool serializable)
+    {
+        ServiceDescriptor shippedDescriptor = services.Last(d => d.ServiceType == typeof(IBudgetLedger));
+        Type shippedType = shippedDescriptor.ImplementationType
+            ?? throw new InvalidOperationException("The package's ledger is expected to be registered by type.");
+        services.AddSingleton(shippedType);
+        services.Replace(ServiceDescriptor.Singleton<IBudgetLedger>(sp => new StorageRawLedger(
+            (IBudgetLedger)sp.GetRequiredService(shippedType),
+            sp.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>(),
+            serializable)));
+    }
+
+    public ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default) =>
+        shipped.ReadUsageAsync(queries, usage, cancellationToken);
+
+    public ValueTask<GrantRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
+        shipped.FindByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+
+    public ValueTask<GrantRecord?> FindGrantAsync(string grantId, CancellationToken cancellationToken = default) =>
+        shipped.FindGrantAsync(grantId, cancellationToken);
+
+    public ValueTask<GrantRecord?> VoidAsync(string grantId, DateTimeOffset voidedAt, string reason, CancellationToken cancellationToken = default) =>
+        shipped.VoidAsync(grantId, voidedAt, reason, cancellationToken);
+
+    public async ValueTask<ReservationResult> TryReserveAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        GrantRecord grant = reservation.Grant;
+        IReadOnlyList<BudgetCharge> charges = reservation.Charges;
+        StorageDiagnostics diagnostics = StorageDiagnostics.Instance;
+        await using CustomerCraftDbContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = (NpgsqlConnection)context.Database.GetDbConnection();
+        for (int attempt = 1; ; attempt++)
+        {
+            await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(serializable ? IsolationLevel.Serializable : IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            diagnostics.CountTransaction();
+            try
+            {
+                if (!serializable && !await LockBudgetsAsync(connection, transaction, charges, cancellationToken).ConfigureAwait(false))
+                {
+                    await RollbackAsync(transaction).ConfigureAwait(false);
+                    diagnostics.CountRollback();
+                    if (attempt > 3)
+                    {
+                        throw new InvalidOperationException("The budget rows for the reservation could not be created and locked.");
+                    }
+
+                    await CreateBudgetRowsAsync(connection, charges, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (await KeyTakenAsync(connection, transaction, grant.IdempotencyKey, cancellationToken).ConfigureAwait(false))
+                {
+                    await RollbackAsync(transaction).ConfigureAwait(false);
+                    return await DuplicateAsync(grant, cancellationToken).ConfigureAwait(false);
+                }
+
+                (long Units, long Count)[] usage = await SumWindowsAsync(connection, transaction, charges, cancellationToken).ConfigureAwait(false);
+                for (int i = 0; i < charges.Count; i++)
+                {
+                    BudgetCharge charge = charges[i];
+                    decimal used = usage[i].Units / 10_000m;
+                    if ((charge.AmountLimit is decimal amountLimit && used + grant.Amount > amountLimit)
+                        || (charge.CountLimit is int countLimit && usage[i].Count + 1 > countLimit))
+                    {
+                        await RollbackAsync(transaction).ConfigureAwait(false);
+                        return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key);
+                    }
+                }
+
+                await InsertAsync(connection, transaction, grant, charges, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                diagnostics.CountAttempts(attempt);
+                return new ReservationResult(ReservationStatus.Reserved);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < MaxAttempts)
+            {
+                diagnostics.CountSerializationRetry(ex.SqlState);
+                await RollbackAsync(transaction).ConfigureAwait(false);
+                // A short random pause, growing with the attempts, so that the losers of one
+                // conflict do not collide again at once.
+                await Task.Delay(Random.Shared.Next(0, Math.Min(attempt, 8) + 1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await RollbackAsync(transaction).ConfigureAwait(false);
+                return await DuplicateAsync(grant, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Rolls back, unless the failure was the COMMIT itself, which already ended the transaction.</summary>
+    private static async Task RollbackAsync(NpgsqlTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // "This NpgsqlTransaction has completed": the serialization failure was raised by COMMIT.
+        }
+    }
+
+    private async Task<ReservationResult> DuplicateAsync(GrantRecord grant, CancellationToken cancellationToken)
+    {
+        GrantRecord existing = await shipped.FindByIdempotencyKeyAsync(grant.IdempotencyKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Idempotency key '{grant.IdempotencyKey}' conflicted but no grant holds it.");
+        return string.Equals(existing.GrantId, grant.GrantId, StringComparison.Ordinal)
+            ? new ReservationResult(ReservationStatus.Reserved)
+            : new ReservationResult(ReservationStatus.DuplicateIdempotencyKey, existing);
+    }
+
+    /// <summary>The budget keys as (scope, subject, action) parameters, <c>($1, $2, $3), ($4, $5, $6), ...</c>.</summary>
+    private static string KeyTuples(NpgsqlParameterCollection parameters, IReadOnlyList<BudgetCharge> charges)
+    {
+        var sql = new StringBuilder();
+        for (int i = 0; i < charges.Count; i++)
+        {
+            int p = (i * 3) + 1;
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(${p}, ${p + 1}, ${p + 2})");
+            parameters.Add(new NpgsqlParameter { Value = (int)charges[i].Key.Scope });
+            parameters.Add(new NpgsqlParameter { Value = charges[i].Key.SubjectId });
+            parameters.Add(new NpgsqlParameter { Value = charges[i].Key.Action.ToLowerInvariant() });
+        }
+
+        return sql.ToString();
+    }
+
+    private static async Task<bool> LockBudgetsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BudgetCharge> charges, CancellationToken cancellationToken)
+    {
+        StorageDiagnostics.Instance.CountCommand();
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        command.CommandText = "SELECT scope FROM customercraft_budgets WHERE (scope, subject_id, action) IN (" + KeyTuples(command.Parameters, charges) + ") ORDER BY scope, subject_id, action FOR UPDATE";
+        int locked = 0;
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            locked++;
+        }
+
+        return locked == charges.Count;
+    }
+
+    private static async Task CreateBudgetRowsAsync(NpgsqlConnection connection, IReadOnlyList<BudgetCharge> charges, CancellationToken cancellationToken)
+    {
+        StorageDiagnostics.Instance.CountCommand();
+        StorageDiagnostics.Instance.CountBudgetRowInsert();
+        await using var command = new NpgsqlCommand { Connection = connection };
+        command.CommandText = "INSERT INTO customercraft_budgets (scope, subject_id, action) VALUES " + KeyTuples(command.Parameters, charges) + " ON CONFLICT DO NOTHING";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> KeyTakenAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string key, CancellationToken cancellationToken)
+    {
+        StorageDiagnostics.Instance.CountCommand();
+        await using var command = new NpgsqlCommand("SELECT 1 FROM customercraft_grants WHERE idempotency_key = $1", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>The shipped ledger's window sums: one indexed range per budget, joined by UNION ALL.</summary>
+    private static async Task<(long Units, long Count)[]> SumWindowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BudgetCharge> charges, CancellationToken cancellationToken)
+    {
+        StorageDiagnostics.Instance.CountCommand();
+        var sql = new StringBuilder();
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        for (int i = 0; i < charges.Count; i++)
+        {
+            int p = (i * 4) + 1;
+            sql.Append(i == 0 ? "" : " UNION ALL ").Append(CultureInfo.InvariantCulture,
+                $"SELECT {i}, CAST(COALESCE(SUM(amount_units), 0) AS BIGINT), COUNT(*) FROM customercraft_budget_charges WHERE scope = ${p} AND subject_id = ${p + 1} AND action = ${p + 2} AND at_ticks >= ${p + 3} AND NOT voided");
+            command.Parameters.Add(new NpgsqlParameter { Value = (int)charges[i].Key.Scope });
+            command.Parameters.Add(new NpgsqlParameter { Value = charges[i].Key.SubjectId });
+            command.Parameters.Add(new NpgsqlParameter { Value = charges[i].Key.Action.ToLowerInvariant() });
+            command.Parameters.Add(new NpgsqlParameter { Value = charges[i].Since.UtcTicks });
+        }
+
+        command.CommandText = sql.ToString();
+        var usage = new (long Units, long Count)[charges.Count];
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            usage[reader.GetInt32(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        return usage;
+    }
+
+    /// <summary>The grant row and its charge rows, in one batch, as the shipped ledger's SaveChanges writes them.</summary>
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, GrantRecord grant, IReadOnlyList<BudgetCharge> charges, CancellationToken cancellationToken)
+    {
+        StorageDiagnostics.Instance.CountCommand();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var insertGrant = new NpgsqlBatchCommand(
+            "INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, requested_amount, requested_currency, approver_id, approver_role, context_fingerprint, granted_at, voided_at, void_reason) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, NULL)");
+        object?[] values =
+        [
+            grant.GrantId, grant.IdempotencyKey, grant.AgentId, grant.Role, grant.CustomerId, grant.IncidentId, grant.Action,
+            grant.Amount, grant.Currency, grant.RequestedAmount, grant.RequestedCurrency, grant.ApproverId, grant.ApproverRole,
+            grant.ContextFingerprint, grant.GrantedAt.ToUniversalTime(),
+        ];
+        foreach (object? value in values)
+        {
+            insertGrant.Parameters.Add(value is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar } : new NpgsqlParameter { Value = value });
+        }
+
+        batch.BatchCommands.Add(insertGrant);
+        long units = decimal.ToInt64(grant.Amount * 10_000m);
+        for (int i = 0; i < charges.Count; i++)
+        {
+            var insertCharge = new NpgsqlBatchCommand(
+                "INSERT INTO customercraft_budget_charges (grant_id, ordinal, scope, subject_id, action, at_ticks, amount_units, voided) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE)");
+            insertCharge.Parameters.Add(new NpgsqlParameter { Value = grant.GrantId });
+            insertCharge.Parameters.Add(new NpgsqlParameter { Value = i });
+            insertCharge.Parameters.Add(new NpgsqlParameter { Value = (int)charges[i].Key.Scope });
+            insertCharge.Parameters.Add(new NpgsqlParameter { Value = charges[i].Key.SubjectId });
+            insertCharge.Parameters.Add(new NpgsqlParameter { Value = charges[i].Key.Action.ToLowerInvariant() });
+            insertCharge.Parameters.Add(new NpgsqlParameter { Value = grant.GrantedAt.UtcTicks });
+            insertCharge.Parameters.Add(new NpgsqlParameter { Value = units });
+            batch.BatchCommands.Add(insertCharge);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
