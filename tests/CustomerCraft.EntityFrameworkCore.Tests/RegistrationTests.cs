@@ -69,6 +69,32 @@ public class RegistrationTests
     }
 
     [Fact]
+    public async Task Sqlite_connections_wait_for_the_write_lock_inside_the_engine()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        using TestHost host = db.Host();
+        await using CustomerCraftDbContext context = await host.Services.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>().CreateDbContextAsync();
+        await context.Database.OpenConnectionAsync();
+
+        // TestDatabase sets Default Timeout=60: the busy timeout follows it.
+        (await context.Database.SqlQueryRaw<int>("PRAGMA busy_timeout").ToListAsync()).Should().Equal(60_000);
+    }
+
+    [Fact]
+    public async Task A_host_context_gets_the_busy_timeout_too()
+    {
+        using TestHost host = EscalationFixtures.Build(configure: builder =>
+        {
+            builder.Services.AddDbContextFactory<HostContext>(o => o.UseSqlite("Data Source=:memory:"));
+            builder.AddEntityFrameworkStores<HostContext>();
+        });
+        await using HostContext context = await host.Services.GetRequiredService<IDbContextFactory<HostContext>>().CreateDbContextAsync();
+        await context.Database.OpenConnectionAsync();
+
+        (await context.Database.SqlQueryRaw<int>("PRAGMA busy_timeout").ToListAsync()).Should().Equal(30_000);
+    }
+
+    [Fact]
     public async Task Migrating_an_sqlite_file_turns_on_write_ahead_logging()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);

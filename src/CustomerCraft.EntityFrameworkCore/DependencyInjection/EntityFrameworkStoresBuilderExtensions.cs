@@ -42,7 +42,8 @@ public static class EntityFrameworkStoresBuilderExtensions
     /// <see cref="CustomerCraftModelBuilderExtensions.ApplyCustomerCraftModel"/> and which is
     /// registered with <c>AddDbContextFactory&lt;TContext&gt;</c> or <c>AddPooledDbContextFactory&lt;TContext&gt;</c>
     /// (the stores are singletons and create a short-lived context per operation). The host's own
-    /// migrations create the tables.
+    /// migrations create the tables. On SQLite, the context's connections also get a
+    /// <c>busy_timeout</c>, so that concurrent writers wait for the write lock without sleeping.
     /// </summary>
     /// <typeparam name="TContext">The host's context, on SQLite or PostgreSQL.</typeparam>
     /// <param name="builder">The CustomerCraft builder.</param>
@@ -51,6 +52,8 @@ public static class EntityFrameworkStoresBuilderExtensions
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // On SQLite, writers wait for the write lock inside the engine (see SqliteBusyTimeout).
+        builder.Services.ConfigureDbContext<TContext>(options => options.AddInterceptors(SqliteBusyTimeout.Instance));
         builder.Services.Replace(ServiceDescriptor.Singleton<IBudgetLedger, EntityFrameworkBudgetLedger<TContext>>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IDecisionLog, EntityFrameworkDecisionLog<TContext>>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ICaseStore, EntityFrameworkCaseStore<TContext>>());

@@ -74,83 +74,71 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         return await strategy.ExecuteAsync(
             async ct =>
             {
-                for (int attempt = 1; ; attempt++)
+                context.ChangeTracker.Clear();
+                await using IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                if (provider == StoreProvider.PostgreSql)
                 {
+                    await LockBudgetsAsync(context, windows, ct).ConfigureAwait(false);
+                }
+
+                GrantRow? existing = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
+                if (existing is not null)
+                {
+                    return Duplicate(existing, grant);
+                }
+
+                BudgetUsage[] usage = await SumWindowsAsync(context, windows, ct).ConfigureAwait(false);
+                for (int i = 0; i < charges.Count; i++)
+                {
+                    BudgetCharge charge = charges[i];
+                    bool amountExceeded = charge.AmountLimit is decimal amountLimit && usage[i].Amount + grant.Amount > amountLimit;
+                    bool countExceeded = charge.CountLimit is int countLimit && usage[i].Count + 1 > countLimit;
+                    if (amountExceeded || countExceeded)
+                    {
+                        return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key);
+                    }
+                }
+
+                context.Add(ToRow(grant));
+                for (int i = 0; i < charges.Count; i++)
+                {
+                    BudgetKey key = charges[i].Key;
+                    context.Add(new BudgetChargeRow
+                    {
+                        GrantId = grant.GrantId,
+                        Ordinal = i,
+                        Scope = (int)key.Scope,
+                        SubjectId = key.SubjectId,
+                        Action = NormalizeAction(key.Action),
+                        AtTicks = grant.GrantedAt.UtcTicks,
+                        AmountUnits = units,
+                    });
+                }
+
+                try
+                {
+                    await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    return new ReservationResult(ReservationStatus.Reserved);
+                }
+                catch (DbUpdateException) when (!ct.IsCancellationRequested)
+                {
+                    // The unique index on the idempotency key is the last word: a request
+                    // reusing a key for other budgets (so not serialized by our locks) loses here.
+                    await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
                     context.ChangeTracker.Clear();
-                    await using IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-                    if (provider == StoreProvider.PostgreSql && !await LockBudgetsAsync(context, windows, ct).ConfigureAwait(false))
+                    GrantRow? raced = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
+                    if (raced is not null)
                     {
-                        // First grant on a budget: create its lock row outside this transaction
-                        // (so that creating rows never holds locks out of order), then start over.
-                        await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                        if (attempt > 3)
-                        {
-                            throw new InvalidOperationException("The budget rows for the reservation could not be created and locked; they were removed as fast as they were added.");
-                        }
-
-                        await CreateBudgetRowsAsync(context, windows, ct).ConfigureAwait(false);
-                        continue;
+                        return Duplicate(raced, grant);
                     }
 
-                    GrantRow? existing = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
-                    if (existing is not null)
+                    if (await context.Set<GrantRow>().AsNoTracking().AnyAsync(g => g.GrantId == grant.GrantId, ct).ConfigureAwait(false))
                     {
-                        return Duplicate(existing, grant);
+                        throw new InvalidOperationException($"A grant with id '{grant.GrantId}' is already recorded.");
                     }
 
-                    BudgetUsage[] usage = await SumWindowsAsync(context, windows, ct).ConfigureAwait(false);
-                    for (int i = 0; i < charges.Count; i++)
-                    {
-                        BudgetCharge charge = charges[i];
-                        bool amountExceeded = charge.AmountLimit is decimal amountLimit && usage[i].Amount + grant.Amount > amountLimit;
-                        bool countExceeded = charge.CountLimit is int countLimit && usage[i].Count + 1 > countLimit;
-                        if (amountExceeded || countExceeded)
-                        {
-                            return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key);
-                        }
-                    }
-
-                    context.Add(ToRow(grant));
-                    for (int i = 0; i < charges.Count; i++)
-                    {
-                        BudgetKey key = charges[i].Key;
-                        context.Add(new BudgetChargeRow
-                        {
-                            GrantId = grant.GrantId,
-                            Ordinal = i,
-                            Scope = (int)key.Scope,
-                            SubjectId = key.SubjectId,
-                            Action = NormalizeAction(key.Action),
-                            AtTicks = grant.GrantedAt.UtcTicks,
-                            AmountUnits = units,
-                        });
-                    }
-
-                    try
-                    {
-                        await context.SaveChangesAsync(ct).ConfigureAwait(false);
-                        await transaction.CommitAsync(ct).ConfigureAwait(false);
-                        return new ReservationResult(ReservationStatus.Reserved);
-                    }
-                    catch (DbUpdateException) when (!ct.IsCancellationRequested)
-                    {
-                        // The unique index on the idempotency key is the last word: a request
-                        // reusing a key for other budgets (so not serialized by our locks) loses here.
-                        await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                        context.ChangeTracker.Clear();
-                        GrantRow? raced = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
-                        if (raced is not null)
-                        {
-                            return Duplicate(raced, grant);
-                        }
-
-                        if (await context.Set<GrantRow>().AsNoTracking().AnyAsync(g => g.GrantId == grant.GrantId, ct).ConfigureAwait(false))
-                        {
-                            throw new InvalidOperationException($"A grant with id '{grant.GrantId}' is already recorded.");
-                        }
-
-                        throw;
-                    }
+                    throw;
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -244,39 +232,45 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     private static Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken) =>
         context.Set<GrantRow>().AsNoTracking().FirstOrDefaultAsync(g => g.IdempotencyKey == idempotencyKey, cancellationToken);
 
-    /// <summary>Locks every budget's row in key order; false when a row does not exist yet.</summary>
-    private static async Task<bool> LockBudgetsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the budgets' rows that do not exist yet and locks all of them, in one round trip.
+    /// Both statements visit the keys in one global order (the VALUES list is sorted the way
+    /// ORDER BY sorts), so two reservations over overlapping budgets always wait for each other in
+    /// the same direction and never deadlock. An insert that meets a row another transaction is
+    /// inserting waits for that transaction; under READ COMMITTED the SELECT then sees the row.
+    /// </summary>
+    private static async Task LockBudgetsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("SELECT scope AS \"Value\" FROM customercraft_budgets WHERE (scope, subject_id, action) IN (");
-        object[] parameters = new object[windows.Length * 3];
-        for (int i = 0; i < windows.Length; i++)
+        var keys = new (int Scope, string SubjectId, string Action)[windows.Length];
+        for (int i = 0; i < keys.Length; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{i * 3}}}, {{{(i * 3) + 1}}}, {{{(i * 3) + 2}}})");
-            parameters[i * 3] = (int)windows[i].Key.Scope;
-            parameters[(i * 3) + 1] = windows[i].Key.SubjectId;
-            parameters[(i * 3) + 2] = NormalizeAction(windows[i].Key.Action);
+            keys[i] = ((int)windows[i].Key.Scope, windows[i].Key.SubjectId, NormalizeAction(windows[i].Key.Action));
         }
 
-        // ORDER BY makes every transaction lock the rows in the same order.
-        sql.Append(") ORDER BY scope, subject_id, action FOR UPDATE");
-        List<int> locked = await context.Database.SqlQueryRaw<int>(sql.ToString(), parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return locked.Count == windows.Length;
-    }
-
-    private static Task<int> CreateBudgetRowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
-    {
-        var sql = new StringBuilder("INSERT INTO customercraft_budgets (scope, subject_id, action) VALUES ");
-        object[] parameters = new object[windows.Length * 3];
-        for (int i = 0; i < windows.Length; i++)
+        // Ordinal order, as the "C" collation the lock query sorts by.
+        Array.Sort(keys, static (a, b) =>
+            a.Scope != b.Scope ? a.Scope.CompareTo(b.Scope)
+            : string.CompareOrdinal(a.SubjectId, b.SubjectId) is int bySubject and not 0 ? bySubject
+            : string.CompareOrdinal(a.Action, b.Action));
+        var values = new StringBuilder();
+        object[] parameters = new object[keys.Length * 3];
+        for (int i = 0; i < keys.Length; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{i * 3}}}, {{{(i * 3) + 1}}}, {{{(i * 3) + 2}}})");
-            parameters[i * 3] = (int)windows[i].Key.Scope;
-            parameters[(i * 3) + 1] = windows[i].Key.SubjectId;
-            parameters[(i * 3) + 2] = NormalizeAction(windows[i].Key.Action);
+            values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{i * 3}}}, {{{(i * 3) + 1}}}, {{{(i * 3) + 2}}})");
+            parameters[i * 3] = keys[i].Scope;
+            parameters[(i * 3) + 1] = keys[i].SubjectId;
+            parameters[(i * 3) + 2] = keys[i].Action;
         }
 
-        sql.Append(" ON CONFLICT DO NOTHING");
-        return context.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
+        string sql =
+            $"INSERT INTO customercraft_budgets (scope, subject_id, action) VALUES {values} ON CONFLICT DO NOTHING; " +
+            $"SELECT scope AS \"Value\" FROM customercraft_budgets WHERE (scope, subject_id, action) IN ({values}) " +
+            "ORDER BY scope, subject_id COLLATE \"C\", action COLLATE \"C\" FOR UPDATE";
+        List<int> locked = await context.Database.SqlQueryRaw<int>(sql, parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (locked.Count != keys.Length)
+        {
+            throw new InvalidOperationException($"Locked {locked.Count} of the reservation's {keys.Length} budgets; their rows were deleted while it ran.");
+        }
     }
 
     /// <summary>Sums every window in one round trip: one indexed range per budget, joined by UNION ALL.</summary>
