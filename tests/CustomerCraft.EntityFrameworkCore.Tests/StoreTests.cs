@@ -207,6 +207,52 @@ public abstract class StoreTests
     }
 
     [SkippableFact]
+    public async Task An_instance_reads_what_others_appended_and_cannot_save_over_it()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost first = db.Host();
+        using TestHost second = db.Host(time: first.Time);
+        SupportCase opened = await first.Workflow().OpenAsync("case-1");
+        (await second.Store().FindAsync("case-1")).Should().BeEquivalentTo(opened, o => o.ComparingByMembers<SupportCase>());
+
+        // The first instance knows version 1; the second moves the case on twice.
+        await second.Workflow().AddNoteAsync("case-1", Ben, "called the customer");
+        SupportCase moved = await second.Workflow().AssignAsync("case-1", Ben);
+
+        Func<Task> stale = async () => await first.Store().SaveAsync(opened with { Version = 2, Subject = "stale" }, 1);
+        await stale.Should().ThrowAsync<CaseConcurrencyException>();
+        SupportCase seen = (await first.Store().FindAsync("case-1"))!;
+        seen.Should().BeEquivalentTo(moved, o => o.ComparingByMembers<SupportCase>());
+        seen.History.Select(e => e.Note).Should().Contain("called the customer");
+
+        SupportCase noted = await first.Workflow().AddNoteAsync("case-1", Ana, "back to me");
+        (await second.Store().FindAsync("case-1")).Should().BeEquivalentTo(noted, o => o.ComparingByMembers<SupportCase>());
+    }
+
+    [SkippableFact]
+    public async Task A_case_this_instance_saved_is_read_back_without_its_timeline()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var counter = new FaultInterceptor();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(counter));
+        await host.Workflow().OpenAsync("case-1");
+        for (int i = 0; i < 20; i++)
+        {
+            await host.Workflow().AddNoteAsync("case-1", Ana, $"note {i}");
+        }
+
+        counter.Reset();
+        SupportCase found = (await host.Store().FindAsync("case-1"))!;
+
+        found.History.Should().HaveCount(22);
+        counter.Sql.Should().ContainSingle("the timeline is known; only the case row is read").Which.Should().Contain("customercraft_cases");
+        counter.Reset();
+        await host.Workflow().AddNoteAsync("case-1", Ana, "one more");
+        counter.Sql.Where(sql => sql.TrimStart().StartsWith("SELECT", StringComparison.Ordinal)).Should().ContainSingle("a transition reads the case row and nothing else");
+        counter.Sql.Should().NotContain(sql => sql.Contains("FROM \"customercraft_case_events\"") || sql.Contains("FROM customercraft_case_events"));
+    }
+
+    [SkippableFact]
     public async Task Due_cases_are_claimed_once_until_the_lease_runs_out()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);

@@ -17,6 +17,8 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TContext> contexts) : ICaseStore
     where TContext : DbContext
 {
+    private readonly TimelineCache _timelines = new();
+
     public async ValueTask<SupportCase?> FindAsync(string caseId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(caseId);
@@ -27,11 +29,15 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
             return null;
         }
 
-        List<CaseEventRow> events = await context.Set<CaseEventRow>().AsNoTracking()
-            .Where(e => e.CaseId == caseId)
-            .OrderBy(e => e.Sequence)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Materialize(row, events);
+        // Only the entries this instance has not seen: usually none, after its own save.
+        int known = _timelines.TryGet(caseId, out TimelineCache.Entry cached) && cached.History.Count <= row.HistoryCount ? cached.History.Count : 0;
+        List<CaseEventRow> events = known == row.HistoryCount
+            ? []
+            : await context.Set<CaseEventRow>().AsNoTracking()
+                .Where(e => e.CaseId == caseId && e.Sequence > known)
+                .OrderBy(e => e.Sequence)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Materialize(row, known == 0 ? [] : cached.History, events);
     }
 
     public async ValueTask CreateAsync(SupportCase supportCase, CancellationToken cancellationToken = default)
@@ -44,6 +50,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         try
         {
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            _timelines.Set(supportCase.Id, supportCase.Version, supportCase.History);
         }
         catch (DbUpdateException)
         {
@@ -72,19 +79,31 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         }
 
         await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var stored = await context.Set<CaseRow>().AsNoTracking()
-            .Where(c => c.Id == supportCase.Id)
-            .Select(c => new { c.Version, c.HistoryCount })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new CaseNotFoundException(supportCase.Id);
-        if (stored.Version != expectedVersion)
+        int storedCount;
+        if (_timelines.TryGet(supportCase.Id, out TimelineCache.Entry cached) && cached.Version == expectedVersion)
         {
-            throw new CaseConcurrencyException(supportCase.Id, expectedVersion, stored.Version);
+            // This instance read or wrote that version: its timeline length is known (a version's
+            // timeline never changes), and the UPDATE's version check still guards the save.
+            storedCount = cached.History.Count;
+        }
+        else
+        {
+            var stored = await context.Set<CaseRow>().AsNoTracking()
+                .Where(c => c.Id == supportCase.Id)
+                .Select(c => new { c.Version, c.HistoryCount })
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new CaseNotFoundException(supportCase.Id);
+            if (stored.Version != expectedVersion)
+            {
+                throw new CaseConcurrencyException(supportCase.Id, expectedVersion, stored.Version);
+            }
+
+            storedCount = stored.HistoryCount;
         }
 
-        if (supportCase.History.Count < stored.HistoryCount)
+        if (supportCase.History.Count < storedCount)
         {
-            throw new ArgumentException($"Case '{supportCase.Id}': history is append-only; the saved case has {supportCase.History.Count} entries, the stored one {stored.HistoryCount}.", nameof(supportCase));
+            throw new ArgumentException($"Case '{supportCase.Id}': history is append-only; the saved case has {supportCase.History.Count} entries, the stored one {storedCount}.", nameof(supportCase));
         }
 
         CaseRow row = ToRow(supportCase);
@@ -100,10 +119,11 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         // The concurrency token: the UPDATE matches only the version this save was based on.
         entry.Property(c => c.Version).OriginalValue = expectedVersion;
         row.ClaimedUntilTicks = null;
-        AddEvents(context, supportCase, from: stored.HistoryCount);
+        AddEvents(context, supportCase, from: storedCount);
         try
         {
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            _timelines.Set(supportCase.Id, supportCase.Version, supportCase.History);
         }
         catch (DbUpdateException)
         {
@@ -114,6 +134,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
                 ?? throw new CaseNotFoundException(supportCase.Id);
             if (now.Version == supportCase.Version && string.Equals(now.Document, row.Document, StringComparison.Ordinal))
             {
+                _timelines.Set(supportCase.Id, supportCase.Version, supportCase.History);
                 return;
             }
 
@@ -192,8 +213,8 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         return await LoadAsync(context, rows, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads the rows, then every row's timeline in one more query, keeping the rows' order.</summary>
-    private static async Task<List<SupportCase>> LoadAsync(DbContext context, IQueryable<CaseRow> rows, CancellationToken cancellationToken)
+    /// <summary>Reads the rows, then in one more query the timeline entries this instance has not cached, keeping the rows' order.</summary>
+    private async Task<List<SupportCase>> LoadAsync(DbContext context, IQueryable<CaseRow> rows, CancellationToken cancellationToken)
     {
         List<CaseRow> found = await rows.ToListAsync(cancellationToken).ConfigureAwait(false);
         if (found.Count == 0)
@@ -201,37 +222,62 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
             return [];
         }
 
-        string[] ids = found.Select(c => c.Id).ToArray();
-        List<CaseEventRow> events = await context.Set<CaseEventRow>().AsNoTracking()
-            .Where(e => ids.Contains(e.CaseId))
-            .OrderBy(e => e.CaseId).ThenBy(e => e.Sequence)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        ILookup<string, CaseEventRow> byCase = events.ToLookup(e => e.CaseId, StringComparer.Ordinal);
+        string[] missing = found.Where(c => !IsCached(c)).Select(c => c.Id).ToArray();
+        ILookup<string, CaseEventRow> byCase = missing.Length == 0
+            ? Array.Empty<CaseEventRow>().ToLookup(e => e.CaseId, StringComparer.Ordinal)
+            : (await context.Set<CaseEventRow>().AsNoTracking()
+                .Where(e => missing.Contains(e.CaseId))
+                .OrderBy(e => e.CaseId).ThenBy(e => e.Sequence)
+                .ToListAsync(cancellationToken).ConfigureAwait(false))
+                .ToLookup(e => e.CaseId, StringComparer.Ordinal);
         var cases = new List<SupportCase>(found.Count);
         foreach (CaseRow row in found)
         {
-            cases.Add(Materialize(row, byCase[row.Id].ToList()));
+            cases.Add(IsCached(row) && _timelines.TryGet(row.Id, out TimelineCache.Entry cached)
+                ? Materialize(row, cached.History, [])
+                : Materialize(row, [], byCase[row.Id].ToList()));
         }
 
         return cases;
     }
 
-    private static SupportCase Materialize(CaseRow row, List<CaseEventRow> events)
+    private bool IsCached(CaseRow row) => _timelines.TryGet(row.Id, out TimelineCache.Entry cached) && cached.History.Count == row.HistoryCount;
+
+    /// <summary>
+    /// The case in <paramref name="row"/> with its timeline: the <paramref name="known"/> entries
+    /// (a cached prefix) followed by <paramref name="events"/>. Entries past the row's count belong
+    /// to a save that committed after the row was read, and are left for the next read.
+    /// </summary>
+    private SupportCase Materialize(CaseRow row, IReadOnlyList<CaseEvent> known, List<CaseEventRow> events)
     {
-        // Timeline rows are only ever appended; entries past the row's count belong to a save
-        // that committed after the row was read, and are left for the next read.
-        int count = Math.Min(row.HistoryCount, events.Count);
+        int count = Math.Min(row.HistoryCount, known.Count + events.Count);
         if (count < row.HistoryCount)
         {
-            throw new InvalidDataException($"Case '{row.Id}' records {row.HistoryCount} timeline entries but {events.Count} are stored.");
+            throw new InvalidDataException($"Case '{row.Id}' records {row.HistoryCount} timeline entries but {known.Count + events.Count} are stored.");
         }
 
-        var history = new CaseEvent[count];
-        for (int i = 0; i < count; i++)
+        IReadOnlyList<CaseEvent> history;
+        if (count == known.Count)
         {
-            history[i] = StoreJson.DeserializeEvent(events[i].Document);
+            history = known;
+        }
+        else
+        {
+            var entries = new CaseEvent[count];
+            for (int i = 0; i < known.Count; i++)
+            {
+                entries[i] = known[i];
+            }
+
+            for (int i = known.Count; i < count; i++)
+            {
+                entries[i] = StoreJson.DeserializeEvent(events[i - known.Count].Document);
+            }
+
+            history = entries;
         }
 
+        _timelines.Set(row.Id, row.Version, history);
         return StoreJson.DeserializeCase(row.Document) with { History = history };
     }
 
