@@ -32,15 +32,7 @@ public abstract class FaultTests
         int steps = faults.Commands;
         steps.Should().BeGreaterThanOrEqualTo(4, "find by key, evaluate, reserve and log are separate commands");
 
-        var failures = new List<Action<FaultInterceptor>>();
-        for (int step = 1; step <= steps; step++)
-        {
-            int failing = step;
-            failures.Add(f => f.FailCommand = failing);
-        }
-
-        failures.Add(f => f.FailCommit = 1);
-        failures.Add(f => f.LoseCommitAcknowledgement = 1);
+        List<Action<FaultInterceptor>> failures = EveryStep(steps);
 
         for (int i = 0; i < failures.Count; i++)
         {
@@ -83,15 +75,7 @@ public abstract class FaultTests
         await workflow.AddNoteAsync("case-1", Ana, "counting");
         int steps = faults.Commands;
 
-        var failures = new List<Action<FaultInterceptor>>();
-        for (int step = 1; step <= steps; step++)
-        {
-            int failing = step;
-            failures.Add(f => f.FailCommand = failing);
-        }
-
-        failures.Add(f => f.FailCommit = 1);
-        failures.Add(f => f.LoseCommitAcknowledgement = 1);
+        List<Action<FaultInterceptor>> failures = EveryStep(steps);
 
         for (int i = 0; i < failures.Count; i++)
         {
@@ -127,6 +111,21 @@ public abstract class FaultTests
             final.History[^1].Note.Should().Be($"note {i}");
             final.History.Count(e => e.Note == $"note {i}").Should().Be(1);
         }
+    }
+
+    /// <summary>A failure at each of <paramref name="commands"/> commands, at the commit, and after the commit.</summary>
+    private static List<Action<FaultInterceptor>> EveryStep(int commands)
+    {
+        var failures = new List<Action<FaultInterceptor>>();
+        for (int step = 1; step <= commands; step++)
+        {
+            int failing = step;
+            failures.Add(f => f.FailCommand = failing);
+        }
+
+        failures.Add(f => f.FailCommit = 1);
+        failures.Add(f => f.LoseCommitAcknowledgement = 1);
+        return failures;
     }
 
     private static bool IsInjected(Exception? ex)

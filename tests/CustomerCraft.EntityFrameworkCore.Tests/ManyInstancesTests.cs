@@ -114,6 +114,45 @@ public abstract class ManyInstancesTests
     }
 
     [SkippableFact]
+    public async Task Queries_read_whole_timelines_while_this_and_other_instances_append()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var time = new FakeTimeProvider(PolicyFixtures.Start);
+        using TestHost first = db.Host(time: time);
+        using TestHost second = db.Host(time: time);
+        await first.Workflow().OpenAsync("mine");
+        await second.Workflow().OpenAsync("theirs");
+
+        using var done = new CancellationTokenSource();
+        Task Append(TestHost host, string caseId) => Task.Run(async () =>
+        {
+            for (int i = 0; !done.IsCancellationRequested; i++)
+            {
+                await host.Workflow().AddNoteAsync(caseId, Ana, $"note {i}");
+            }
+        });
+
+        Task[] writers = [Append(first, "mine"), Append(second, "theirs")];
+        try
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                // Every case read whole, whichever instance appended to it last.
+                foreach (SupportCase read in await first.Workflow().QueryAsync(new CaseQuery()))
+                {
+                    read.History.Should().HaveCount((int)read.Version + 1, $"{read.Id} at version {read.Version}: opening wrote two entries, each note one");
+                    read.History.Select(e => e.Sequence).Should().Equal(Enumerable.Range(1, read.History.Count));
+                }
+            }
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+    }
+
+    [SkippableFact]
     public async Task Instances_processing_deadlines_at_once_apply_each_one_once()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);

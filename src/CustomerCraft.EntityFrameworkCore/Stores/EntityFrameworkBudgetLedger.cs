@@ -10,9 +10,9 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 /// <summary>
 /// The budget ledger on EF Core. A reservation is one transaction: lock the budgets it charges,
 /// check the idempotency key, sum each budget's window, insert the grant and its charges, commit.
-/// On PostgreSQL the lock is <c>SELECT ... FOR UPDATE</c> on one row per budget, taken in key order
-/// so that reservations over overlapping budgets cannot deadlock; reservations on different
-/// budgets do not wait for each other. On SQLite the transaction starts with <c>BEGIN IMMEDIATE</c>,
+/// On PostgreSQL the lock is <c>SELECT ... FOR UPDATE</c> on one row per budget (created on the
+/// budget's first grant, in the same round trip), taken in key order so that reservations over
+/// overlapping budgets cannot deadlock; reservations on different budgets do not wait for each other. On SQLite the transaction starts with <c>BEGIN IMMEDIATE</c>,
 /// which holds the database's single write lock, so reservations take turns.
 /// </summary>
 internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TContext> contexts) : IBudgetLedger

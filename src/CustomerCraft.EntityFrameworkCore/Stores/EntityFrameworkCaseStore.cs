@@ -222,8 +222,19 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
             return [];
         }
 
-        string[] missing = found.Where(c => !IsCached(c)).Select(c => c.Id).ToArray();
-        ILookup<string, CaseEventRow> byCase = missing.Length == 0
+        // One look at the cache per row: a save on this instance may replace an entry at any time.
+        var known = new IReadOnlyList<CaseEvent>?[found.Count];
+        var missing = new List<string>();
+        for (int i = 0; i < found.Count; i++)
+        {
+            known[i] = _timelines.TryGet(found[i].Id, out TimelineCache.Entry cached) && cached.History.Count == found[i].HistoryCount ? cached.History : null;
+            if (known[i] is null)
+            {
+                missing.Add(found[i].Id);
+            }
+        }
+
+        ILookup<string, CaseEventRow> byCase = missing.Count == 0
             ? Array.Empty<CaseEventRow>().ToLookup(e => e.CaseId, StringComparer.Ordinal)
             : (await context.Set<CaseEventRow>().AsNoTracking()
                 .Where(e => missing.Contains(e.CaseId))
@@ -231,17 +242,15 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
                 .ToListAsync(cancellationToken).ConfigureAwait(false))
                 .ToLookup(e => e.CaseId, StringComparer.Ordinal);
         var cases = new List<SupportCase>(found.Count);
-        foreach (CaseRow row in found)
+        for (int i = 0; i < found.Count; i++)
         {
-            cases.Add(IsCached(row) && _timelines.TryGet(row.Id, out TimelineCache.Entry cached)
-                ? Materialize(row, cached.History, [])
-                : Materialize(row, [], byCase[row.Id].ToList()));
+            cases.Add(known[i] is { } history
+                ? Materialize(found[i], history, [])
+                : Materialize(found[i], [], byCase[found[i].Id].ToList()));
         }
 
         return cases;
     }
-
-    private bool IsCached(CaseRow row) => _timelines.TryGet(row.Id, out TimelineCache.Entry cached) && cached.History.Count == row.HistoryCount;
 
     /// <summary>
     /// The case in <paramref name="row"/> with its timeline: the <paramref name="known"/> entries
@@ -250,10 +259,11 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
     /// </summary>
     private SupportCase Materialize(CaseRow row, IReadOnlyList<CaseEvent> known, List<CaseEventRow> events)
     {
-        int count = Math.Min(row.HistoryCount, known.Count + events.Count);
+        int fromCache = Math.Min(known.Count, row.HistoryCount);
+        int count = Math.Min(row.HistoryCount, fromCache + events.Count);
         if (count < row.HistoryCount)
         {
-            throw new InvalidDataException($"Case '{row.Id}' records {row.HistoryCount} timeline entries but {known.Count + events.Count} are stored.");
+            throw new InvalidDataException($"Case '{row.Id}' records {row.HistoryCount} timeline entries but {fromCache + events.Count} are stored.");
         }
 
         IReadOnlyList<CaseEvent> history;
@@ -264,14 +274,14 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         else
         {
             var entries = new CaseEvent[count];
-            for (int i = 0; i < known.Count; i++)
+            for (int i = 0; i < fromCache; i++)
             {
                 entries[i] = known[i];
             }
 
-            for (int i = known.Count; i < count; i++)
+            for (int i = fromCache; i < count; i++)
             {
-                entries[i] = StoreJson.DeserializeEvent(events[i - known.Count].Document);
+                entries[i] = StoreJson.DeserializeEvent(events[i - fromCache].Document);
             }
 
             history = entries;
