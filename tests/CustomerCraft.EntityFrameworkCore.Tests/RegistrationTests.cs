@@ -1,5 +1,4 @@
 using CustomerCraft.Empowerment;
-using CustomerCraft.EntityFrameworkCore.Stores;
 using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
 using CustomerCraft.Escalation;
 using CustomerCraft.Tests.Empowerment;
@@ -104,11 +103,20 @@ public class RegistrationTests
     }
 
     [Fact]
-    public void A_provider_the_stores_were_not_written_for_is_refused_by_name()
+    public async Task A_provider_the_stores_were_not_written_for_is_refused_by_every_store_by_name()
     {
-        Action use = () => StoreProviders.Of("Microsoft.EntityFrameworkCore.InMemory");
+        using TestHost host = EscalationFixtures.Build(configure: builder => builder.AddEntityFrameworkStores(o => o.UseInMemoryDatabase("unsupported")));
+        const string Refusal = "*SQLite*PostgreSQL*'Microsoft.EntityFrameworkCore.InMemory'*";
 
-        use.Should().Throw<NotSupportedException>().WithMessage("*SQLite*PostgreSQL*'Microsoft.EntityFrameworkCore.InMemory'*");
+        Func<Task> grant = async () => await host.Authority.GrantAsync(PolicyFixtures.Refund(10m, key: "k"));
+        Func<Task> find = async () => await host.Store().FindAsync("case-1");
+        Func<Task> read = async () => await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).ToListAsync();
+        Func<Task> migrate = () => host.Services.MigrateCustomerCraftDatabaseAsync();
+
+        await grant.Should().ThrowAsync<NotSupportedException>().WithMessage(Refusal);
+        await find.Should().ThrowAsync<NotSupportedException>().WithMessage(Refusal);
+        await read.Should().ThrowAsync<NotSupportedException>().WithMessage(Refusal);
+        await migrate.Should().ThrowAsync<NotSupportedException>().WithMessage(Refusal);
     }
 
     [Fact]

@@ -37,7 +37,9 @@ public static class CustomerCraftModelBuilderExtensions
             grant.Property(g => g.ApproverRole).HasColumnName("approver_role").HasMaxLength(128);
             grant.Property(g => g.ContextFingerprint).HasColumnName("context_fingerprint").HasMaxLength(128);
             grant.Property(g => g.GrantedAt).HasColumnName("granted_at");
+            grant.Property(g => g.GrantedAtTicks).HasColumnName("granted_at_ticks");
             grant.Property(g => g.VoidedAt).HasColumnName("voided_at");
+            grant.Property(g => g.VoidedAtTicks).HasColumnName("voided_at_ticks");
             grant.Property(g => g.VoidReason).HasColumnName("void_reason").HasMaxLength(1024);
             grant.HasIndex(g => new { g.CustomerId, g.GrantedAt });
         });
@@ -103,6 +105,8 @@ public static class CustomerCraftModelBuilderExtensions
             supportCase.Property(c => c.OpenedAtTicks).HasColumnName("opened_at_ticks");
             supportCase.Property(c => c.NextDueTicks).HasColumnName("next_due_ticks");
             supportCase.Property(c => c.ClaimedUntilTicks).HasColumnName("claimed_until_ticks");
+            supportCase.Property(c => c.ClaimToken).HasColumnName("claim_token");
+            supportCase.Property(c => c.SaveToken).HasColumnName("save_token");
             supportCase.Property(c => c.HistoryCount).HasColumnName("history_count");
             supportCase.Property(c => c.Document).HasColumnName("document");
             // Deadline workers scan this index for due cases; queues filter by state and level.

@@ -21,8 +21,12 @@ internal sealed class GrantRow
     public string? ApproverId { get; set; }
     public string? ApproverRole { get; set; }
     public string ContextFingerprint { get; set; } = "";
+    /// <summary>For people reading the table; <see cref="GrantedAtTicks"/> is the exact instant (PostgreSQL keeps microseconds).</summary>
     public DateTimeOffset GrantedAt { get; set; }
+
+    public long GrantedAtTicks { get; set; }
     public DateTimeOffset? VoidedAt { get; set; }
+    public long? VoidedAtTicks { get; set; }
     public string? VoidReason { get; set; }
 }
 
@@ -94,6 +98,15 @@ internal sealed class CaseRow
 
     /// <summary>While in the future, a deadline worker holds the case; the next save clears it.</summary>
     public long? ClaimedUntilTicks { get; set; }
+
+    /// <summary>Names the claim, so that a claim retried after its reply was lost gets its cases back.</summary>
+    public Guid? ClaimToken { get; set; }
+
+    /// <summary>
+    /// Made afresh by every save: after a save whose outcome is unknown, finding this save's token
+    /// is the only proof that the row is this save's and not an identical-looking one by someone else.
+    /// </summary>
+    public Guid SaveToken { get; set; }
 
     public int HistoryCount { get; set; }
     public string Document { get; set; } = "";

@@ -13,6 +13,22 @@ internal static class ColumnLimits
     public const int Currency = 3;
     public const int VoidReason = 1024;
 
+    /// <summary>Amounts are stored in ten-thousandths so that sums are exact integers in SQL.</summary>
+    public const decimal UnitsPerAmount = 10_000m;
+
+    /// <summary>The amount in ten-thousandths; an amount with more decimals is refused by name rather than rounded by one engine and kept by the other.</summary>
+    public static long ToUnits(decimal amount, string name)
+    {
+        decimal scaled = amount * UnitsPerAmount;
+        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue || scaled < long.MinValue)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{name}: the EF Core stores keep amounts to four decimal places; {amount} has more."), name);
+        }
+
+        return (long)scaled;
+    }
+
     public static void Check(string? value, int max, string name)
     {
         if (value is not null && value.Length > max)

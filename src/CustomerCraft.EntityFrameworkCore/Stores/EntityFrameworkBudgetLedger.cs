@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using System.Text;
 using CustomerCraft.Empowerment;
@@ -18,9 +19,6 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TContext> contexts) : IBudgetLedger
     where TContext : DbContext
 {
-    /// <summary>Amounts are stored in ten-thousandths so that sums are exact integers in SQL.</summary>
-    private const decimal UnitsPerAmount = 10_000m;
-
     public async ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
     {
         if (usage.Length < queries.Length)
@@ -39,7 +37,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             windows[i] = (queries.Span[i].Key, queries.Span[i].Since);
         }
 
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         BudgetUsage[] read = await SumWindowsAsync(context, windows, cancellationToken).ConfigureAwait(false);
         read.CopyTo(usage);
     }
@@ -50,7 +48,8 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         GrantRecord grant = reservation.Grant;
         IReadOnlyList<BudgetCharge> charges = reservation.Charges;
         Check(grant);
-        long units = ToUnits(grant.Amount);
+        long units = ColumnLimits.ToUnits(grant.Amount, "GrantRecord.Amount");
+        ColumnLimits.ToUnits(grant.RequestedAmount, "GrantRecord.RequestedAmount");
         var windows = new (BudgetKey Key, DateTimeOffset Since)[charges.Count];
         for (int i = 0; i < windows.Length; i++)
         {
@@ -64,7 +63,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             }
         }
 
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
 
@@ -75,8 +74,12 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             async ct =>
             {
                 context.ChangeTracker.Clear();
-                await using IDbContextTransaction transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-                if (provider == StoreProvider.PostgreSql)
+                // READ COMMITTED on PostgreSQL, whatever the server's default: each statement after
+                // the lock must see what the transactions it waited for committed.
+                await using IDbContextTransaction transaction = provider == StoreProvider.PostgreSql
+                    ? await context.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false)
+                    : await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                if (provider == StoreProvider.PostgreSql && windows.Length > 0)
                 {
                     await LockBudgetsAsync(context, windows, ct).ConfigureAwait(false);
                 }
@@ -121,10 +124,12 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                     return new ReservationResult(ReservationStatus.Reserved);
                 }
-                catch (DbUpdateException) when (!ct.IsCancellationRequested)
+                catch (DbUpdateException ex) when (!ct.IsCancellationRequested && !IsTransient(ex))
                 {
                     // The unique index on the idempotency key is the last word: a request
                     // reusing a key for other budgets (so not serialized by our locks) loses here.
+                    // (A transient failure, such as a dropped connection, goes to the execution
+                    // strategy as it is, to retry the whole reservation.)
                     await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
                     context.ChangeTracker.Clear();
                     GrantRow? raced = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
@@ -147,7 +152,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     public async ValueTask<GrantRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(idempotencyKey);
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         GrantRow? row = await FindByKeyAsync(context, idempotencyKey, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToRecord(row);
     }
@@ -155,7 +160,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     public async ValueTask<GrantRecord?> FindGrantAsync(string grantId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grantId);
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         GrantRow? row = await context.Set<GrantRow>().AsNoTracking().FirstOrDefaultAsync(g => g.GrantId == grantId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToRecord(row);
     }
@@ -166,7 +171,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ArgumentNullException.ThrowIfNull(reason);
         ColumnLimits.Check(reason, ColumnLimits.VoidReason, nameof(reason));
         DateTimeOffset at = voidedAt.ToUniversalTime();
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
             async ct =>
@@ -176,7 +181,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
                 // budget lock is needed, but the grant row's condition keeps its reason and time.
                 int voided = await context.Set<GrantRow>()
                     .Where(g => g.GrantId == grantId && g.VoidedAt == null)
-                    .ExecuteUpdateAsync(set => set.SetProperty(g => g.VoidedAt, at).SetProperty(g => g.VoidReason, reason), ct)
+                    .ExecuteUpdateAsync(set => set.SetProperty(g => g.VoidedAt, at).SetProperty(g => g.VoidedAtTicks, at.UtcTicks).SetProperty(g => g.VoidReason, reason), ct)
                     .ConfigureAwait(false);
                 if (voided == 1)
                 {
@@ -191,18 +196,6 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
                 return row is null ? null : ToRecord(row);
             },
             cancellationToken).ConfigureAwait(false);
-    }
-
-    internal static long ToUnits(decimal amount)
-    {
-        decimal scaled = amount * UnitsPerAmount;
-        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue || scaled < long.MinValue)
-        {
-            throw new ArgumentException(
-                $"The EF Core ledger stores amounts to four decimal places; {amount.ToString(CultureInfo.InvariantCulture)} has more.", nameof(amount));
-        }
-
-        return (long)scaled;
     }
 
     private static string NormalizeAction(string action) => action.ToLowerInvariant();
@@ -221,6 +214,19 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ColumnLimits.Check(grant.Currency, ColumnLimits.Currency, "GrantRecord.Currency");
         ColumnLimits.Check(grant.RequestedCurrency, ColumnLimits.Currency, "GrantRecord.RequestedCurrency");
         ColumnLimits.Check(grant.ContextFingerprint, ColumnLimits.Id, "GrantRecord.ContextFingerprint");
+    }
+
+    private static bool IsTransient(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Data.Common.DbException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ReservationResult Duplicate(GrantRow existing, GrantRecord grant) =>
@@ -276,6 +282,11 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     /// <summary>Sums every window in one round trip: one indexed range per budget, joined by UNION ALL.</summary>
     private static async Task<BudgetUsage[]> SumWindowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
     {
+        if (windows.Length == 0)
+        {
+            return [];
+        }
+
         var sql = new StringBuilder();
         object[] parameters = new object[windows.Length * 4];
         for (int i = 0; i < windows.Length; i++)
@@ -298,7 +309,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         var usage = new BudgetUsage[windows.Length];
         foreach (UsageRow row in rows)
         {
-            usage[row.Index] = new BudgetUsage(row.Units / UnitsPerAmount, checked((int)row.Count));
+            usage[row.Index] = new BudgetUsage(row.Units / ColumnLimits.UnitsPerAmount, checked((int)row.Count));
         }
 
         return usage;
@@ -320,9 +331,11 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ApproverId = grant.ApproverId,
         ApproverRole = grant.ApproverRole,
         ContextFingerprint = grant.ContextFingerprint,
-        // PostgreSQL's timestamptz takes UTC only; the instant is what matters.
+        // PostgreSQL's timestamptz takes UTC only, to the microsecond: the ticks are the exact instant.
         GrantedAt = grant.GrantedAt.ToUniversalTime(),
+        GrantedAtTicks = grant.GrantedAt.UtcTicks,
         VoidedAt = grant.VoidedAt?.ToUniversalTime(),
+        VoidedAtTicks = grant.VoidedAt?.UtcTicks,
         VoidReason = grant.VoidReason,
     };
 
@@ -342,8 +355,8 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ApproverId = row.ApproverId,
         ApproverRole = row.ApproverRole,
         ContextFingerprint = row.ContextFingerprint,
-        GrantedAt = row.GrantedAt,
-        VoidedAt = row.VoidedAt,
+        GrantedAt = new DateTimeOffset(row.GrantedAtTicks, TimeSpan.Zero),
+        VoidedAt = row.VoidedAtTicks is long voided ? new DateTimeOffset(voided, TimeSpan.Zero) : null,
         VoidReason = row.VoidReason,
     };
 

@@ -22,7 +22,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
     public async ValueTask<SupportCase?> FindAsync(string caseId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(caseId);
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         CaseRow? row = await context.Set<CaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
@@ -43,7 +43,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
     public async ValueTask CreateAsync(SupportCase supportCase, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(supportCase);
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         CaseRow row = ToRow(supportCase);
         context.Add(row);
         AddEvents(context, supportCase, from: 0);
@@ -61,9 +61,11 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
                 throw;
             }
 
-            if (stored.Version == supportCase.Version && string.Equals(stored.Document, row.Document, StringComparison.Ordinal))
+            if (stored.SaveToken == row.SaveToken)
             {
-                return; // A retried insert that had in fact been committed.
+                // A retried insert that had in fact been committed: this save's own token.
+                _timelines.Set(supportCase.Id, supportCase.Version, supportCase.History);
+                return;
             }
 
             throw new CaseConcurrencyException(supportCase.Id, 0, stored.Version, "a case with this id already exists");
@@ -78,7 +80,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
             throw new ArgumentException($"A saved case's version must be one more than the version it was based on ({expectedVersion}); it is {supportCase.Version}.", nameof(supportCase));
         }
 
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         int storedCount;
         if (_timelines.TryGet(supportCase.Id, out TimelineCache.Entry cached) && cached.Version == expectedVersion)
         {
@@ -119,6 +121,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         // The concurrency token: the UPDATE matches only the version this save was based on.
         entry.Property(c => c.Version).OriginalValue = expectedVersion;
         row.ClaimedUntilTicks = null;
+        row.ClaimToken = null;
         AddEvents(context, supportCase, from: storedCount);
         try
         {
@@ -132,8 +135,10 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
             context.ChangeTracker.Clear();
             CaseRow? now = await context.Set<CaseRow>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == supportCase.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw new CaseNotFoundException(supportCase.Id);
-            if (now.Version == supportCase.Version && string.Equals(now.Document, row.Document, StringComparison.Ordinal))
+            if (now.SaveToken == row.SaveToken)
             {
+                // This save's own token: an attempt whose reply was lost had committed it. (The
+                // document alone cannot tell: two people's identical moves at one instant match.)
                 _timelines.Set(supportCase.Id, supportCase.Version, supportCase.History);
                 return;
             }
@@ -153,20 +158,24 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         long nowTicks = now.UtcTicks;
         long untilTicks = (now + lease).UtcTicks;
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
 
         // PostgreSQL: rows another instance is claiming right now are skipped, not waited for.
-        // SQLite: the UPDATE holds the database's write lock, which serializes claimers.
+        // SQLite: the UPDATE holds the database's write lock, which serializes claimers. The
+        // token names this claim: if its reply is lost and the execution strategy runs it again,
+        // the retry gets back the cases the first attempt took instead of leaving them held
+        // until the lease runs out.
+        Guid token = Guid.NewGuid();
         string lockClause = provider == StoreProvider.PostgreSql ? " FOR UPDATE SKIP LOCKED" : "";
         string sql =
-            "UPDATE customercraft_cases SET claimed_until_ticks = {0} WHERE id IN (" +
-            "SELECT id FROM customercraft_cases WHERE next_due_ticks <= {1} AND (claimed_until_ticks IS NULL OR claimed_until_ticks <= {1}) " +
+            "UPDATE customercraft_cases SET claimed_until_ticks = {0}, claim_token = {3} WHERE id IN (" +
+            "SELECT id FROM customercraft_cases WHERE (next_due_ticks <= {1} AND (claimed_until_ticks IS NULL OR claimed_until_ticks <= {1})) OR claim_token = {3} " +
             "ORDER BY next_due_ticks LIMIT {2}" + lockClause + ") RETURNING id AS \"Value\"";
 
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
         List<string> claimed = await strategy.ExecuteAsync(
-            ct => context.Database.SqlQueryRaw<string>(sql, untilTicks, nowTicks, maxCount).ToListAsync(ct),
+            ct => context.Database.SqlQueryRaw<string>(sql, untilTicks, nowTicks, maxCount, token).ToListAsync(ct),
             cancellationToken).ConfigureAwait(false);
         if (claimed.Count == 0)
         {
@@ -182,7 +191,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, "query.Limit");
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         IQueryable<CaseRow> rows = context.Set<CaseRow>().AsNoTracking();
         if (query.State is { } state)
         {
@@ -317,6 +326,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
             NextDueTicks = supportCase.NextDueAt?.UtcTicks,
             HistoryCount = supportCase.History.Count,
             Document = StoreJson.Serialize(supportCase),
+            SaveToken = Guid.NewGuid(),
         };
     }
 }

@@ -23,6 +23,7 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
         ColumnLimits.Check(record.Request.CustomerId, ColumnLimits.Id, "DecisionRecord.Request.CustomerId");
         ColumnLimits.Check(record.RequiredApproverRole, ColumnLimits.Id, "DecisionRecord.RequiredApproverRole");
         ColumnLimits.Check(record.GrantId, ColumnLimits.Id, "DecisionRecord.GrantId");
+        ColumnLimits.ToUnits(record.Amount, "DecisionRecord.Amount");
         var row = new DecisionRow
         {
             Id = Guid.CreateVersion7(),
@@ -40,16 +41,33 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
             Request = StoreJson.Serialize(record.Request),
         };
 
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         context.Add(row);
-        // One INSERT of a key made here: retrying it (the execution strategy does) cannot duplicate it.
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            // The key is made here, so a duplicate is this record: an attempt whose reply was lost
+            // had stored it before the execution strategy retried the INSERT.
+            if (!await ExistsAsync(context, row.Id, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(DbContext context, Guid id, CancellationToken cancellationToken)
+    {
+        context.ChangeTracker.Clear();
+        return await context.Set<DecisionRow>().AsNoTracking().AnyAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<DecisionRecord> ReadAsync(DecisionLogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         IQueryable<DecisionRow> rows = context.Set<DecisionRow>().AsNoTracking();
         if (query.From is { } from)
         {
@@ -77,7 +95,8 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
         {
             yield return new DecisionRecord
             {
-                Timestamp = row.Timestamp,
+                // The ticks are exact; PostgreSQL keeps the readable column to the microsecond.
+                Timestamp = new DateTimeOffset(row.TimestampTicks, TimeSpan.Zero),
                 Kind = (DecisionRecordKind)row.Kind,
                 Request = StoreJson.DeserializeRequest(row.Request),
                 Outcome = (DecisionOutcome)row.Outcome,

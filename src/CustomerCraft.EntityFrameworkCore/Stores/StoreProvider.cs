@@ -22,6 +22,23 @@ internal static class StoreProviders
     /// </summary>
     public static StoreProvider Of(DatabaseFacade database) => Of(database.ProviderName);
 
+    /// <summary>A context for one store operation, refused up front if its provider is not one the stores support.</summary>
+    public static async Task<TContext> CreateContextAsync<TContext>(IDbContextFactory<TContext> contexts, CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        TContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Of(context.Database);
+            return context;
+        }
+        catch
+        {
+            await context.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public static StoreProvider Of(string? providerName) => providerName switch
     {
         SqliteName => StoreProvider.Sqlite,

@@ -115,6 +115,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.PostgreSql
                         .HasColumnType("character varying(128)")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_token");
+
                     b.Property<long?>("ClaimedUntilTicks")
                         .HasColumnType("bigint")
                         .HasColumnName("claimed_until_ticks");
@@ -150,6 +154,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("owner_id");
+
+                    b.Property<Guid>("SaveToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("save_token");
 
                     b.Property<int>("State")
                         .HasColumnType("integer")
@@ -302,6 +310,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("granted_at");
 
+                    b.Property<long>("GrantedAtTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("granted_at_ticks");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -339,6 +351,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("VoidedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("voided_at");
+
+                    b.Property<long?>("VoidedAtTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("voided_at_ticks");
 
                     b.HasKey("GrantId");
 

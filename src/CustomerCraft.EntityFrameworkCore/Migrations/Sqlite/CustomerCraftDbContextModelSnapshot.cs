@@ -112,6 +112,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claim_token");
+
                     b.Property<long?>("ClaimedUntilTicks")
                         .HasColumnType("INTEGER")
                         .HasColumnName("claimed_until_ticks");
@@ -147,6 +151,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
+
+                    b.Property<Guid>("SaveToken")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("save_token");
 
                     b.Property<int>("State")
                         .HasColumnType("INTEGER")
@@ -299,6 +307,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("granted_at");
 
+                    b.Property<long>("GrantedAtTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("granted_at_ticks");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -336,6 +348,10 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("VoidedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("voided_at");
+
+                    b.Property<long?>("VoidedAtTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("voided_at_ticks");
 
                     b.HasKey("GrantId");
 

@@ -37,6 +37,8 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.PostgreSql
                     opened_at_ticks = table.Column<long>(type: "bigint", nullable: false),
                     next_due_ticks = table.Column<long>(type: "bigint", nullable: true),
                     claimed_until_ticks = table.Column<long>(type: "bigint", nullable: true),
+                    claim_token = table.Column<Guid>(type: "uuid", nullable: true),
+                    save_token = table.Column<Guid>(type: "uuid", nullable: false),
                     history_count = table.Column<int>(type: "integer", nullable: false),
                     document = table.Column<string>(type: "text", nullable: false)
                 },
@@ -87,7 +89,9 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.PostgreSql
                     approver_role = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     context_fingerprint = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
                     granted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    granted_at_ticks = table.Column<long>(type: "bigint", nullable: false),
                     voided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    voided_at_ticks = table.Column<long>(type: "bigint", nullable: true),
                     void_reason = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true)
                 },
                 constraints: table =>

@@ -37,6 +37,8 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                     opened_at_ticks = table.Column<long>(type: "INTEGER", nullable: false),
                     next_due_ticks = table.Column<long>(type: "INTEGER", nullable: true),
                     claimed_until_ticks = table.Column<long>(type: "INTEGER", nullable: true),
+                    claim_token = table.Column<Guid>(type: "TEXT", nullable: true),
+                    save_token = table.Column<Guid>(type: "TEXT", nullable: false),
                     history_count = table.Column<int>(type: "INTEGER", nullable: false),
                     document = table.Column<string>(type: "TEXT", nullable: false)
                 },
@@ -87,7 +89,9 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                     approver_role = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     context_fingerprint = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     granted_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    granted_at_ticks = table.Column<long>(type: "INTEGER", nullable: false),
                     voided_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    voided_at_ticks = table.Column<long>(type: "INTEGER", nullable: true),
                     void_reason = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true)
                 },
                 constraints: table =>
