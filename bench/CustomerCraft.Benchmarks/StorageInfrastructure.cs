@@ -827,13 +827,13 @@ internal sealed class StorageRawLedger(IBudgetLedger shipped, IDbContextFactory<
         StorageDiagnostics.Instance.CountCommand();
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insertGrant = new NpgsqlBatchCommand(
-            "INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, requested_amount, requested_currency, approver_id, approver_role, context_fingerprint, granted_at, voided_at, void_reason) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL, NULL)");
+            "INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, requested_amount, requested_currency, approver_id, approver_role, context_fingerprint, granted_at, granted_at_ticks, voided_at, voided_at_ticks, void_reason) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, NULL, NULL, NULL)");
         object?[] values =
         [
             grant.GrantId, grant.IdempotencyKey, grant.AgentId, grant.Role, grant.CustomerId, grant.IncidentId, grant.Action,
             grant.Amount, grant.Currency, grant.RequestedAmount, grant.RequestedCurrency, grant.ApproverId, grant.ApproverRole,
-            grant.ContextFingerprint, grant.GrantedAt.ToUniversalTime(),
+            grant.ContextFingerprint, grant.GrantedAt.ToUniversalTime(), grant.GrantedAt.UtcTicks,
         ];
         foreach (object? value in values)
         {
