@@ -27,7 +27,7 @@ public abstract class EdgeCaseTests
     /// save token tells a save whose reply was lost from someone else's identical-looking one.)
     /// </summary>
     [SkippableFact]
-    public async Task a_save_that_lost_the_race_is_not_reported_saved_when_the_documents_match()
+    public async Task A_save_that_lost_the_race_is_not_reported_saved_when_the_documents_match()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         var pause = new PauseBeforeTransaction();
@@ -48,7 +48,7 @@ public abstract class EdgeCaseTests
     /// unsaved note nor hides the stored one from its timeline cache.
     /// </summary>
     [SkippableFact]
-    public async Task after_a_same_instant_race_every_instance_reads_the_stored_timeline()
+    public async Task After_a_same_instant_race_every_instance_reads_the_stored_timeline()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         var pause = new PauseBeforeTransaction();
@@ -76,7 +76,7 @@ public abstract class EdgeCaseTests
     /// A reservation that charges no budget is recorded, as by the in-memory ledger (no empty SQL).
     /// </summary>
     [SkippableFact]
-    public async Task a_reservation_with_no_charges_is_recorded_like_the_in_memory_ledger()
+    public async Task A_reservation_with_no_charges_is_recorded_like_the_in_memory_ledger()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         using TestHost host = db.Host();
@@ -92,7 +92,7 @@ public abstract class EdgeCaseTests
     /// the same document but another timeline, is refused.
     /// </summary>
     [SkippableFact]
-    public async Task store_save_over_a_newer_version_with_the_same_document_is_refused()
+    public async Task Store_save_over_a_newer_version_with_the_same_document_is_refused()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         using TestHost first = db.Host();
@@ -112,7 +112,7 @@ public abstract class EdgeCaseTests
     /// first one's opening note is the one stored.
     /// </summary>
     [SkippableFact]
-    public async Task creating_a_case_whose_id_is_taken_fails_even_with_the_same_document()
+    public async Task Creating_a_case_whose_id_is_taken_fails_even_with_the_same_document()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         using TestHost first = db.Host();
@@ -130,7 +130,7 @@ public abstract class EdgeCaseTests
     /// and kept by SQLite.
     /// </summary>
     [SkippableFact]
-    public async Task amounts_with_more_than_four_decimals_are_refused_or_kept_exactly()
+    public async Task Amounts_with_more_than_four_decimals_are_refused_or_kept_exactly()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         using TestHost host = db.Host();
@@ -190,23 +190,6 @@ public abstract class EdgeCaseTests
     };
 }
 
-/// <summary>Runs <see cref="Before"/> once, just before the next transaction begins.</summary>
-internal sealed class PauseBeforeTransaction : DbTransactionInterceptor
-{
-    public Func<Task>? Before { get; set; }
-
-    public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
-    {
-        if (Before is { } before)
-        {
-            Before = null;
-            await before();
-        }
-
-        return result;
-    }
-}
-
 public sealed class SqliteEdgeCaseTests : EdgeCaseTests
 {
     private protected override Engine Engine => Engine.Sqlite;
@@ -221,7 +204,7 @@ public sealed class PostgreSqlEdgeCaseTests : EdgeCaseTests
     /// PostgreSQL's timestamptz keeps microseconds (the stores read the ticks columns).
     /// </summary>
     [SkippableFact]
-    public async Task grant_and_decision_times_read_back_as_the_same_instants()
+    public async Task Grant_and_decision_times_read_back_as_the_same_instants()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         using TestHost host = db.Host();
@@ -245,7 +228,7 @@ public sealed class PostgreSqlEdgeCaseTests : EdgeCaseTests
     /// finds the record by its key and reports success, stored once.
     /// </summary>
     [SkippableFact]
-    public async Task a_decision_append_whose_acknowledgement_was_lost_is_retried_without_error()
+    public async Task A_decision_append_whose_acknowledgement_was_lost_is_retried_without_error()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         var lose = new LoseResponseAfter("customercraft_decisions");
@@ -264,15 +247,15 @@ public sealed class PostgreSqlEdgeCaseTests : EdgeCaseTests
     /// reservation, and the grant is made.
     /// </summary>
     [SkippableFact]
-    public async Task a_reservation_whose_connection_drops_mid_way_is_retried()
+    public async Task A_reservation_whose_connection_drops_mid_way_is_retried()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
-        var kill = new KillConnectionBefore("INSERT INTO customercraft_grants", db);
+        var kill = new BeforeCommand("INSERT INTO customercraft_grants") { Action = db.KillBackendAsync };
         using TestHost host = db.Host(configure: o => o.AddInterceptors(kill));
 
         GrantResult granted = await host.Authority.GrantAsync(PolicyFixtures.Refund(10m, key: "k-1"));
 
-        kill.Killed.Should().BeTrue("the test dropped the connection");
+        kill.Fired.Should().BeTrue("the test dropped the connection");
         granted.IsGranted.Should().BeTrue();
     }
 
@@ -282,7 +265,7 @@ public sealed class PostgreSqlEdgeCaseTests : EdgeCaseTests
     /// lease.
     /// </summary>
     [SkippableFact]
-    public async Task a_claim_whose_response_was_lost_still_processes_the_due_case()
+    public async Task A_claim_whose_response_was_lost_still_processes_the_due_case()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         var lose = new LoseResponseAfter("SKIP LOCKED", requireInsert: false);
@@ -294,70 +277,5 @@ public sealed class PostgreSqlEdgeCaseTests : EdgeCaseTests
 
         lose.Fired.Should().BeTrue("the test lost the claim's response");
         result.Cases.Should().Be(1, "the due case is processed now, not after the lease");
-    }
-}
-
-/// <summary>After the first command whose text contains a marker has run, throws a transient error as if its response was lost.</summary>
-internal sealed class LoseResponseAfter(string marker, bool requireInsert = true) : DbCommandInterceptor
-{
-    private int _fired;
-
-    public bool Fired => Volatile.Read(ref _fired) == 1;
-
-    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
-    {
-        if (command.CommandText.Contains(marker, StringComparison.Ordinal) && (!requireInsert || command.CommandText.Contains("INSERT", StringComparison.Ordinal)) && Interlocked.Exchange(ref _fired, 1) == 0)
-        {
-            await result.DisposeAsync();
-            throw new NpgsqlException("the response was lost (injected)", new TimeoutException("injected"));
-        }
-
-        return result;
-    }
-
-    public override async ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        if (command.CommandText.Contains(marker, StringComparison.Ordinal) && (!requireInsert || command.CommandText.Contains("INSERT", StringComparison.Ordinal)) && Interlocked.Exchange(ref _fired, 1) == 0)
-        {
-            await Task.Yield();
-            throw new NpgsqlException("the response was lost (injected)", new TimeoutException("injected"));
-        }
-
-        return result;
-    }
-}
-
-/// <summary>Terminates the command's own backend (from another connection) once, just before the first command containing a marker.</summary>
-internal sealed class KillConnectionBefore(string marker, TestDatabase db) : DbCommandInterceptor
-{
-    private int _fired;
-
-    public bool Killed => Volatile.Read(ref _fired) == 1;
-
-    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        await KillAsync(command);
-        return result;
-    }
-
-    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        await KillAsync(command);
-        return result;
-    }
-
-    private async Task KillAsync(DbCommand command)
-    {
-        if (!command.CommandText.Contains(marker, StringComparison.Ordinal) || Interlocked.Exchange(ref _fired, 1) != 0)
-        {
-            return;
-        }
-
-        int pid = ((NpgsqlConnection)command.Connection!).ProcessID;
-        await using var admin = new NpgsqlConnection(db.ConnectionString);
-        await admin.OpenAsync();
-        await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend({pid})", admin);
-        await terminate.ExecuteScalarAsync();
-        await Task.Delay(200);
     }
 }

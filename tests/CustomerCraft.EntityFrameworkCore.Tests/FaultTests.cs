@@ -162,38 +162,6 @@ public abstract class FaultTests
     }
 }
 
-/// <summary>Runs <see cref="BeforeInsert"/> once, just before a grant row is inserted.</summary>
-internal sealed class PauseBeforeGrantInsert : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-{
-    public Func<Task>? BeforeInsert { get; set; }
-
-    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
-        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        if (command.CommandText.Contains("INSERT INTO customercraft_grants", StringComparison.Ordinal) && BeforeInsert is { } before)
-        {
-            BeforeInsert = null;
-            await before();
-        }
-
-        return result;
-    }
-
-    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
-        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (command.CommandText.Contains("INSERT INTO customercraft_grants", StringComparison.Ordinal) && BeforeInsert is { } before)
-        {
-            BeforeInsert = null;
-            await before();
-        }
-
-        return result;
-    }
-}
-
 public sealed class SqliteFaultTests : FaultTests
 {
     private protected override Engine Engine => Engine.Sqlite;
@@ -255,7 +223,7 @@ public sealed class PostgreSqlFaultTests : FaultTests
     public async Task A_key_racing_on_other_budgets_is_settled_by_the_unique_index()
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
-        var pause = new PauseBeforeGrantInsert();
+        var pause = new BeforeCommand("INSERT INTO customercraft_grants");
         using TestHost slow = db.Host(configure: o => o.AddInterceptors(pause));
         using TestHost fast = db.Host(time: slow.Time);
         IBudgetLedger slowLedger = slow.Services.GetRequiredService<IBudgetLedger>();
@@ -267,7 +235,7 @@ public sealed class PostgreSqlFaultTests : FaultTests
 
         // The slow reservation has checked the key and is about to insert when the fast one,
         // on another incident, commits the same key.
-        pause.BeforeInsert = () => fastLedger.TryReserveAsync(Reservation("fast", "shared-key", "T-2")).AsTask();
+        pause.Action = _ => fastLedger.TryReserveAsync(Reservation("fast", "shared-key", "T-2")).AsTask();
         ReservationResult result = await slowLedger.TryReserveAsync(Reservation("slow", "shared-key", "T-1"));
 
         result.Status.Should().Be(ReservationStatus.DuplicateIdempotencyKey);

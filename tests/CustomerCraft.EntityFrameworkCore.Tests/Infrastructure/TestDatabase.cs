@@ -123,6 +123,17 @@ internal sealed class TestDatabase : IAsyncDisposable
         return new CustomerCraftDbContext(options.Options);
     }
 
+    /// <summary>Ends, from another connection, the PostgreSQL server process serving <paramref name="command"/>: a dropped connection, for real.</summary>
+    public async Task KillBackendAsync(System.Data.Common.DbCommand command)
+    {
+        int pid = ((NpgsqlConnection)command.Connection!).ProcessID;
+        await using var admin = new NpgsqlConnection(ConnectionString);
+        await admin.OpenAsync();
+        await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend({pid})", admin);
+        await terminate.ExecuteScalarAsync();
+        await Task.Delay(200);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (File is not null)
