@@ -37,9 +37,6 @@ internal sealed class TimelineCache
             new Entry(version, history));
     }
 
-    /// <summary>Forgets a case, after a save whose outcome is unknown.</summary>
-    public void Remove(string caseId) => _entries.TryRemove(caseId, out _);
-
     /// <summary>A case's version and its timeline at that version.</summary>
     public readonly record struct Entry(long Version, IReadOnlyList<CaseEvent> History);
 }
