@@ -69,7 +69,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.IdempotencyKey))
         {
-            throw new ArgumentException("A grant needs an IdempotencyKey so that a retry is never charged twice; use a key that identifies this resolution (for example the ticket id and a sequence).", nameof(request));
+            throw new ArgumentException("A grant needs an IdempotencyKey so that a retry is never charged twice; use a key that identifies this resolution (for example the ticket id and a sequence).", "request.IdempotencyKey");
         }
 
         using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Grant");

@@ -1,0 +1,115 @@
+using CustomerCraft.AspNetCore;
+using CustomerCraft.Coaching;
+using CustomerCraft.Empowerment;
+using CustomerCraft.Escalation;
+
+namespace CustomerCraft.Samples.SupportDesk.Endpoints;
+
+/// <summary>The agent console's endpoints: cases, proposals, grants, approval requests, nudges.</summary>
+internal static class CaseEndpoints
+{
+    public static void MapCaseEndpoints(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization();
+        api.MapGet("/me", (AgentIdentity agent) => agent);
+
+        RouteGroupBuilder cases = api.MapGroup("/cases");
+        cases.MapGet("/", ListMine);
+        cases.MapPost("/", Open);
+        cases.MapGet("/{caseId}", Get);
+        cases.MapGet("/{caseId}/timeline", Timeline);
+        cases.MapPost("/{caseId}/proposals", Propose);
+        cases.MapPost("/{caseId}/grants", Grant);
+        cases.MapPost("/{caseId}/approval-requests", RequestApproval);
+        cases.MapPost("/{caseId}/resolve", Resolve);
+        cases.MapPost("/{caseId}/nudges", Nudges);
+    }
+
+    /// <summary>The cases the signed-in agent owns, soonest deadline first.</summary>
+    private static async Task<IEnumerable<CaseView>> ListMine(AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
+        (await workflow.QueryAsync(new CaseQuery { OwnerId = agent.Id, Limit = 200 }, ct)).Select(c => CaseView.From(c, ladder));
+
+    private static async Task<IResult> Open(OpenCaseBody body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct)
+    {
+        SupportCase opened = await workflow.OpenAsync(new OpenCaseRequest
+        {
+            CustomerId = body.CustomerId!, // the workflow names the field when it is missing
+            Subject = body.Subject,
+            Priority = body.Priority,
+            Owner = agent.ToActor(),
+            Note = body.Note,
+        }, ct);
+        return Results.Created($"/api/cases/{opened.Id}", CaseView.From(opened, ladder));
+    }
+
+    private static async Task<CaseView> Get(string caseId, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
+        CaseView.From(await FindAsync(workflow, caseId, ct), ladder);
+
+    private static async Task<IEnumerable<TimelineEntryView>> Timeline(string caseId, ICaseWorkflow workflow, CancellationToken ct) =>
+        (await FindAsync(workflow, caseId, ct)).History.Select(TimelineEntryView.From);
+
+    /// <summary>What would happen: the decision, every reason, and the agent's headroom. Nothing is charged.</summary>
+    private static async Task<DecisionView> Propose(string caseId, ResolutionBody body, AgentIdentity agent, ICaseWorkflow workflow, IResolutionAuthority authority, CancellationToken ct)
+    {
+        SupportCase supportCase = await FindAsync(workflow, caseId, ct);
+        return DecisionView.From(await authority.EvaluateAsync(body.ToRequest(agent, supportCase), ct));
+    }
+
+    /// <summary>Grants within the agent's authority and notes it on the case; over it, answers the decision instead.</summary>
+    private static async Task<GrantView> Grant(string caseId, ResolutionBody body, AgentIdentity agent, ICaseWorkflow workflow, IResolutionAuthority authority, CancellationToken ct)
+    {
+        SupportCase supportCase = await FindAsync(workflow, caseId, ct);
+        GrantResult result = await authority.GrantAsync(body.ToRequest(agent, supportCase), ct);
+        if (result.Grant is not { } grant)
+        {
+            return new GrantView(false, false, null, DecisionView.From(result.Decision!));
+        }
+
+        if (!result.IsReplay)
+        {
+            await workflow.AddNoteAsync(caseId, agent.ToActor(), $"Granted {grant.Action} {grant.Amount:0.##} {grant.Currency} (grant {grant.GrantId}){(body.Note is { Length: > 0 } note ? $": {note}" : string.Empty)}", cancellationToken: ct);
+        }
+
+        return new GrantView(true, result.IsReplay, grant, result.Decision is { } d ? DecisionView.From(d) : null);
+    }
+
+    /// <summary>Sends what is over the agent's authority up the ladder; the case waits for an approver.</summary>
+    private static async Task<CaseView> RequestApproval(string caseId, ResolutionBody body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct)
+    {
+        SupportCase supportCase = await FindAsync(workflow, caseId, ct);
+        SupportCase waiting = await workflow.RequestApprovalAsync(caseId, body.ToRequest(agent, supportCase), body.Note, body.ExpectedVersion, ct);
+        return CaseView.From(waiting, ladder);
+    }
+
+    private static async Task<CaseView> Resolve(string caseId, CaseMoveBody body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
+        CaseView.From(await workflow.ResolveAsync(caseId, agent.ToActor(), body.Note, body.ExpectedVersion, ct), ladder);
+
+    /// <summary>
+    /// Live coaching: the conversation so far goes through a fresh <see cref="LiveConversation"/>
+    /// (nothing is kept between calls, so any instance can answer); the nudges for the latest turn
+    /// come back, which is what the agent should act on now.
+    /// </summary>
+    private static async Task<IReadOnlyList<Nudge>> Nudges(string caseId, NudgeBody body, AgentIdentity agent, ICaseWorkflow workflow, IInteractionCoach coach, TimeProvider time, CancellationToken ct)
+    {
+        SupportCase supportCase = await FindAsync(workflow, caseId, ct);
+        LiveConversation conversation = coach.StartConversation(new LiveConversationContext
+        {
+            AgentId = agent.Id,
+            AgentRole = agent.Role,
+            CustomerId = supportCase.CustomerId,
+            CaseId = supportCase.Id,
+            CustomerSegment = body.CustomerSegment,
+            Channel = body.Channel,
+        });
+        IReadOnlyList<Nudge> nudges = [];
+        foreach (Turn turn in Turns.From(body.Turns, time))
+        {
+            nudges = await conversation.AddTurnAsync(turn, ct);
+        }
+
+        return nudges;
+    }
+
+    internal static async Task<SupportCase> FindAsync(ICaseWorkflow workflow, string caseId, CancellationToken ct) =>
+        await workflow.FindAsync(caseId, ct) ?? throw new CaseNotFoundException(caseId);
+}

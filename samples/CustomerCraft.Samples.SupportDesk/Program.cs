@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+using CustomerCraft;
+using CustomerCraft.Samples.SupportDesk;
+using CustomerCraft.Samples.SupportDesk.Endpoints;
+using CustomerCraft.Samples.SupportDesk.Identity;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+// SupportDesk: a small support application on CustomerCraft. Agents propose resolutions and see
+// the decision, its reasons and their headroom; what is over their authority goes to an approver
+// queue ordered by SLA deadline; team leads and managers approve or reject; the case returns to
+// the agent who owns the customer. Cases, budgets and decisions live in SQLite.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+SupportDeskOptions desk = builder.Configuration.GetSection("SupportDesk").Get<SupportDeskOptions>() ?? new SupportDeskOptions();
+builder.Services.Configure<SupportDeskOptions>(builder.Configuration.GetSection("SupportDesk"));
+string database = Path.GetFullPath(desk.Database, builder.Environment.ContentRootPath);
+
+// CustomerCraft: the policy from appsettings.json, durable stores, the deadline monitor, and the
+// ASP.NET Core integration (agent identity from claims, errors as problem details).
+builder.Services.AddCustomerCraft(builder.Configuration.GetSection("CustomerCraft"))
+    .AddEntityFrameworkStores(o => o.UseSqlite($"Data Source={database}"))
+    .AddEscalationMonitor(o => o.Interval = desk.MonitorInterval)
+    .AddAspNetCore();
+
+// Who is signed in: a cookie, issued by the development sign-in. A real host would use its own
+// identity provider here; CustomerCraft only reads the NameIdentifier and Role claims.
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(o =>
+    {
+        o.Cookie.Name = "supportdesk";
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Strict; // with JSON-only endpoints, this keeps other sites' forms out
+        o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+        o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+    });
+builder.Services.AddAuthorization();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddSingleton<InteractionArchive>();
+builder.Services.AddSingleton<Ladder>();
+
+// OpenTelemetry: CustomerCraft's meter and activities (both named "CustomerCraft") on the console.
+if (desk.ConsoleTelemetry)
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(r => r.AddService("SupportDesk"))
+        .WithMetrics(m => m.AddMeter("CustomerCraft").AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000))
+        .WithTracing(t => t.AddSource("CustomerCraft").AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Path.StartsWithSegments("/api")).AddConsoleExporter());
+}
+
+WebApplication app = builder.Build();
+await app.Services.MigrateCustomerCraftDatabaseAsync();
+if (desk.SeedCases)
+{
+    await SeedCases.EnsureAsync(app.Services);
+}
+
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseStatusCodePages(); // empty 4xx answers (a body that is not JSON, say) become problem details too
+app.UseAuthentication();
+app.UseAuthorization();
+
+if (app.Environment.IsDevelopment() && desk.DevSignIn)
+{
+    app.MapDevSignIn();
+}
+
+app.MapCaseEndpoints();
+app.MapApprovalEndpoints();
+app.MapCoachingEndpoints();
+await app.RunAsync();
+
+/// <summary>The entry point; public for WebApplicationFactory in the tests.</summary>
+public partial class Program;
