@@ -264,10 +264,12 @@ public sealed class EndpointTests : IAsyncLifetime
             {
                 new { speaker = "Agent", text = "Hi, this is Ana, how can I help?" },
                 new { speaker = "Customer", text = "This is the second machine that leaks. I am furious and this is ridiculous." },
+                new { speaker = "Agent", text = "Unfortunately that is our policy, you need to send it back first." },
             },
         });
 
-        nudges.EnumerateArray().Select(n => n.Str("kind")).Should().Contain("AcknowledgeFeelings");
+        nudges.EnumerateArray().Select(n => n.Str("kind")).Should().Contain("AcknowledgeFeelings", "the agent's answer did not acknowledge how the customer feels")
+            .And.OnlyHaveUniqueItems();
     }
 
     [Fact]

@@ -37,7 +37,15 @@ public sealed class SupportDeskFactory : WebApplicationFactory<Program>
         builder.UseSetting("SupportDesk:Database", DatabasePath);
         builder.UseSetting("SupportDesk:ConsoleTelemetry", "false");
         builder.UseSetting("SupportDesk:MonitorInterval", "00:00:05");
-        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
+        // Program.cs reads its SupportDesk section before Build(), which sees host settings only;
+        // the policy is bound later, from the app configuration.
+        foreach ((string key, string? value) in Settings.Where(s => s.Key.StartsWith("SupportDesk:", StringComparison.Ordinal)))
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureAppConfiguration((_, configuration) =>
+            configuration.AddInMemoryCollection(Settings.Where(s => !s.Key.StartsWith("SupportDesk:", StringComparison.Ordinal))));
 
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }

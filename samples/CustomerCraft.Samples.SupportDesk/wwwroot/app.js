@@ -1,0 +1,1229 @@
+// SupportDesk browser UI: plain ES2020, no framework, no build step.
+//
+// Layout of this file:
+//   1. Small utilities (DOM builder, formatting, server clock)
+//   2. api(): the one fetch helper; throws ApiError carrying the RFC 7807 problem details
+//   3. Banners (errors, flash messages) and the busy-button runner
+//   4. Session: users, sign-in/out, tabs, pollers
+//   5. Agent console: case list, open a case, case detail, resolution, timeline, live coaching
+//   6. Approver queue
+//   7. Coaching review and metrics
+//   8. Wiring
+//
+// The page is a static skeleton (index.html) whose parts are filled in and shown/hidden here.
+// Polling only rewrites read-only parts, so nothing the user is typing gets wiped.
+'use strict';
+
+/* ================================ 1. Utilities ================================ */
+
+const $ = (id) => document.getElementById(id);
+
+/** Builds an element. Text always goes through textContent, never innerHTML, so data cannot inject markup. */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function show(node, visible) { node.hidden = !visible; }
+
+/** Replaces a node's children, skipping null/false/undefined (replaceChildren would print them as text). */
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false)
+    .map((c) => (c instanceof Node ? c : document.createTextNode(String(c)))));
+}
+
+const moneyFormats = new Map();
+/** $1,234.50 style (en-US); other currencies keep their own symbol. */
+function money(amount, currency = 'USD') {
+  if (amount === null || amount === undefined) return '—';
+  if (!moneyFormats.has(currency)) {
+    moneyFormats.set(currency, new Intl.NumberFormat('en-US', { style: 'currency', currency }));
+  }
+  return moneyFormats.get(currency).format(amount);
+}
+
+/** The server sends 7 fractional digits ("…42.8057991+00:00"); trim to milliseconds so every engine parses it. */
+function parseTime(iso) {
+  if (!iso) return null;
+  const ms = Date.parse(String(iso).replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+// en-GB gives a 24-hour HH:MM:SS in the browser's local time zone.
+const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** Local HH:MM:SS, with the full date and time as a tooltip. */
+function timeEl(iso) {
+  const ms = parseTime(iso);
+  if (ms === null) return el('span', { class: 'muted', text: '—' });
+  return el('time', { datetime: iso, title: dateTimeFormat.format(ms), text: timeFormat.format(ms) });
+}
+
+/** "FeeWaiver" → "Fee waiver", "AwaitingApproval" → "Awaiting approval". */
+function humanize(name) {
+  if (!name) return '';
+  const words = String(name).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function actor(a) { return a ? `${a.id} (${a.role})` : '—'; }
+
+function pad2(n) { return String(n).padStart(2, '0'); }
+
+/** A .NET TimeSpan ("1.02:03:04.5", "00:00:00.0641689") as "1d 2h", "4m 12s", "0.06 s". */
+function formatDuration(value) {
+  if (value === null || value === undefined) return '—';
+  let seconds;
+  if (typeof value === 'number') {
+    seconds = value;
+  } else {
+    const m = /^(-)?(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(String(value));
+    if (!m) return String(value);
+    seconds = (+(m[2] || 0)) * 86400 + (+m[3]) * 3600 + (+m[4]) * 60 + parseFloat(m[5]);
+    if (m[1]) seconds = -seconds;
+  }
+  if (seconds < 1) return `${seconds.toFixed(2)} s`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const s = Math.round(seconds);
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), min = Math.floor((s % 3600) / 60), sec = s % 60;
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${pad2(min)}m`;
+  return `${min}m ${pad2(sec)}s`;
+}
+
+/**
+ * The server's clock, so countdowns do not depend on the client's clock being right.
+ * The approver queue carries `now`; we remember how far it is from Date.now() when the answer
+ * arrived, so serverNow() = serverNow at response + elapsed since. Other answers only carry the
+ * HTTP Date header (whole seconds); it is used until a precise `now` has been seen.
+ */
+const clock = {
+  offsetMs: 0,
+  precise: false,
+  fromServerNow(iso, receivedAt) {
+    const ms = parseTime(iso);
+    if (ms === null) return;
+    this.offsetMs = ms - receivedAt;
+    this.precise = true;
+  },
+  fromDateHeader(header, receivedAt) {
+    if (this.precise || !header) return;
+    const ms = Date.parse(header);
+    if (!Number.isNaN(ms)) this.offsetMs = ms - receivedAt;
+  },
+  now() { return Date.now() + this.offsetMs; },
+};
+
+/** A countdown element; tickCountdowns() keeps its text current. */
+function countdownEl(dueAt, testId = 'countdown') {
+  const node = el('span', { class: 'countdown', 'data-testid': testId, dataset: { due: dueAt || '' } });
+  updateCountdown(node);
+  return node;
+}
+
+function updateCountdown(node) {
+  const due = parseTime(node.dataset.due);
+  if (due === null) {
+    node.textContent = '—';
+    node.className = 'countdown';
+    return;
+  }
+  const left = due - clock.now();
+  if (left <= 0) {
+    node.textContent = 'overdue';
+    node.className = 'countdown overdue';
+    return;
+  }
+  const total = Math.floor(left / 1000);
+  node.textContent = `${pad2(Math.floor(total / 60))}:${pad2(total % 60)}`;
+  node.className = left < 2 * 60 * 1000 ? 'countdown urgent' : 'countdown';
+  node.title = `due at ${timeFormat.format(due)}`;
+}
+
+function tickCountdowns() {
+  document.querySelectorAll('.countdown[data-due]').forEach(updateCountdown);
+}
+
+/** A random key; crypto.randomUUID needs a secure context (localhost is one), so fall back otherwise. */
+function randomKey() {
+  if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/* ================================ 2. API ================================ */
+
+/** A failed call: `problem` is the server's problem details (or one made up for network failures). */
+class ApiError extends Error {
+  constructor(problem) {
+    super(problem.title || 'Request failed');
+    this.problem = problem;
+    this.status = problem.status;
+    this.code = problem.code;
+  }
+}
+
+/**
+ * The one way this page talks to the server. Returns the parsed JSON (null for 204) or throws an
+ * ApiError with the RFC 7807 problem details the server answered.
+ */
+async function api(method, url, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json, application/problem+json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (err) {
+    throw new ApiError({ title: 'The server could not be reached.', detail: err.message, status: 0 });
+  }
+  const receivedAt = Date.now();
+  clock.fromDateHeader(response.headers.get('Date'), receivedAt);
+
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+
+  if (!response.ok) {
+    const problem = data && typeof data === 'object' && !Array.isArray(data)
+      ? data
+      : { title: `${response.status} ${response.statusText}`.trim(), detail: text ? text.slice(0, 300) : undefined };
+    problem.status = problem.status || response.status;
+    throw new ApiError(problem);
+  }
+  return attachReceived(data, receivedAt);
+}
+
+// The queue needs to know when its answer arrived (see clock); keep it off the JSON itself.
+const receivedTimes = new WeakMap();
+function attachReceived(data, receivedAt) {
+  if (data && typeof data === 'object') receivedTimes.set(data, receivedAt);
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+/* ================================ 3. Banners and busy buttons ================================ */
+
+let flashTimer = null;
+
+/** Shows a problem in the error banner: title, detail and each field error. */
+function showProblem(problem) {
+  $('error-title').textContent = problem.title || 'Something went wrong.';
+  const detail = problem.detail && problem.detail !== problem.title ? problem.detail : '';
+  $('error-detail').textContent = detail;
+  show($('error-detail'), Boolean(detail));
+
+  const fields = $('error-fields');
+  fill(fields);
+  if (problem.errors && typeof problem.errors === 'object') {
+    for (const [field, messages] of Object.entries(problem.errors)) {
+      for (const message of [].concat(messages)) {
+        fields.append(el('li', {}, el('span', { class: 'mono', text: field }), `: ${message}`));
+      }
+    }
+  }
+  show(fields, fields.children.length > 0);
+  show($('error-banner'), true);
+}
+
+function hideError() { show($('error-banner'), false); }
+
+/** Handles any failure: a lost session goes back to signed-out, everything else goes to the banner. */
+function reportError(err) {
+  if (!(err instanceof ApiError)) {
+    console.error(err);
+    showProblem({ title: 'Something went wrong in the page.', detail: String(err && err.message ? err.message : err) });
+    return;
+  }
+  if (err.status === 401 && session.user) {
+    endSession();
+    showProblem({ title: 'You are signed out.', detail: 'Your session ended. Sign in again to continue.' });
+    return;
+  }
+  showProblem(err.problem);
+}
+
+// Pollers report failures too, but the same failure every 3 seconds would re-open a banner the
+// user just dismissed; only a new kind of failure is shown until a poll succeeds again.
+let lastPollError = null;
+function reportPollError(err) {
+  const key = err instanceof ApiError ? `${err.status}|${err.problem.title}|${err.problem.detail}` : String(err);
+  if (key === lastPollError) return;
+  lastPollError = key;
+  reportError(err);
+}
+
+function flash(message) {
+  const node = $('flash');
+  node.textContent = message;
+  show(node, true);
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => show(node, false), 6000);
+}
+
+// Buttons whose request is in flight; syncControls() never re-enables these.
+const busyButtons = new Set();
+
+/**
+ * Runs an action for a button: the button is disabled until the request is answered, so a
+ * double click (or Enter pressed twice) cannot send twice. Errors end in the banner.
+ */
+async function run(button, action) {
+  if (button && (button.disabled || busyButtons.has(button))) return undefined;
+  if (button) {
+    busyButtons.add(button);
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+  }
+  try {
+    return await action();
+  } catch (err) {
+    reportError(err);
+    return undefined;
+  } finally {
+    if (button) {
+      busyButtons.delete(button);
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+    syncControls();
+  }
+}
+
+/** Enables a button unless a rule says no or its request is in flight. */
+function setEnabled(button, enabled) {
+  button.disabled = !enabled || busyButtons.has(button);
+}
+
+/** Re-applies the enable rules that depend on state (not on a request in flight). */
+function syncControls() {
+  const c = agent.caseView;
+  setEnabled($('resolve-button'), Boolean(c) && !['Resolved', 'Closed'].includes(c.state));
+  setEnabled($('check-button'), Boolean(c));
+  setEnabled($('nudge-add'), Boolean(agent.selectedId));
+}
+
+/* ================================ 4. Session, tabs, pollers ================================ */
+
+const session = {
+  user: null,   // { id, name, role }
+  users: [],
+  tab: null,
+};
+
+// Remembered per user for this page's lifetime, so switching users and back keeps your place.
+const lastSelectedCase = new Map();
+
+/** Repeats `task` every `ms` after the previous run finished (never overlapping); stop() is final for that run. */
+class Poller {
+  constructor(task, ms) { this.task = task; this.ms = ms; this.generation = 0; this.timer = null; }
+  start({ immediate = false } = {}) {
+    this.stop();
+    const generation = this.generation;
+    const tick = async () => {
+      if (generation !== this.generation) return;
+      try {
+        await this.task();
+        lastPollError = null;
+      } catch (err) {
+        reportPollError(err);
+      }
+      if (generation === this.generation) this.timer = setTimeout(tick, this.ms);
+    };
+    this.timer = setTimeout(tick, immediate ? 0 : this.ms);
+  }
+  stop() {
+    this.generation++; // a run already awaiting its answer will not schedule another
+    clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+const casePoller = new Poller(() => refreshCase({ fromPoll: true }), 3000);
+const queuePoller = new Poller(() => loadQueue(), 5000);
+
+async function loadUsers() {
+  try {
+    session.users = await api('GET', '/api/dev/users');
+  } catch (err) {
+    session.users = [];
+    reportError(err);
+  }
+  const select = $('user-select');
+  fill(select, ...session.users.map((u) => el('option', { value: u.id, text: u.name, title: u.role })));
+}
+
+/** On load: are we already signed in (the cookie survives reloads)? */
+async function restoreSession() {
+  try {
+    const me = await api('GET', '/api/me');
+    await startSession(me);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) endSession(); // expected when signed out
+    else reportError(err);
+  }
+}
+
+async function signIn() {
+  const userId = $('user-select').value;
+  const user = await api('POST', '/api/dev/sign-in', { userId });
+  hideError();
+  await startSession(user);
+}
+
+async function signOut() {
+  await api('POST', '/api/dev/sign-out');
+  endSession();
+}
+
+/** Signed in (or switched user): reset everything user-specific and open the tab that suits the role. */
+async function startSession(user) {
+  if (session.user && agent.selectedId) lastSelectedCase.set(session.user.id, agent.selectedId);
+  session.user = user;
+  resetAgentConsole();
+  resetQueue();
+  show($('scorecard'), false);
+
+  $('current-user').textContent = `Signed in as ${user.name} (${user.role})`;
+  show($('current-user'), true);
+  show($('sign-out'), true);
+  document.body.classList.add('signed-in'); // the sign-in form stays as a user switcher
+  show($('welcome'), false);
+  show($('tabs'), true);
+  if ([...$('user-select').options].some((o) => o.value === user.id)) $('user-select').value = user.id;
+
+  const approver = ['TeamLead', 'Manager'].includes(user.role);
+  activateTab(approver ? 'approver' : 'agent');
+
+  await loadCases();
+  const remembered = lastSelectedCase.get(user.id);
+  if (remembered && agent.cases.some((c) => c.id === remembered) && session.tab === 'agent') {
+    await selectCase(remembered);
+  }
+}
+
+/** Signed out: stop polling and show the welcome panel. */
+function endSession() {
+  if (session.user && agent.selectedId) lastSelectedCase.set(session.user.id, agent.selectedId);
+  session.user = null;
+  session.tab = null;
+  casePoller.stop();
+  queuePoller.stop();
+  resetAgentConsole();
+  resetQueue();
+  show($('current-user'), false);
+  show($('sign-out'), false);
+  document.body.classList.remove('signed-in');
+  show($('tabs'), false);
+  show($('welcome'), true);
+  for (const panel of document.querySelectorAll('.panel')) show(panel, false);
+}
+
+/** Shows one tab; only the visible tab polls. */
+function activateTab(name) {
+  session.tab = name;
+  for (const tab of document.querySelectorAll('.tab')) {
+    const active = tab.dataset.tab === name;
+    tab.setAttribute('aria-selected', String(active));
+    tab.classList.toggle('active', active);
+  }
+  show($('panel-agent'), name === 'agent');
+  show($('panel-approver'), name === 'approver');
+  show($('panel-coaching'), name === 'coaching');
+
+  casePoller.stop();
+  queuePoller.stop();
+  if (name === 'agent') {
+    if (agent.selectedId) casePoller.start({ immediate: true });
+  } else if (name === 'approver') {
+    queuePoller.start({ immediate: true });
+  } else if (name === 'coaching') {
+    renderReviewContext();
+    run($('metrics-refresh'), loadMetrics);
+  }
+}
+
+/* ================================ 5. Agent console ================================ */
+
+const agent = {
+  cases: [],
+  casesLoaded: false, // so "You own no cases" only shows after the list was actually read
+  selectedId: null,
+  caseView: null,
+  timeline: [],
+  decision: null,   // the last DecisionView shown
+  proposal: null,   // the request that decision was for; Grant / Request approval send exactly this
+  grantKey: null,   // idempotency key of that proposal's grant (see checkProposal)
+  turns: new Map(), // `${userId}|${caseId}` → [{speaker, text}]
+  nudges: [],
+};
+
+function resetAgentConsole() {
+  casePoller.stop();
+  agent.cases = [];
+  agent.casesLoaded = false;
+  agent.selectedId = null;
+  agent.caseView = null;
+  agent.timeline = [];
+  renderCaseList();
+  clearDecision();
+  renderCase();
+}
+
+/* ---- case list ---- */
+
+async function loadCases() {
+  if (!session.user) return;
+  agent.cases = await api('GET', '/api/cases');
+  agent.casesLoaded = true;
+  renderCaseList();
+}
+
+function renderCaseList() {
+  const list = $('case-list');
+  fill(list, ...agent.cases.map((c) => el('li', {},
+    el('button', {
+      type: 'button',
+      class: `case-item${c.id === agent.selectedId ? ' selected' : ''}`,
+      'data-testid': `case-item-${c.id}`,
+      'aria-current': c.id === agent.selectedId ? 'true' : null,
+      onclick: () => run(null, () => selectCase(c.id)),
+    },
+    el('span', { class: 'case-item-top' },
+      el('span', { class: 'mono case-item-id', text: c.id, title: c.id }),
+      priorityBadge(c.priority)),
+    el('span', { class: 'case-item-subject', text: c.subject || '(no subject)' }),
+    el('span', { class: 'case-item-bottom' },
+      stateBadge(c.state),
+      el('span', { class: 'muted small', text: c.customerId })),
+    ))));
+  show($('case-list-empty'), agent.casesLoaded && agent.cases.length === 0);
+}
+
+function stateBadge(state, testId) {
+  return el('span', { class: `badge state-${state}`, 'data-testid': testId, text: state });
+}
+
+function priorityBadge(priority) {
+  return el('span', { class: `badge priority priority-${priority}`, text: priority });
+}
+
+/* ---- open a case ---- */
+
+async function openCase() {
+  const body = {
+    customerId: $('new-case-customer').value.trim() || null,
+    subject: $('new-case-subject').value.trim() || null,
+    priority: $('new-case-priority').value,
+  };
+  const created = await api('POST', '/api/cases', body);
+  $('new-case-customer').value = '';
+  $('new-case-subject').value = '';
+  $('new-case-priority').value = 'Normal';
+  flash(`Opened case ${created.id} for ${created.customerId}.`);
+  await loadCases();
+  await selectCase(created.id);
+}
+
+/* ---- case detail ---- */
+
+async function selectCase(caseId) {
+  if (agent.selectedId !== caseId) {
+    agent.selectedId = caseId;
+    agent.caseView = null;
+    agent.timeline = [];
+    clearDecision();
+    agent.nudges = [];
+  }
+  renderCaseList();
+  renderCase();
+  renderConversation();
+  await refreshCase();
+  if (session.tab === 'agent') casePoller.start();
+}
+
+/**
+ * Reads the selected case and its timeline. A poll answer that arrives after the user picked
+ * another case, or that is older than what a command already returned, is dropped.
+ */
+async function refreshCase({ fromPoll = false } = {}) {
+  const caseId = agent.selectedId;
+  if (!caseId) return;
+  const [view, timeline] = await Promise.all([
+    api('GET', `/api/cases/${enc(caseId)}`),
+    api('GET', `/api/cases/${enc(caseId)}/timeline`),
+  ]);
+  if (agent.selectedId !== caseId) return;
+  const previous = agent.caseView;
+  if (previous && previous.id === caseId && view.version < previous.version) return;
+
+  agent.caseView = view;
+  agent.timeline = timeline;
+  renderCase();
+  $('case-sync').textContent = `updated ${timeFormat.format(Date.now())}`;
+
+  // Someone else moved the case (an approver, the SLA monitor): the list's badge is stale too.
+  if (fromPoll && previous && previous.version !== view.version) await loadCases();
+}
+
+/** A command answered the new case: show it at once instead of waiting for the next poll. */
+async function applyCase(view) {
+  if (view && view.id === agent.selectedId) {
+    agent.caseView = view;
+    renderCase();
+  }
+  await Promise.all([loadCases(), refreshCase()]);
+}
+
+function renderCase() {
+  const c = agent.caseView;
+  show($('no-case'), !agent.selectedId);
+  show($('case-detail'), Boolean(agent.selectedId));
+  syncControls();
+  if (!c) {
+    if (agent.selectedId) {
+      $('case-id').textContent = agent.selectedId;
+      $('case-subject').textContent = 'Loading…';
+    }
+    $('case-state').textContent = '';
+    fill($('timeline'));
+    show($('pending-approval'), false);
+    show($('approval-outcome'), false);
+    return;
+  }
+
+  $('case-id').textContent = c.id;
+  $('case-subject').textContent = c.subject || '(no subject)';
+  const stateNode = $('case-state');
+  stateNode.textContent = c.state; // exactly the enum value; tests read it
+  stateNode.className = `badge state-${c.state}`;
+  const prio = $('case-priority');
+  prio.textContent = c.priority;
+  prio.className = `badge priority priority-${c.priority}`;
+
+  $('case-customer').textContent = c.customerId;
+  $('case-level').textContent = `${c.levelName} (level ${c.level})`;
+  $('case-version').textContent = String(c.version);
+  $('case-owner').textContent = actor(c.owner);
+  $('case-handler').textContent = c.handler ? actor(c.handler) : '— (waiting for an approver)';
+  fill($('case-next-due'), c.nextDueAt ? timeEl(c.nextDueAt) : el('span', { class: 'muted', text: 'none' }));
+
+  renderPendingApproval(c.pendingApproval);
+  renderApprovalOutcome(c.lastApproval);
+  renderTimeline();
+}
+
+function renderPendingApproval(p) {
+  const box = $('pending-approval');
+  show(box, Boolean(p));
+  if (!p) { fill(box); return; }
+  fill(box,
+    el('div', { class: 'notice-title' }, 'Waiting for approval by ', el('b', { text: p.requiredApproverRole })),
+    el('div', { class: 'notice-grid' },
+      el('span', {}, el('span', { class: 'muted', text: 'Resolution ' }), el('b', { text: `${humanize(p.action)} ${money(p.amount)}` })),
+      el('span', {}, el('span', { class: 'muted', text: 'Requested by ' }), p.requestedBy, ' at ', timeEl(p.requestedAt)),
+      el('span', {}, el('span', { class: 'muted', text: 'Due in ' }), p.dueAt ? countdownEl(p.dueAt, 'pending-countdown') : 'no deadline')),
+    p.decisionSummary ? el('div', { class: 'muted small summary', text: p.decisionSummary }) : null,
+  );
+}
+
+function renderApprovalOutcome(a) {
+  const box = $('approval-outcome');
+  show(box, Boolean(a));
+  if (!a) { fill(box); return; }
+  const approved = a.outcome === 'Approved';
+  box.className = `notice ${approved ? 'notice-ok' : 'notice-bad'}`;
+  const headline = approved
+    ? el('div', { class: 'notice-title' }, `Approved by ${a.by}`, a.grantId ? ' — grant ' : '', a.grantId ? el('span', { class: 'mono', text: a.grantId }) : null)
+    : el('div', { class: 'notice-title', text: `Rejected by ${a.by}: ${a.note || 'no reason given'}` });
+  fill(box,
+    headline,
+    el('div', { class: 'muted small' }, 'at ', timeEl(a.at), approved && a.note ? ` · ${a.note}` : ''),
+  );
+}
+
+/* ---- timeline ---- */
+
+function describeEvent(e) {
+  switch (e.kind) {
+    case 'Opened': return 'Case opened';
+    case 'Note': return 'Note';
+    case 'SlaWarning': return `SLA warning${e.timer ? ` (${humanize(e.timer)})` : ''}`;
+    case 'SlaBreach': return `SLA breached${e.timer ? ` (${humanize(e.timer)})` : ''}`;
+    case 'Transition': {
+      const moved = e.fromState !== e.toState ? ` · ${e.fromState} → ${e.toState}` : '';
+      return `${humanize(e.trigger) || 'Transition'}${moved}`;
+    }
+    default: return humanize(e.kind);
+  }
+}
+
+function renderTimeline() {
+  const entries = [...agent.timeline].sort((a, b) => b.sequence - a.sequence);
+  fill($('timeline'), ...entries.map((e) => el('li', { class: `tl tl-${e.kind}` },
+    el('div', { class: 'tl-head' },
+      el('span', { class: 'tl-what', text: describeEvent(e) }),
+      timeEl(e.at)),
+    el('div', { class: 'tl-who muted', text: e.actor ? actor(e.actor) : 'system' }),
+    e.reason ? el('div', { class: 'tl-line muted small', text: `Reason: ${humanize(e.reason)}` }) : null,
+    e.note ? el('div', { class: 'tl-line', text: e.note }) : null,
+    e.detail ? el('div', { class: 'tl-line muted small', text: e.detail }) : null,
+  )));
+}
+
+/* ---- resolution: check, grant, request approval, resolve ---- */
+
+/** What the form asks for, or null (with the banner) when the amount is not a number. */
+function readProposal() {
+  const raw = $('amount-input').value.trim();
+  const amount = Number(raw);
+  if (raw === '' || !Number.isFinite(amount)) {
+    showProblem({ title: 'The request is not valid.', detail: 'Enter the amount of the resolution.', errors: { amount: ['Enter a number, e.g. 40 or 12.50.'] } });
+    $('amount-input').focus();
+    return null;
+  }
+  const proposal = { action: $('action-select').value, amount };
+  const codes = $('reason-codes').value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (codes.length) proposal.reasonCodes = codes;
+  const segment = $('segment-input').value.trim();
+  if (segment) proposal.customerSegment = segment;
+  return proposal;
+}
+
+async function checkProposal() {
+  const caseId = agent.selectedId;
+  const proposal = readProposal();
+  if (!caseId || !proposal) return;
+  const decision = await api('POST', `/api/cases/${enc(caseId)}/proposals`, proposal);
+  if (agent.selectedId !== caseId) return;
+  hideError();
+  agent.decision = decision;
+  agent.proposal = proposal;
+  // One key per checked proposal: if a Grant's answer is lost and it is clicked again, the
+  // server replays the first grant instead of charging twice. A new Check makes a new key.
+  agent.grantKey = `${caseId}:${randomKey()}`;
+  show($('grant-result'), false);
+  renderDecision();
+}
+
+function clearDecision() {
+  agent.decision = null;
+  agent.proposal = null;
+  agent.grantKey = null;
+  show($('decision'), false);
+  show($('grant-result'), false);
+}
+
+function outcomeText(d) {
+  if (d.outcome === 'Allowed') return 'Allowed';
+  if (d.outcome === 'RequiresApproval') return `Requires approval by ${d.requiredApproverRole || 'an approver'}`;
+  return humanize(d.outcome);
+}
+
+function renderDecision() {
+  const d = agent.decision;
+  show($('decision'), Boolean(d));
+  if (!d) return;
+
+  const outcome = $('decision-outcome');
+  outcome.className = `outcome outcome-${d.outcome}`;
+  fill(outcome,
+    el('span', { class: 'outcome-text', text: outcomeText(d) }),
+    el('span', { class: 'outcome-sub', text: `${humanize(d.action)} ${money(d.amount, d.currency)} · policy v${d.policyVersion}` }));
+
+  show($('grant-button'), d.outcome === 'Allowed');
+  show($('request-approval-button'), d.outcome === 'RequiresApproval');
+
+  fill($('decision-reasons'), ...(d.reasons || []).map((r) => el('li', { class: r.passed ? 'pass' : 'fail' },
+    el('span', { class: 'mark', 'aria-label': r.passed ? 'passed' : 'failed', text: r.passed ? '✓' : '✗' }),
+    el('div', {},
+      el('div', { text: r.message }),
+      r.configurationPath ? el('code', { class: 'config-path', text: r.configurationPath }) : null))));
+  if (!d.reasons || d.reasons.length === 0) $('decision-reasons').append(el('li', { class: 'muted', text: 'No reasons given.' }));
+
+  renderHeadroom(d.headroom || [], d.currency);
+}
+
+function renderHeadroom(rows, currency) {
+  const authority = (h) => {
+    if (!h.hasAuthority) return el('span', { class: 'tag tag-warn', text: 'needs approval' });
+    if (h.amount === 0 || h.count === 0) return el('span', { class: 'tag tag-bad', text: 'used up' });
+    if (h.amount === null || h.amount === undefined) return el('span', { class: 'tag tag-ok', text: 'no amount limit' });
+    return el('span', { class: 'tag tag-ok', text: `up to ${money(h.amount, currency)}` });
+  };
+  const count = (h) => (h.count === null || h.count === undefined ? el('span', { class: 'muted', text: 'no limit' }) : String(h.count));
+  fill($('headroom').tBodies[0], ...rows.map((h) => el('tr', {},
+    el('td', { text: humanize(h.action) }),
+    el('td', {}, authority(h)),
+    el('td', { class: 'num' }, count(h)))));
+}
+
+async function grant() {
+  const caseId = agent.selectedId;
+  if (!caseId || !agent.proposal) return;
+  const note = $('resolution-note').value.trim();
+  const body = { ...agent.proposal, idempotencyKey: agent.grantKey, note: note || undefined };
+  const result = await api('POST', `/api/cases/${enc(caseId)}/grants`, body);
+  const box = $('grant-result');
+  if (result.granted && result.grant) {
+    const g = result.grant;
+    box.className = 'grant-result ok';
+    fill(box,
+      el('b', { text: `Granted ${humanize(g.action)} ${money(g.amount, g.currency)}` }),
+      ' — grant ', el('span', { class: 'mono', text: g.grantId }),
+      result.replay ? el('span', { class: 'muted', text: ' (already granted: the earlier grant was returned, nothing was charged twice)' }) : null);
+    show($('grant-button'), false); // this proposal is done; Check again for another
+    $('resolution-note').value = '';
+    flash(`Granted ${humanize(g.action)} ${money(g.amount, g.currency)} on ${caseId}.`);
+  } else {
+    box.className = 'grant-result bad';
+    fill(box, el('b', { text: 'Not granted.' }), ' ', result.decision ? outcomeText(result.decision) : '');
+    if (result.decision) { agent.decision = result.decision; renderDecision(); }
+  }
+  show(box, true);
+  await Promise.all([loadCases(), refreshCase()]); // the grant is noted on the case: new version
+}
+
+async function requestApproval() {
+  const caseId = agent.selectedId;
+  if (!caseId || !agent.proposal || !agent.caseView) return;
+  const note = $('resolution-note').value.trim();
+  const body = { ...agent.proposal, note: note || undefined, expectedVersion: agent.caseView.version };
+  try {
+    const view = await api('POST', `/api/cases/${enc(caseId)}/approval-requests`, body);
+    clearDecision();
+    $('resolution-note').value = '';
+    flash(`Sent ${caseId} to ${view.pendingApproval ? view.pendingApproval.requiredApproverRole : 'an approver'} for approval.`);
+    await applyCase(view);
+  } catch (err) {
+    await refreshAfterConflict(err);
+    throw err;
+  }
+}
+
+async function resolveCase() {
+  const c = agent.caseView;
+  if (!c) return;
+  const note = $('resolve-note').value.trim();
+  try {
+    const view = await api('POST', `/api/cases/${enc(c.id)}/resolve`, { note: note || undefined, expectedVersion: c.version });
+    $('resolve-note').value = '';
+    flash(`Case ${c.id} is ${view.state}.`);
+    await applyCase(view);
+  } catch (err) {
+    await refreshAfterConflict(err);
+    throw err;
+  }
+}
+
+/** After a version conflict, show the case as it is now so a retry uses the current version. */
+async function refreshAfterConflict(err) {
+  if (err instanceof ApiError && err.code === 'concurrency-conflict') {
+    try { await refreshCase(); } catch { /* the original error is what the user needs to see */ }
+  }
+}
+
+/* ---- live coaching ---- */
+
+function conversationKey(caseId = agent.selectedId) {
+  return `${session.user ? session.user.id : ''}|${caseId}`;
+}
+
+function currentTurns() {
+  const key = conversationKey();
+  if (!agent.turns.has(key)) agent.turns.set(key, []);
+  return agent.turns.get(key);
+}
+
+function renderConversation() {
+  const turns = agent.selectedId ? currentTurns() : [];
+  const transcript = $('transcript');
+  fill(transcript, ...turns.map((t, i) => el('li', { class: `turn turn-${t.speaker}` },
+    el('span', { class: 'turn-who', text: `${i + 1}. ${t.speaker}` }),
+    el('span', { class: 'turn-text', text: t.text }))));
+  if (turns.length === 0) transcript.append(el('li', { class: 'muted small empty-line', text: 'No turns yet. Type what the customer and you say as the conversation goes.' }));
+  transcript.scrollTop = transcript.scrollHeight;
+  renderNudges();
+}
+
+function renderNudges() {
+  const list = $('nudges');
+  if (!agent.nudges.length) {
+    const turns = agent.selectedId ? currentTurns() : [];
+    fill(list);
+    if (turns.length) list.append(el('li', { class: 'muted small empty-line', text: 'No nudges for the latest turn.' }));
+    return;
+  }
+  fill(list, ...agent.nudges.map((n) => el('li', { class: `nudge${n.priority >= 80 ? ' nudge-high' : ''}` },
+    el('div', { class: 'nudge-head' },
+      el('b', { text: humanize(n.kind) }),
+      el('span', { class: 'muted small', text: `turn ${n.turn}` })),
+    el('div', { text: n.message }))));
+}
+
+async function addTurn() {
+  const caseId = agent.selectedId;
+  const text = $('nudge-text').value.trim();
+  if (!caseId) return;
+  if (!text) { $('nudge-text').focus(); return; }
+
+  const turns = currentTurns();
+  const turn = { speaker: $('nudge-speaker').value, text };
+  turns.push(turn);
+  $('nudge-text').value = '';
+  renderConversation();
+  try {
+    const body = { turns };
+    const segment = $('segment-input').value.trim();
+    if (segment) body.customerSegment = segment;
+    const nudges = await api('POST', `/api/cases/${enc(caseId)}/nudges`, body);
+    if (agent.selectedId !== caseId) return;
+    agent.nudges = dedupeNudges(nudges || []);
+    renderNudges();
+    // Alternate speakers by default: after the customer speaks, the agent usually answers.
+    $('nudge-speaker').value = turn.speaker === 'Customer' ? 'Agent' : 'Customer';
+    $('nudge-text').focus();
+  } catch (err) {
+    // The server refused the turn: take it back out and give the text back for editing.
+    const index = turns.lastIndexOf(turn);
+    if (index >= 0) turns.splice(index, 1);
+    $('nudge-text').value = text;
+    renderConversation();
+    throw err;
+  }
+}
+
+/** The server can return the same nudge more than once (replaying the conversation); show each once. */
+function dedupeNudges(nudges) {
+  const seen = new Set();
+  return nudges.filter((n) => {
+    const key = `${n.kind}|${n.turn}|${n.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function clearConversation() {
+  if (!agent.selectedId) return;
+  agent.turns.set(conversationKey(), []);
+  agent.nudges = [];
+  renderConversation();
+}
+
+/* ================================ 6. Approver queue ================================ */
+
+const queue = {
+  rows: new Map(), // caseId → { row, item, refs }
+};
+
+function resetQueue() {
+  queue.rows.clear();
+  fill($('queue-body'));
+  show($('queue-empty'), false);
+  show($('queue-table'), false);
+  $('queue-meta').textContent = '';
+}
+
+async function loadQueue() {
+  if (!session.user) return;
+  const answer = await api('GET', '/api/approvals');
+  clock.fromServerNow(answer.now, receivedTimes.get(answer) ?? Date.now());
+  renderQueue(answer);
+}
+
+/**
+ * Updates the table in place, keyed by case id: rows are added, updated and removed, but an
+ * existing row is never rebuilt, so a reject reason being typed survives the 5-second poll.
+ */
+function renderQueue(answer) {
+  const items = answer.items || [];
+  const body = $('queue-body');
+  const present = new Set(items.map((i) => i.caseId));
+
+  for (const [caseId, entry] of queue.rows) {
+    if (!present.has(caseId)) { entry.row.remove(); queue.rows.delete(caseId); }
+  }
+  items.forEach((item, index) => {
+    let entry = queue.rows.get(item.caseId);
+    if (!entry) {
+      entry = createQueueRow(item);
+      queue.rows.set(item.caseId, entry);
+    }
+    updateQueueRow(entry, item);
+    // Move only rows that are out of place (moving a row would take focus from its input).
+    if (body.children[index] !== entry.row) body.insertBefore(entry.row, body.children[index] || null);
+  });
+
+  show($('queue-table'), items.length > 0);
+  show($('queue-empty'), items.length === 0);
+  $('queue-meta').textContent = `${items.length} waiting · as ${answer.role} · updated ${timeFormat.format(Date.now())}`;
+}
+
+function createQueueRow(item) {
+  const refs = {
+    id: el('span', { class: 'mono' }),
+    priority: el('span'),
+    subject: el('div', { class: 'q-subject' }),
+    summary: el('div', { class: 'muted small q-summary' }),
+    customer: el('td', { class: 'mono' }),
+    resolution: el('td', { class: 'q-resolution' }),
+    requestedBy: el('td'),
+    level: el('td'),
+    countdown: countdownEl(item.dueAt),
+    approve: el('button', { type: 'button', class: 'success small-button', 'data-testid': 'approve-button', text: 'Approve' }),
+    reject: el('button', { type: 'button', class: 'danger-outline small-button', 'data-testid': 'reject-button', text: 'Reject' }),
+    own: el('span', { class: 'tag tag-muted', text: 'your request', title: 'four-eyes rule' }),
+    rejectBox: el('div', { class: 'reject-box', hidden: true }),
+    reason: el('input', { type: 'text', 'data-testid': 'reject-reason', placeholder: 'Reason for the agent', 'aria-label': 'Reason for rejecting' }),
+    confirm: el('button', { type: 'button', class: 'danger small-button', 'data-testid': 'reject-confirm', text: 'Confirm reject' }),
+    cancel: el('button', { type: 'button', class: 'link-button', text: 'Cancel' }),
+  };
+  refs.rejectBox.append(refs.reason, refs.confirm, refs.cancel);
+
+  const row = el('tr', { 'data-testid': `queue-item-${item.caseId}` },
+    el('td', {}, el('div', {}, refs.id), refs.priority),
+    el('td', {}, refs.subject, refs.summary),
+    refs.customer,
+    refs.resolution,
+    refs.requestedBy,
+    refs.level,
+    el('td', {}, refs.countdown),
+    el('td', { class: 'actions-col' },
+      el('div', { class: 'row-actions' }, refs.approve, refs.reject, refs.own),
+      refs.rejectBox));
+
+  const entry = { row, item, refs };
+  refs.approve.addEventListener('click', () => run(refs.approve, () => approve(entry)));
+  refs.reject.addEventListener('click', () => toggleReject(entry, true));
+  refs.cancel.addEventListener('click', () => toggleReject(entry, false));
+  refs.confirm.addEventListener('click', () => run(refs.confirm, () => reject(entry)));
+  refs.reason.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { e.preventDefault(); refs.confirm.click(); }
+    if (e.key === 'Escape') toggleReject(entry, false);
+  });
+  return entry;
+}
+
+function updateQueueRow(entry, item) {
+  entry.item = item; // the newest version is what approve/reject send as expectedVersion
+  const { refs } = entry;
+  refs.id.textContent = item.caseId;
+  fill(refs.priority, priorityBadge(item.priority));
+  refs.subject.textContent = item.subject || '(no subject)';
+  refs.summary.textContent = item.decisionSummary || '';
+  refs.summary.title = item.decisionSummary || '';
+  refs.customer.textContent = item.customerId;
+  fill(refs.resolution, el('b', { text: money(item.amount) }), ' ', humanize(item.action));
+  fill(refs.requestedBy, item.requestedBy, el('div', { class: 'muted small' }, timeEl(item.requestedAt)));
+  refs.level.textContent = item.levelName;
+  refs.countdown.dataset.due = item.dueAt || '';
+  updateCountdown(refs.countdown);
+
+  // Four-eyes rule: the server refuses an approver's own request, so the buttons say so up front.
+  const own = Boolean(item.isOwnRequest);
+  for (const button of [refs.approve, refs.reject]) {
+    setEnabled(button, !own);
+    button.title = own ? 'four-eyes rule' : '';
+  }
+  refs.approve.parentElement.title = own ? 'four-eyes rule' : '';
+  show(refs.own, own);
+  if (own) toggleReject(entry, false);
+}
+
+function toggleReject(entry, open) {
+  const { refs } = entry;
+  show(refs.rejectBox, open);
+  show(refs.reject, !open);
+  if (open) refs.reason.focus();
+  else refs.reason.value = '';
+}
+
+async function approve(entry) {
+  const { item } = entry;
+  const result = await api('POST', `/api/approvals/${enc(item.caseId)}/approve`, { expectedVersion: item.version });
+  hideError();
+  const g = result.grant;
+  flash(`Approved ${item.caseId}: ${humanize(item.action)} ${money(item.amount)}${g ? ` — grant ${g.grantId}` : ''}. The case is back with ${item.requestedBy}.`);
+  await loadQueue();
+}
+
+async function reject(entry) {
+  const { item, refs } = entry;
+  // The reason is required; an empty one is sent as is and the server names the field.
+  const reason = refs.reason.value.trim();
+  await api('POST', `/api/approvals/${enc(item.caseId)}/reject`, { reason: reason || null, expectedVersion: item.version });
+  hideError();
+  flash(`Rejected ${item.caseId}. The case is back with ${item.requestedBy}.`);
+  await loadQueue();
+}
+
+/* ================================ 7. Coaching review and metrics ================================ */
+
+function renderReviewContext() {
+  const node = $('review-context');
+  if (!agent.selectedId) {
+    node.textContent = 'No case selected. Pick a case in the Agent console and hold the conversation in its Live coaching box first.';
+    return;
+  }
+  const turns = currentTurns();
+  node.textContent = `Case ${agent.selectedId} · ${turns.length} turn${turns.length === 1 ? '' : 's'} in its live-coaching conversation.`;
+}
+
+function optionalInt(id) {
+  const raw = $(id).value.trim();
+  return raw === '' ? undefined : Number(raw);
+}
+
+async function review() {
+  const body = { caseId: agent.selectedId || null, turns: agent.selectedId ? currentTurns() : [] };
+  if ($('review-fcr').checked) body.resolvedAtFirstContact = true;
+  const survey = { satisfaction: optionalInt('survey-satisfaction'), recommend: optionalInt('survey-recommend'), effort: optionalInt('survey-effort') };
+  if (Object.values(survey).some((v) => v !== undefined)) body.survey = survey;
+
+  const scorecard = await api('POST', '/api/coaching/reviews', body);
+  hideError();
+  renderScorecard(scorecard);
+  await loadMetrics(); // the review is now part of the numbers
+}
+
+function renderScorecard(s) {
+  const box = $('scorecard');
+  const criteria = el('table', { class: 'table compact criteria' },
+    el('thead', {}, el('tr', {}, el('th', { text: 'Criterion' }), el('th', { class: 'num', text: 'Weight' }), el('th', { text: 'Score' }), el('th', { text: 'Evidence and tip' }))),
+    el('tbody', {}, ...(s.criteria || []).map((c) => el('tr', {},
+      el('td', { text: humanize(c.criterion) }),
+      el('td', { class: 'num', text: String(c.weight) }),
+      el('td', {}, scoreBar(c.score)),
+      el('td', {},
+        ...(c.evidence || []).map((e) => el('div', { class: 'muted small' },
+          e.turn ? `turn ${e.turn}: ` : '', e.quote ? el('q', { text: e.quote }) : null, e.quote ? ' — ' : '', e.finding || '')),
+        c.tip ? el('div', { class: 'tip', text: c.tip }) : null)))));
+
+  const failures = (s.criticalFailures || []);
+  fill(box,
+    el('div', { class: 'score-head' },
+      el('span', { class: 'score-big', text: String(Math.round(s.score * 10) / 10) }),
+      el('span', { class: 'muted', text: '/ 100' }),
+      el('span', { class: `badge ${s.passed ? 'state-Resolved' : 'state-Escalated'}`, text: s.passed ? 'Passed' : 'Failed' }),
+      el('span', { class: 'muted small', text: `interaction ${s.interactionId}` })),
+    failures.length ? el('div', { class: 'notice notice-bad' },
+      el('div', { class: 'notice-title', text: 'Critical failures' }),
+      el('ul', {}, ...failures.map((f) => el('li', {},
+        el('b', { text: humanize(f.item) }), f.evidence ? ` — ${describeEvidence(f.evidence)}` : '',
+        f.tip ? el('div', { class: 'tip', text: f.tip }) : null)))) : null,
+    criteria);
+  show(box, true);
+}
+
+function describeEvidence(evidence) {
+  const one = (e) => (typeof e === 'string' ? e : [e.turn ? `turn ${e.turn}` : '', e.quote ? `“${e.quote}”` : '', e.finding || ''].filter(Boolean).join(' '));
+  return Array.isArray(evidence) ? evidence.map(one).join('; ') : one(evidence);
+}
+
+function scoreBar(score) {
+  if (score === null || score === undefined) return el('span', { class: 'muted', text: 'n/a', title: 'Not applicable to this conversation' });
+  const pct = Math.round(score * 100);
+  const tone = pct >= 80 ? 'good' : pct >= 50 ? 'fair' : 'poor';
+  return el('span', { class: 'score-cell' },
+    el('span', { class: 'bar' }, el('span', { class: `bar-fill ${tone}`, style: `width:${pct}%` })),
+    el('span', { class: 'num', text: `${pct}%` }));
+}
+
+async function loadMetrics() {
+  if (!session.user) return;
+  const report = await api('GET', '/api/metrics');
+  renderMetrics(report.overall || {});
+}
+
+function renderMetrics(o) {
+  const value = (m, format) => (m && m.value !== null && m.value !== undefined ? format(m.value) : '—');
+  const pct = (v) => `${Math.round(v * 10) / 10}%`;
+  const n = (m) => (m && m.count ? `n = ${m.count}` : 'no data yet');
+  const turnaround = o.approvalTurnaround || {};
+  const cards = [
+    ['CSAT', value(o.csat, pct), n(o.csat), 'csat'],
+    ['NPS', value(o.nps, (v) => `${v > 0 ? '+' : ''}${Math.round(v)}`), n(o.nps), 'nps'],
+    ['CES', value(o.ces, (v) => `${(Math.round(v * 10) / 10).toFixed(1)} / 7`), n(o.ces), 'ces'],
+    ['First contact resolution', value(o.firstContactResolution, pct), n(o.firstContactResolution), 'fcr'],
+    ['SLA compliance', value(o.slaCompliance, pct), n(o.slaCompliance), 'sla'],
+    ['Escalation rate', value(o.escalationRate, pct), n(o.escalationRate), 'escalation'],
+    ['Approval turnaround (median)', turnaround.median === null || turnaround.median === undefined ? '—' : formatDuration(turnaround.median),
+      turnaround.count ? `n = ${turnaround.count}, p90 ${formatDuration(turnaround.percentile90)}` : 'no data yet', 'turnaround'],
+  ];
+  fill($('metrics'),
+    el('div', { class: 'metric-grid' }, ...cards.map(([label, big, sub, key]) => el('div', { class: 'metric', 'data-metric': key },
+      el('div', { class: 'metric-label', text: label }),
+      el('div', { class: 'metric-value', text: big }),
+      el('div', { class: 'metric-sub muted small', text: sub })))),
+    el('p', { class: 'muted small' },
+      `${o.interactions ?? 0} reviewed interactions · ${o.cases ?? 0} cases · ${o.escalatedCases ?? 0} escalated · `,
+      `${o.approvalRequestedCases ?? 0} with an approval request · updated ${timeFormat.format(Date.now())}`));
+}
+
+/* ================================ 8. Wiring ================================ */
+
+function onSubmit(formId, buttonId, action) {
+  $(formId).addEventListener('submit', (event) => {
+    event.preventDefault();
+    run($(buttonId), action);
+  });
+}
+
+function wire() {
+  onSubmit('sign-in-form', 'sign-in', signIn);
+  $('sign-out').addEventListener('click', () => run($('sign-out'), signOut));
+  $('error-dismiss').addEventListener('click', hideError);
+
+  for (const tab of document.querySelectorAll('.tab')) {
+    tab.addEventListener('click', () => activateTab(tab.dataset.tab));
+  }
+
+  $('cases-refresh').addEventListener('click', () => run($('cases-refresh'), loadCases));
+  onSubmit('new-case-form', 'new-case-open', openCase);
+
+  onSubmit('resolution-form', 'check-button', checkProposal);
+  // A decision is only good for what was checked: editing the proposal hides Grant / Request approval.
+  for (const id of ['action-select', 'amount-input', 'reason-codes', 'segment-input']) {
+    $(id).addEventListener('input', () => { if (agent.decision) clearDecision(); });
+  }
+  $('grant-button').addEventListener('click', () => run($('grant-button'), grant));
+  $('request-approval-button').addEventListener('click', () => run($('request-approval-button'), requestApproval));
+  onSubmit('resolve-form', 'resolve-button', resolveCase);
+
+  onSubmit('nudge-form', 'nudge-add', addTurn);
+  $('nudge-clear').addEventListener('click', clearConversation);
+
+  $('review-button').addEventListener('click', () => run($('review-button'), review));
+  $('metrics-refresh').addEventListener('click', () => run($('metrics-refresh'), loadMetrics));
+
+  setInterval(tickCountdowns, 1000);
+}
+
+async function main() {
+  wire();
+  endSession();
+  syncControls();
+  await loadUsers();
+  await restoreSession();
+}
+
+document.addEventListener('DOMContentLoaded', () => { main().catch(reportError); });
