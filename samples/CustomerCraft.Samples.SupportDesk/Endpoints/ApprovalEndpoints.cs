@@ -21,7 +21,13 @@ internal static class ApprovalEndpoints
     /// </summary>
     private static async Task<QueueView> Queue(AgentIdentity approver, ICaseWorkflow workflow, Ladder ladder, TimeProvider time, CancellationToken ct)
     {
-        IReadOnlyList<SupportCase> waiting = await workflow.QueryAsync(new CaseQuery { State = CaseState.AwaitingApproval, Limit = 500 }, ct);
+        // One query per level the approver covers, so a busy lower level cannot crowd out theirs.
+        var waiting = new List<SupportCase>();
+        foreach (int level in ladder.ApprovalLevelsOf(approver.Role))
+        {
+            waiting.AddRange(await workflow.QueryAsync(new CaseQuery { State = CaseState.AwaitingApproval, Level = level, Limit = 500 }, ct));
+        }
+
         var items = new List<QueueItemView>();
         foreach (SupportCase c in waiting)
         {
@@ -46,9 +52,9 @@ internal static class ApprovalEndpoints
     }
 
     /// <summary>Approves under the approver's own authority: the grant is made and the case goes back to its owner.</summary>
-    private static async Task<ApprovalView> Approve(string caseId, CaseMoveBody body, AgentIdentity approver, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct)
+    private static async Task<ApprovalView> Approve(string caseId, CaseMoveBody? body, AgentIdentity approver, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct)
     {
-        ApprovalResult result = await workflow.ApproveAsync(caseId, approver.ToActor(), body.Note, body.ExpectedVersion, ct);
+        ApprovalResult result = await workflow.ApproveAsync(caseId, approver.ToActor(), body?.Note, body?.ExpectedVersion, ct);
         return new ApprovalView(CaseView.From(result.Case, ladder), result.Grant);
     }
 

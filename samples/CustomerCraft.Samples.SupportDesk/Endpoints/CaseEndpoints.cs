@@ -2,12 +2,16 @@ using CustomerCraft.AspNetCore;
 using CustomerCraft.Coaching;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CustomerCraft.Samples.SupportDesk.Endpoints;
 
 /// <summary>The agent console's endpoints: cases, proposals, grants, approval requests, nudges.</summary>
 internal static class CaseEndpoints
 {
+    /// <summary>The <c>code</c> of the 409 for a grant on a resolved or closed case.</summary>
+    public const string CaseNotOpen = "case-not-open";
+
     public static void MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder api = app.MapGroup("/api").RequireAuthorization();
@@ -19,9 +23,9 @@ internal static class CaseEndpoints
         cases.MapGet("/{caseId}", Get);
         cases.MapGet("/{caseId}/timeline", Timeline);
         cases.MapPost("/{caseId}/proposals", Propose);
-        cases.MapPost("/{caseId}/grants", Grant);
-        cases.MapPost("/{caseId}/approval-requests", RequestApproval);
-        cases.MapPost("/{caseId}/resolve", Resolve);
+        cases.MapPost("/{caseId}/grants", Grant).AddEndpointFilter<CaseWorkFilter>();
+        cases.MapPost("/{caseId}/approval-requests", RequestApproval).AddEndpointFilter<CaseWorkFilter>();
+        cases.MapPost("/{caseId}/resolve", Resolve).AddEndpointFilter<CaseWorkFilter>();
         cases.MapPost("/{caseId}/nudges", Nudges);
     }
 
@@ -55,14 +59,26 @@ internal static class CaseEndpoints
         return DecisionView.From(await authority.EvaluateAsync(body.ToRequest(agent, supportCase), ct));
     }
 
-    /// <summary>Grants within the agent's authority and notes it on the case; over it, answers the decision instead.</summary>
-    private static async Task<GrantView> Grant(string caseId, ResolutionBody body, AgentIdentity agent, ICaseWorkflow workflow, IResolutionAuthority authority, CancellationToken ct)
+    /// <summary>
+    /// Grants within the agent's authority and notes it on the case; over it, answers the decision
+    /// instead. A resolved or closed case takes no more grants (reopen it first).
+    /// </summary>
+    private static async Task<Results<Ok<GrantView>, ProblemHttpResult>> Grant(string caseId, ResolutionBody body, AgentIdentity agent, ICaseWorkflow workflow, IResolutionAuthority authority, CancellationToken ct)
     {
         SupportCase supportCase = await FindAsync(workflow, caseId, ct);
+        if (supportCase.State is CaseState.Resolved or CaseState.Closed)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The case is not open.",
+                detail: $"Case '{caseId}' is {supportCase.State}: reopen it before granting anything more on it.",
+                extensions: new Dictionary<string, object?> { ["code"] = CaseNotOpen, ["caseId"] = caseId, ["state"] = supportCase.State.ToString() });
+        }
+
         GrantResult result = await authority.GrantAsync(body.ToRequest(agent, supportCase), ct);
         if (result.Grant is not { } grant)
         {
-            return new GrantView(false, false, null, DecisionView.From(result.Decision!));
+            return TypedResults.Ok(new GrantView(false, false, null, DecisionView.From(result.Decision!)));
         }
 
         if (!result.IsReplay)
@@ -70,7 +86,7 @@ internal static class CaseEndpoints
             await workflow.AddNoteAsync(caseId, agent.ToActor(), $"Granted {grant.Action} {grant.Amount:0.##} {grant.Currency} (grant {grant.GrantId}){(body.Note is { Length: > 0 } note ? $": {note}" : string.Empty)}", cancellationToken: ct);
         }
 
-        return new GrantView(true, result.IsReplay, grant, result.Decision is { } d ? DecisionView.From(d) : null);
+        return TypedResults.Ok(new GrantView(true, result.IsReplay, grant, result.Decision is { } d ? DecisionView.From(d) : null));
     }
 
     /// <summary>Sends what is over the agent's authority up the ladder; the case waits for an approver.</summary>
@@ -81,8 +97,8 @@ internal static class CaseEndpoints
         return CaseView.From(waiting, ladder);
     }
 
-    private static async Task<CaseView> Resolve(string caseId, CaseMoveBody body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
-        CaseView.From(await workflow.ResolveAsync(caseId, agent.ToActor(), body.Note, body.ExpectedVersion, ct), ladder);
+    private static async Task<CaseView> Resolve(string caseId, CaseMoveBody? body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
+        CaseView.From(await workflow.ResolveAsync(caseId, agent.ToActor(), body?.Note, body?.ExpectedVersion, ct), ladder);
 
     /// <summary>
     /// Live coaching: the conversation so far goes through a fresh <see cref="LiveConversation"/>

@@ -23,6 +23,15 @@ public sealed class Ladder(IOptionsMonitor<CustomerCraftOptions> policy)
         return level.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The levels above the front line whose approvals <paramref name="role"/> can give.</summary>
+    public IEnumerable<int> ApprovalLevelsOf(string role) =>
+        policy.CurrentValue.Escalation.Levels.Values
+            .Where(l => l.Level is > 0 && Covers(role, l.Level.Value))
+            .Select(l => l.Level!.Value);
+
+    /// <summary>Whether <paramref name="role"/> can approve at some level above the front line.</summary>
+    public bool IsSupervisor(string role) => ApprovalLevelsOf(role).Any();
+
     /// <summary>Whether <paramref name="role"/> ranks at least as high as the role of <paramref name="level"/>.</summary>
     public bool Covers(string role, int level)
     {

@@ -16,22 +16,43 @@ internal sealed class AgentIdentityReader(
 
     public AgentIdentity Read(ClaimsPrincipal? user)
     {
-        if (user?.Identities.Any(i => i.IsAuthenticated) != true)
+        CustomerCraftAspNetCoreOptions settings = options.CurrentValue;
+
+        // One identity answers for the agent: the first authenticated one that carries an id. Its
+        // own claims give the role and name, so a claim on an unauthenticated identity (added by a
+        // claims transformation, say) or on another scheme's identity never raises the authority.
+        ClaimsIdentity? identity = null;
+        bool authenticated = false;
+        foreach (ClaimsIdentity candidate in user?.Identities ?? [])
+        {
+            if (!candidate.IsAuthenticated)
+            {
+                continue;
+            }
+
+            authenticated = true;
+            if (!string.IsNullOrWhiteSpace(candidate.FindFirst(settings.AgentIdClaimType)?.Value))
+            {
+                identity = candidate;
+                break;
+            }
+        }
+
+        if (!authenticated)
         {
             throw new AgentIdentityException(AgentIdentityProblem.NotAuthenticated, "Sign in first: CustomerCraft acts for the signed-in agent.");
         }
 
-        CustomerCraftAspNetCoreOptions settings = options.CurrentValue;
-        string? id = user.FindFirst(settings.AgentIdClaimType)?.Value;
-        if (string.IsNullOrWhiteSpace(id))
+        if (identity is null)
         {
             throw new AgentIdentityException(AgentIdentityProblem.MissingAgentId, $"The signed-in user has no '{settings.AgentIdClaimType}' claim, which CustomerCraft reads as the agent id (CustomerCraftAspNetCoreOptions.AgentIdClaimType).");
         }
 
+        string id = identity.FindFirst(settings.AgentIdClaimType)!.Value;
         RoleTable roles = Roles();
         string? best = null;
         int bestRank = int.MinValue;
-        foreach (Claim claim in user.FindAll(settings.RoleClaimType))
+        foreach (Claim claim in identity.FindAll(settings.RoleClaimType))
         {
             if (roles.Ranks.TryGetValue(claim.Value.Trim(), out (string Name, int Rank) role) && role.Rank > bestRank)
             {
@@ -44,7 +65,7 @@ internal sealed class AgentIdentityReader(
             throw new AgentIdentityException(AgentIdentityProblem.NoConfiguredRole, $"'{id}' has no '{settings.RoleClaimType}' claim naming a role configured under CustomerCraft:Empowerment:Roles ({string.Join(", ", roles.Ranks.Values.OrderBy(r => r.Rank).Select(r => r.Name))}).");
         }
 
-        return new AgentIdentity(id, best, user.FindFirst(settings.NameClaimType)?.Value);
+        return new AgentIdentity(id, best, identity.FindFirst(settings.NameClaimType)?.Value);
     }
 
     private RoleTable Roles()

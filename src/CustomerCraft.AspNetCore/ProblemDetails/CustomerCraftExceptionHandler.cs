@@ -42,19 +42,28 @@ internal sealed partial class CustomerCraftExceptionHandler(IProblemDetailsServi
         }
 
         problem.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        HttpResponse response = httpContext.Response;
+        if (response.HasStarted)
+        {
+            return false; // too late for a status code: the host's handling aborts the response
+        }
+
+        response.StatusCode = problem.Status!.Value;
         if (exception is CaseConcurrencyException)
         {
             // The conflict clears as soon as the client has read the case again: retry at once.
-            httpContext.Response.Headers.RetryAfter = "0";
+            response.Headers.RetryAfter = "0";
         }
 
-        httpContext.Response.StatusCode = problem.Status!.Value;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false))
         {
-            HttpContext = httpContext,
-            ProblemDetails = problem,
-            Exception = exception,
-        }).ConfigureAwait(false);
+            // No registered writer would take it (the client accepts neither JSON nor anything
+            // else a writer offers): the status and the problem still go out, as JSON, so a
+            // refusal is never turned into an error page or an empty answer.
+            await response.WriteAsJsonAsync(problem, problem.GetType(), options: (System.Text.Json.JsonSerializerOptions?)null, contentType: "application/problem+json", cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>The problem for a CustomerCraft error, or <see langword="null"/> for any other exception.</summary>
@@ -103,6 +112,12 @@ internal sealed partial class CustomerCraftExceptionHandler(IProblemDetailsServi
         return problem;
     }
 
+    /// <summary>
+    /// What a parameter path is called in the request a client sent: the request, or the record a
+    /// store checks before writing it, is the JSON body's root.
+    /// </summary>
+    private static readonly string[] RootPrefixes = ["request.", "DecisionRecord.Request.", "DecisionRecord.", "GrantRecord.", "SupportCase."];
+
     /// <summary>"request.Approver.Role" becomes "approver.role": the field as a JSON client names it.</summary>
     internal static string FieldName(string? paramName)
     {
@@ -111,7 +126,16 @@ internal sealed partial class CustomerCraftExceptionHandler(IProblemDetailsServi
             return string.Empty;
         }
 
-        string path = paramName.StartsWith("request.", StringComparison.Ordinal) ? paramName["request.".Length..] : paramName;
+        string path = paramName;
+        foreach (string prefix in RootPrefixes)
+        {
+            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && path.Length > prefix.Length)
+            {
+                path = path[prefix.Length..];
+                break;
+            }
+        }
+
         var field = new StringBuilder(path.Length);
         bool segmentStart = true;
         foreach (char c in path)
