@@ -41,13 +41,14 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 builder.Services.AddSingleton<InteractionArchive>();
 builder.Services.AddSingleton<Ladder>();
 
-// OpenTelemetry: CustomerCraft's meter and activities (both named "CustomerCraft") on the console.
+// OpenTelemetry: CustomerCraft's meter and activities (both named "CustomerCraft") on the console,
+// with the API's writes as their parents (the page's polling GETs would drown them out).
 if (desk.ConsoleTelemetry)
 {
     builder.Services.AddOpenTelemetry()
         .ConfigureResource(r => r.AddService("SupportDesk"))
         .WithMetrics(m => m.AddMeter("CustomerCraft").AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000))
-        .WithTracing(t => t.AddSource("CustomerCraft").AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Path.StartsWithSegments("/api")).AddConsoleExporter());
+        .WithTracing(t => t.AddSource("CustomerCraft").AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(http.Request.Method)).AddConsoleExporter());
 }
 
 WebApplication app = builder.Build();

@@ -30,6 +30,27 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_page_is_served_at_the_root()
+    {
+        HttpClient anonymous = _desk.CreateClient();
+
+        string page = await anonymous.GetStringAsync("/");
+
+        page.Should().Contain("<title>").And.Contain("SupportDesk").And.Contain("app.js");
+    }
+
+    [Fact]
+    public async Task Outside_Development_there_is_no_development_sign_in()
+    {
+        await using var production = new SupportDeskFactory { Environment = "Production" };
+        HttpClient anonymous = production.CreateClient();
+
+        using HttpResponseMessage response = await anonymous.PostAsJsonAsync("/api/dev/sign-in", new { userId = "maya" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task The_api_answers_401_problem_details_to_anyone_not_signed_in()
     {
         HttpClient anonymous = _desk.CreateClient();

@@ -26,6 +26,9 @@ public sealed class SupportDeskFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_directory, "supportdesk.db");
 
+    /// <summary>The hosting environment; Development (the default here) maps the development sign-in.</summary>
+    public string Environment { get; init; } = "Development";
+
     /// <summary>Extra settings (configuration keys) for this instance.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -33,7 +36,7 @@ public sealed class SupportDeskFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("SupportDesk:Database", DatabasePath);
         builder.UseSetting("SupportDesk:ConsoleTelemetry", "false");
         builder.UseSetting("SupportDesk:MonitorInterval", "00:00:05");
