@@ -74,17 +74,21 @@ internal sealed partial class CustomerCraftExceptionHandler(IProblemDetailsServi
         AgentIdentityException e =>
             Problem(StatusCodes.Status403Forbidden, ProblemCodes.NoAgentIdentity, "The signed-in user cannot act as a CustomerCraft agent.", e.Message),
         CaseNotFoundException e =>
-            With(Problem(StatusCodes.Status404NotFound, ProblemCodes.CaseNotFound, "No such case.", e.Message), "caseId", e.CaseId),
+            Problem(StatusCodes.Status404NotFound, ProblemCodes.CaseNotFound, "No such case.", e.Message, ("caseId", e.CaseId)),
         CaseTransitionException e =>
-            With(With(With(Problem(StatusCodes.Status409Conflict, ProblemCodes.IllegalTransition, "The case cannot make that move in its current state.", e.Message), "caseId", e.CaseId), "state", e.State.ToString()), "trigger", e.Trigger.ToString()),
+            Problem(StatusCodes.Status409Conflict, ProblemCodes.IllegalTransition, "The case cannot make that move in its current state.", e.Message,
+                ("caseId", e.CaseId), ("state", e.State.ToString()), ("trigger", e.Trigger.ToString())),
         CaseConcurrencyException e =>
-            With(With(With(With(Problem(StatusCodes.Status409Conflict, ProblemCodes.ConcurrencyConflict, "Someone else changed the case first.", e.Message), "caseId", e.CaseId), "expectedVersion", e.ExpectedVersion), "currentVersion", e.ActualVersion), "retry", "Read the case again and repeat the request with its current version if it still makes sense; nothing of this request was kept."),
+            Problem(StatusCodes.Status409Conflict, ProblemCodes.ConcurrencyConflict, "Someone else changed the case first.", e.Message,
+                ("caseId", e.CaseId), ("expectedVersion", e.ExpectedVersion), ("currentVersion", e.ActualVersion),
+                ("retry", "Read the case again and repeat the request with its current version if it still makes sense; nothing of this request was kept.")),
         ApprovalRefusedException e when e.Reason is ApprovalRefusal.OwnRequest or ApprovalRefusal.InsufficientAuthority =>
-            With(With(Problem(StatusCodes.Status403Forbidden, ProblemCodes.ApprovalRefused, "The approval was refused.", e.Message), "caseId", e.CaseId), "reason", e.Reason.ToString()),
+            Problem(StatusCodes.Status403Forbidden, ProblemCodes.ApprovalRefused, "The approval was refused.", e.Message, ("caseId", e.CaseId), ("reason", e.Reason.ToString())),
         ApprovalRefusedException e =>
-            With(With(Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.ApprovalRefused, "The request cannot go for approval.", e.Message), "caseId", e.CaseId), "reason", e.Reason.ToString()),
+            Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.ApprovalRefused, "The request cannot go for approval.", e.Message, ("caseId", e.CaseId), ("reason", e.Reason.ToString())),
         IdempotencyConflictException e =>
-            With(With(Problem(StatusCodes.Status409Conflict, ProblemCodes.IdempotencyConflict, "The idempotency key was used for a different request.", e.Message), "idempotencyKey", e.IdempotencyKey), "existingGrantId", e.ExistingGrantId),
+            Problem(StatusCodes.Status409Conflict, ProblemCodes.IdempotencyConflict, "The idempotency key was used for a different request.", e.Message,
+                ("idempotencyKey", e.IdempotencyKey), ("existingGrantId", e.ExistingGrantId)),
         OptionsValidationException e when IsOurs(e.OptionsType) =>
             Problem(StatusCodes.Status500InternalServerError, ProblemCodes.Configuration, "CustomerCraft is misconfigured.", "The server's CustomerCraft configuration is not valid; the details are in the server log."),
         ArgumentException e when ThrownByLibrary(e) => Validation(e),
@@ -170,16 +174,15 @@ internal sealed partial class CustomerCraftExceptionHandler(IProblemDetailsServi
         return false;
     }
 
-    private static ProblemDetails Problem(int status, string code, string title, string detail)
+    private static ProblemDetails Problem(int status, string code, string title, string detail, params (string Name, object? Value)[] extensions)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         problem.Extensions["code"] = code;
-        return problem;
-    }
+        foreach ((string name, object? value) in extensions)
+        {
+            problem.Extensions[name] = value;
+        }
 
-    private static ProblemDetails With(ProblemDetails problem, string name, object? value)
-    {
-        problem.Extensions[name] = value;
         return problem;
     }
 
