@@ -1,9 +1,7 @@
 using System.Reflection;
-using System.Security.Claims;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerCraft.AspNetCore;
 
