@@ -148,12 +148,13 @@ public static class Workload
         {
             ["CustomerCraft:Empowerment:Currency"] = "USD",
             ["CustomerCraft:Empowerment:TimeZone"] = "America/New_York",
-            ["CustomerCraft:Empowerment:Conditions:PlatinumCustomers:Type"] = "Segment",
-            ["CustomerCraft:Empowerment:Conditions:PlatinumCustomers:Segments:0"] = "Platinum",
+            ["CustomerCraft:Empowerment:Conditions:PlatinumCustomers:When:Attribute"] = "CustomerSegment",
+            ["CustomerCraft:Empowerment:Conditions:PlatinumCustomers:When:In:0"] = "Platinum",
             ["CustomerCraft:Empowerment:Conditions:PlatinumCustomers:Multiplier"] = "1.5",
-            ["CustomerCraft:Empowerment:Conditions:FraudSuspected:Type"] = "ReasonCode",
-            ["CustomerCraft:Empowerment:Conditions:FraudSuspected:ReasonCodes:0"] = "FraudSuspected",
-            ["CustomerCraft:Empowerment:Conditions:FraudSuspected:Outcome"] = "Deny",
+            ["CustomerCraft:Empowerment:Conditions:PlatinumCustomers:Effect"] = "Multiply",
+            ["CustomerCraft:Empowerment:Conditions:FraudSuspected:When:Attribute"] = "ReasonCodes",
+            ["CustomerCraft:Empowerment:Conditions:FraudSuspected:When:In:0"] = "FraudSuspected",
+            ["CustomerCraft:Empowerment:Conditions:FraudSuspected:Effect"] = "Deny",
         };
 
         foreach (string action in Actions)

@@ -34,8 +34,9 @@ internal sealed class DecisionPrinter(TextWriter output)
             foreach (ActionHeadroom headroom in decision.Headroom)
             {
                 string text = !headroom.HasAuthority ? "needs approval"
-                    : headroom.Amount == 0 ? "used up: needs approval"
-                    : $"up to {QuickStartScenarios.Money(headroom.Amount)}{(headroom.Count is int count ? $", {count} more grant{(count == 1 ? string.Empty : "s")}" : string.Empty)}";
+                    : headroom.Amount == 0 || headroom.Count == 0 ? "used up: needs approval"
+                    : headroom.Amount is not decimal amount ? $"no amount limit{(headroom.Count is int left ? $", {left} more grant{(left == 1 ? string.Empty : "s")}" : string.Empty)}"
+                    : $"up to {QuickStartScenarios.Money(amount)}{(headroom.Count is int count ? $", {count} more grant{(count == 1 ? string.Empty : "s")}" : string.Empty)}";
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"       {headroom.Action,-12} {text}"));
             }
         }

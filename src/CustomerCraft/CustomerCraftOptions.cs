@@ -27,4 +27,10 @@ public sealed class CustomerCraftOptions
 
     /// <summary>Settings of the default in-memory decision log. Bound from <c>CustomerCraft:DecisionLog</c>.</summary>
     public InMemoryDecisionLogOptions DecisionLog { get; set; } = new();
+
+    /// <summary>
+    /// What the strict binder could not bind (each with its path). They are reported together with the
+    /// policy's own errors when the options are validated, so one pass shows every problem.
+    /// </summary>
+    internal List<string> BindingErrors { get; } = [];
 }

@@ -30,7 +30,7 @@ public partial class QuickStartTests
         text.Should().Contain("Goodwill $1,800 for C-1001 on T-502 -> ALLOWED");
         text.Should().Contain("Refund $400 for C-1001 on T-503 -> REQUIRES APPROVAL by TeamLead");
         text.Should().Contain("under TeamLead tara's authority");
-        text.Should().Contain("-> DENIED").And.Contain("Condition 'FraudSuspected'");
+        text.Should().Contain("-> DENIED").And.Contain("FraudSuspected: ReasonCodes FraudSuspected -> Deny");
         text.Should().Contain("Refund $20 for C-2002 on T-604 -> REQUIRES APPROVAL by SeniorAgent");
         text.Should().Contain("Refund $140 for C-3003 on T-701 -> ALLOWED");
         text.Should().Contain("same key, same request -> replayed");

@@ -126,9 +126,9 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
                 tally.OwnAmount += record.Amount;
                 double? use = null;
                 if (snapshot.RoleIndex.TryGetValue(record.Request.Role, out int role) && snapshot.ActionIndex.TryGetValue(record.Request.Action, out int action)
-                    && snapshot.LimitFor(role, action) is { IncidentAmount: > 0 } limit)
+                    && snapshot.LimitFor(role, action) is { IncidentAmount: > 0 and decimal incidentAmount })
                 {
-                    use = (double)Math.Min(1m, record.Amount / limit.IncidentAmount);
+                    use = (double)Math.Min(1m, record.Amount / incidentAmount);
                     tally.UseSum += use.Value;
                     tally.UseCount++;
                 }

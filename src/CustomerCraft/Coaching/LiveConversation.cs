@@ -150,25 +150,47 @@ public sealed class LiveConversation
         }
 
         int action = _requestedAction is null ? 0 : Math.Max(0, Array.FindIndex(coaching.Actions, a => string.Equals(a, _requestedAction, StringComparison.OrdinalIgnoreCase)));
-        AuthorityDecision decision = await _coach.Authority.EvaluateAsync(new ResolutionRequest
+        Empowerment.Policy.PolicySnapshot snapshot = _coach.Policy.Current;
+        AuthorityDecision decision;
+        try
         {
-            AgentId = Context.AgentId,
-            Role = Context.AgentRole,
-            CustomerId = Context.CustomerId,
-            IncidentId = Context.CaseId ?? $"live:{Context.AgentId}:{Context.CustomerId}",
-            Action = coaching.Actions[action],
-            Amount = _requestedAmount is > 0 and var requested ? requested : SmallestAmount(_coach.Policy.Current.MinorUnits),
-            CustomerSegment = Context.CustomerSegment,
-            Channel = Context.Channel,
-        }, cancellationToken).ConfigureAwait(false);
+            decision = await _coach.Authority.EvaluateAsync(new ResolutionRequest
+            {
+                AgentId = Context.AgentId,
+                Role = Context.AgentRole,
+                CustomerId = Context.CustomerId,
+                IncidentId = Context.CaseId ?? $"live:{Context.AgentId}:{Context.CustomerId}",
+                Action = coaching.Actions[action],
+                Amount = _requestedAmount is > 0 and var requested ? requested : ProbeAmount(snapshot, coaching.Actions[action]),
+                CustomerSegment = Context.CustomerSegment,
+                Channel = Context.Channel,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            // The policy needs facts the live context does not carry (a required attribute, say): no
+            // offer is better than a wrong one.
+            return null;
+        }
 
         var offers = new List<string>();
-        Empowerment.Policy.PolicySnapshot snapshot = _coach.Policy.Current;
         foreach (ActionHeadroom headroom in decision.Headroom)
         {
-            if (headroom.HasAuthority && headroom.Amount > 0)
+            if (!headroom.HasAuthority || headroom.Count == 0)
             {
-                offers.Add($"{InteractionCoach.Format(headroom.Amount)} {decision.Currency} {Describe(snapshot, headroom.Action)}");
+                continue;
+            }
+
+            if (headroom.Amount is decimal amount)
+            {
+                if (amount > 0)
+                {
+                    offers.Add($"{InteractionCoach.Format(amount)} {headroom.Unit} {Describe(snapshot, headroom.Action)}");
+                }
+            }
+            else
+            {
+                offers.Add(headroom.Count is int count ? $"{count} {Describe(snapshot, headroom.Action)}" : Describe(snapshot, headroom.Action));
             }
         }
 
@@ -179,12 +201,18 @@ public sealed class LiveConversation
 
         string options = offers.Count == 1 ? offers[0] : $"{string.Join(", ", offers.Take(offers.Count - 1))} or {offers[^1]}";
         string message = decision.Outcome == DecisionOutcome.Allowed && _requestedAmount is > 0
-            ? $"The customer's {Describe(snapshot, decision.Action)} of {InteractionCoach.Format(decision.Amount)} {decision.Currency} is within your authority: you can grant it now, no approval needed. (You may offer up to {options}.)"
+            ? $"The customer's {Describe(snapshot, decision.Action)} of {InteractionCoach.Format(decision.Amount)} {decision.Unit} is within your authority: you can grant it now, no approval needed. (You may offer up to {options}.)"
             : $"Before escalating: you can offer up to {options} without approval.";
         return new Nudge(NudgeKind.OfferWithinAuthority, 100, message, turn.Number);
     }
 
     /// <summary>The smallest amount the currency can express: asking about it reads the headroom without requesting anything real.</summary>
+    /// <summary>The smallest amount an action takes: nothing for a counted action, one minor unit otherwise (the question is the headroom, not the amount).</summary>
+    private static decimal ProbeAmount(Empowerment.Policy.PolicySnapshot snapshot, string actionName) =>
+        snapshot.ActionIndex.TryGetValue(actionName, out int index) && snapshot.Actions[index] is { } action
+            ? action.IsCount ? 0m : SmallestAmount(action.Decimals)
+            : SmallestAmount(snapshot.MinorUnits);
+
     private static decimal SmallestAmount(int minorUnits)
     {
         decimal amount = 1m;

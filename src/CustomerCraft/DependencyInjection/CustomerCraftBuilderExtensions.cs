@@ -10,23 +10,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CustomerCraftBuilderExtensions
 {
     /// <summary>
-    /// Registers a host condition type that configuration names with <c>"Type": "<paramref name="type"/>"</c>.
+    /// Registers a host condition type that a policy's tests name with <c>{ "Condition": "<paramref name="type"/>" }</c>.
     /// The condition is resolved once as a singleton.
     /// </summary>
     /// <typeparam name="TCondition">The condition's class.</typeparam>
     /// <param name="builder">The builder.</param>
-    /// <param name="type">The type name configuration uses; must not clash with a built-in or already registered type.</param>
+    /// <param name="type">The type name configuration uses; must not clash with an already registered type.</param>
     /// <returns>The builder, for chaining.</returns>
     public static ICustomerCraftBuilder AddCondition<TCondition>(this ICustomerCraftBuilder builder, string type)
         where TCondition : class, IResolutionCondition
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
-        if (BuiltInConditionTypes.Find(type) is not null)
-        {
-            throw new ArgumentException($"Condition type '{type}' is built in; register your condition under another name.", nameof(type));
-        }
-
         if (builder.Services.Any(d => d.ImplementationInstance is ConditionTypeRegistration r && string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ArgumentException($"Condition type '{type}' is already registered.", nameof(type));

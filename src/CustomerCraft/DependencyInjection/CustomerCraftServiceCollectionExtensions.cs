@@ -34,7 +34,7 @@ public static class CustomerCraftServiceCollectionExtensions
         // Bound through Configure rather than Bind: no change-token source is registered, so the
         // options monitor never rebinds inside a reload callback (where a bad value would throw on a
         // background thread). PolicyProvider rebinds on reload and catches failures.
-        services.AddOptions<CustomerCraftOptions>().Configure(options => StrictConfigurationBinder.Bind(configuration, options));
+        services.AddOptions<CustomerCraftOptions>().Configure(options => options.BindingErrors.AddRange(StrictConfigurationBinder.Bind(configuration, options, path)));
         return AddCore(services, new CustomerCraftConfiguration(configuration, path));
     }
 

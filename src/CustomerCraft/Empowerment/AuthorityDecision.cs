@@ -59,13 +59,19 @@ public sealed class AuthorityDecision
     /// <summary>The policy currency.</summary>
     public string Currency => _snapshot.Currency;
 
+    /// <summary>What <see cref="Amount"/> counts: the policy currency's code for money, <c>grants</c> for a counted action, or a quantity's name such as <c>Days</c>.</summary>
+    public string Unit => _snapshot.Actions[ActionIndex].UnitName;
+
     /// <summary>For <see cref="DecisionOutcome.RequiresApproval"/>: the lowest role whose authority covers the request.</summary>
     public string? RequiredApproverRole => ApproverRoleIndex >= 0 ? _snapshot.Roles[ApproverRoleIndex].Name : null;
 
     /// <summary>When the decision was made.</summary>
     public DateTimeOffset EvaluatedAt { get; }
 
-    /// <summary>The version of the policy snapshot that decided; it changes when configuration reloads.</summary>
+    /// <summary>
+    /// The version of the policy that decided: a hash of its content (the first 64 bits of SHA-256),
+    /// so a past decision traces to the exact policy, and the same policy always has the same version.
+    /// </summary>
     public long PolicyVersion => _snapshot.Version;
 
     /// <summary>
@@ -101,6 +107,12 @@ public sealed class AuthorityDecision
 
     internal bool ForcedApprovalSatisfied { get; set; }
 
+    /// <summary>An Allow condition lifted every limit of the requested action.</summary>
+    internal bool AllowedWithoutLimit { get; set; }
+
+    /// <summary>The host conditions' answers, kept only for policies that have host conditions, so the reasons can show them.</summary>
+    internal bool[]? HostResults { get; set; }
+
     internal DateTimeOffset CustomerWindowStart { get; set; }
 
     internal DateTimeOffset AgentWindowStart { get; set; }
@@ -117,8 +129,11 @@ public sealed class AuthorityDecision
     /// <inheritdoc />
     public override string ToString() =>
         Outcome == DecisionOutcome.RequiresApproval
-            ? $"{Outcome} by {RequiredApproverRole}: {Action} {Amount.ToString(CultureInfo.InvariantCulture)} {Currency}"
-            : $"{Outcome}: {Action} {Amount.ToString(CultureInfo.InvariantCulture)} {Currency}";
+            ? $"{Outcome} by {RequiredApproverRole}: {Action} {Quantity()}"
+            : $"{Outcome}: {Action} {Quantity()}";
+
+    /// <summary>The amount with its unit ("60 USD", "7 Days"), or "1 grant" for a counted action.</summary>
+    private string Quantity() => _snapshot.Actions[ActionIndex].IsCount ? "1 grant" : $"{Format(Amount)} {Unit}";
 
     internal LimitCheck GetCheck(LimitKind kind) => _checks.Get(kind);
 
@@ -141,7 +156,9 @@ public sealed class AuthorityDecision
     private ActionHeadroom ToHeadroom(int action)
     {
         HeadroomSlot slot = GetSlot(action);
-        return new ActionHeadroom(_snapshot.Actions[action].Name, slot.HasAuthority, slot.Amount, slot.HasCount ? slot.Count : null);
+        ActionEntry entry = _snapshot.Actions[action];
+        decimal? amount = entry.IsCount || (slot.Amount == decimal.MaxValue && slot.HasAuthority) ? null : slot.Amount == decimal.MaxValue ? 0 : slot.Amount;
+        return new ActionHeadroom(entry.Name, slot.HasAuthority, amount, slot.HasCount ? slot.Count : null, entry.UnitName);
     }
 
     private ActionHeadroom[] BuildHeadroom()
@@ -168,31 +185,7 @@ public sealed class AuthorityDecision
         string action = Action;
         CultureInfo inv = CultureInfo.InvariantCulture;
 
-        for (int i = 0; i < snapshot.Conditions.Length; i++)
-        {
-            if ((MatchedConditions & (1UL << i)) == 0 || !snapshot.Conditions[i].Effect.AppliesTo(ActionIndex))
-            {
-                continue;
-            }
-
-            CompiledCondition condition = snapshot.Conditions[i];
-            ConditionEffect effect = condition.Effect;
-            string what = effect.Outcome switch
-            {
-                ConditionOutcome.Deny => "denies the request",
-                ConditionOutcome.RequireApproval when ForcedApprovalSatisfied && i == ForcedCondition => $"requires approval, given by the approver ({role.Name})",
-                ConditionOutcome.RequireApproval => effect.ApproverRole is null ? "requires approval" : $"requires approval by {effect.ApproverRole} or higher",
-                _ => $"multiplies limits by {effect.Multiplier?.ToString(inv)}",
-            };
-            reasons.Add(new DecisionReason
-            {
-                Kind = DecisionReasonKind.Condition,
-                ConfigurationPath = effect.Path,
-                Passed = effect.Outcome is null || (ForcedApprovalSatisfied && effect.Outcome == ConditionOutcome.RequireApproval),
-                ConditionName = effect.Name,
-                Message = $"Condition '{effect.Name}' ({condition.Describe()}) {what}.",
-            });
-        }
+        AppendConditionReasons(reasons);
 
         if (NoAuthority)
         {
@@ -218,7 +211,7 @@ public sealed class AuthorityDecision
             decimal remaining = Math.Max(0, check.Limit - check.Used);
             decimal requested = isCount ? 1 : Amount;
             bool passed = check.Used + requested <= check.Limit;
-            string unit = isCount ? (check.Limit == 1 ? " grant" : " grants") : $" {snapshot.Currency}";
+            string unit = isCount ? (check.Limit == 1 ? " grant" : " grants") : $" {Unit}";
             reasons.Add(new DecisionReason
             {
                 Kind = DecisionReasonKind.Limit,
@@ -250,11 +243,67 @@ public sealed class AuthorityDecision
                 Kind = DecisionReasonKind.NoApprover,
                 ConfigurationPath = $"{snapshot.Path}:Roles",
                 Passed = false,
-                Message = $"No role above {snapshot.Roles[Math.Max(RequesterRoleIndex, EffectiveRoleIndex)].DisplayName} has authority that covers {action} {Format(Amount)} {snapshot.Currency} here.",
+                Message = $"No role above {snapshot.Roles[Math.Max(RequesterRoleIndex, EffectiveRoleIndex)].DisplayName} has authority that covers {action} {Quantity()} here.",
             });
         }
 
         return reasons;
+    }
+
+    /// <summary>
+    /// One reason per matched condition that shaped this decision: its test as evaluated with the
+    /// request's values, then what it did, for example
+    /// <c>SilverReturnWindow: CustomerSegment Silver AND DaysSincePurchase 200 &gt; 180 -> Deny</c>.
+    /// </summary>
+    private void AppendConditionReasons(List<DecisionReason> reasons)
+    {
+        PolicySnapshot snapshot = _snapshot;
+        if (MatchedConditions == 0)
+        {
+            return;
+        }
+
+        // Re-read the attributes (they were valid when decided): explanations are built on demand, off the hot path.
+        var values = new AttributeValue[snapshot.Attributes.Host.Length];
+        snapshot.Attributes.Read(Request, values);
+        var context = new TestContext(Request, Amount, values, HostResults, EvaluatedAt);
+        RoleEntry role = snapshot.Roles[EffectiveRoleIndex];
+        ActionEntry action = snapshot.Actions[ActionIndex];
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < snapshot.Conditions.Length; i++)
+        {
+            CompiledCondition condition = snapshot.Conditions[i];
+            bool changesLimits = condition.Effect is ConditionEffect.Multiply or ConditionEffect.Limit or ConditionEffect.Allow;
+            if ((MatchedConditions & (1UL << i)) == 0 || !condition.AppliesTo(ActionIndex) || (changesLimits && !condition.AppliesToRole(EffectiveRoleIndex)))
+            {
+                continue;
+            }
+
+            bool satisfied = ForcedApprovalSatisfied && condition.Effect == ConditionEffect.RequireApproval;
+            string effect = condition.Effect switch
+            {
+                ConditionEffect.Deny => "Deny",
+                ConditionEffect.RequireApproval when satisfied => $"RequireApproval, given by the approver ({role.Name})",
+                ConditionEffect.RequireApproval => condition.ApproverRole is null ? "RequireApproval" : $"RequireApproval by {condition.ApproverRole} or higher",
+                ConditionEffect.Allow => $"Allow without limit for {role.Name}",
+                ConditionEffect.Limit => $"limit {Format(condition.Limit!.Value)} {(action.IsCount ? "grants" : action.UnitName)} {Scopes(condition.Scopes)} for {role.Name}",
+                _ => $"limits x{condition.Multiplier.ToString(inv)} {Scopes(condition.Scopes)}",
+            };
+            text.Clear().Append(condition.Name).Append(": ");
+            TestEvaluator.Explain(snapshot.Tests, condition.Test, context, text);
+            text.Append(" -> ").Append(effect);
+            reasons.Add(new DecisionReason
+            {
+                Kind = DecisionReasonKind.Condition,
+                ConfigurationPath = condition.Path,
+                Passed = condition.Effect is not (ConditionEffect.Deny or ConditionEffect.RequireApproval) || satisfied,
+                ConditionName = condition.Name,
+                Message = text.ToString(),
+            });
+        }
+
+        static string Scopes(LimitScopes scopes) => $"({scopes.ToString().Replace(", ", " and ", StringComparison.Ordinal)})";
     }
 
     /// <summary>The configuration path of one of the effective role's limits for the action (kept in the snapshot, not per decision).</summary>

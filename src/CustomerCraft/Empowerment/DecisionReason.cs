@@ -79,6 +79,7 @@ public sealed record DecisionReason
 /// </summary>
 /// <param name="Action">The action name.</param>
 /// <param name="HasAuthority"><see langword="false"/> when the role has no authority for the action or a condition forces approval or denial for it.</param>
-/// <param name="Amount">The largest amount a single grant could have now (zero when none).</param>
+/// <param name="Amount">The largest amount a single grant could have now, in <paramref name="Unit"/> (zero when none); <see langword="null"/> when no amount limit applies (a counted action, or authority without limit).</param>
 /// <param name="Count">How many more grants the count limits allow; <see langword="null"/> when no count limit applies.</param>
-public readonly record struct ActionHeadroom(string Action, bool HasAuthority, decimal Amount, int? Count);
+/// <param name="Unit">What <paramref name="Amount"/> counts: the policy currency's code, <c>grants</c> for a counted action, or a quantity's name such as <c>Days</c>.</param>
+public readonly record struct ActionHeadroom(string Action, bool HasAuthority, decimal? Amount, int? Count, string Unit);

@@ -37,9 +37,20 @@ public sealed class EmpowermentOptions
     public Dictionary<string, ActionOptions> Actions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Conditions keyed by a name of your choosing (the name appears in decision reasons).
-    /// Each names its <see cref="ConditionOptions.Type"/>: a built-in type or one a host
-    /// registered with <c>AddCondition&lt;T&gt;(type)</c>.
+    /// The request attributes the policy reads, keyed by name, each with its type and whether it is
+    /// required. A request that lacks a required attribute or carries a value of the wrong type is
+    /// rejected with an <see cref="ArgumentException"/> naming it; a test on an undeclared attribute
+    /// is a start-up error. The request fields <c>CustomerSegment</c>, <c>Channel</c> and
+    /// <c>ReasonCodes</c> may be declared here too, to close their set of values or require them.
+    /// </summary>
+    public Dictionary<string, AttributeOptions> Attributes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Named tests that conditions (and other tests) reference with <c>"Test": "name"</c>.</summary>
+    public Dictionary<string, ConditionTestOptions> Tests { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Conditions keyed by a name of your choosing (the name appears in decision reasons): a test
+    /// (<see cref="ConditionOptions.When"/>) and an effect.
     /// </summary>
     public Dictionary<string, ConditionOptions> Conditions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
@@ -77,6 +88,17 @@ public sealed class ActionOptions
 
     /// <summary>What the action is for, shown to agents next to their headroom.</summary>
     public string? Description { get; set; }
+
+    /// <summary>
+    /// What a request's amount counts: <c>Money</c> (the default: amounts in the policy currency),
+    /// <c>Count</c> (no amount: each grant counts one, limits are counts only), or the name of a
+    /// quantity such as <c>Days</c> or <c>Points</c>, in which limits, budgets, reasons and headroom
+    /// are then written.
+    /// </summary>
+    public string? Unit { get; set; }
+
+    /// <summary>For a named quantity: how many decimals an amount may have. Defaults to 0 (whole numbers); at most 4.</summary>
+    public int? Decimals { get; set; }
 }
 
 /// <summary>
@@ -86,8 +108,14 @@ public sealed class ActionOptions
 public sealed class ActionLimitOptions
 {
     /// <summary>
-    /// The limit for one incident (all grants of this action on one incident together).
-    /// Required: its <see cref="IncidentLimitOptions.Amount"/> is the heart of the authority.
+    /// <see langword="true"/> for authority without any limit (budgets are still charged, so usage
+    /// stays known). Not allowed together with limits.
+    /// </summary>
+    public bool Unlimited { get; set; }
+
+    /// <summary>
+    /// Optional limit for one incident (all grants of this action on one incident together). A role
+    /// may instead be limited only by a per-customer or per-agent budget.
     /// </summary>
     public IncidentLimitOptions? PerIncident { get; set; }
 
@@ -107,7 +135,7 @@ public sealed class ActionLimitOptions
 /// <summary>The limit per incident.</summary>
 public sealed class IncidentLimitOptions
 {
-    /// <summary>The most that all grants of the action on one incident may add up to. Required, zero or more.</summary>
+    /// <summary>The most that all grants of the action on one incident may add up to, in the action's unit; omit for no amount limit.</summary>
     public decimal? Amount { get; set; }
 
     /// <summary>The most grants of the action on one incident; omit for no count limit.</summary>

@@ -161,54 +161,174 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         return voided;
     }
 
-    /// <summary>The evaluation itself: pure, reads only the snapshot, the clock and the ledger.</summary>
+    /// <summary>
+    /// The evaluation itself: pure, reads only the snapshot, the clock and the ledger. In steps:
+    /// normalise the request, match the conditions, read the budgets, work out each action's limits
+    /// and headroom, decide, and find an approver when the request exceeds the authority.
+    /// </summary>
     internal async ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken, bool allActionsHeadroom = true)
     {
+        // 1. Normalise: a malformed request is the host's error, never a business "no".
         RequestValidator.Validate(request, snapshot, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
-        decimal amount = request.Amount;
-        string? currency = request.Currency;
-        if (currency is not null && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
-        {
-            amount = decimal.Round(
-                await _currencyConverter!.ConvertAsync(request.Amount, currency.ToUpperInvariant(), snapshot.Currency, cancellationToken).ConfigureAwait(false),
-                snapshot.MinorUnits,
-                MidpointRounding.AwayFromZero);
-            if (amount <= 0)
-            {
-                throw new ArgumentException($"Converting {request.Amount.ToString(CultureInfo.InvariantCulture)} {currency} to {snapshot.Currency} gave {amount.ToString(CultureInfo.InvariantCulture)}; the amount must stay greater than zero.", nameof(request));
-            }
-        }
-
+        decimal amount = await ToPolicyCurrencyAsync(snapshot, request, action, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
         int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
         var decision = new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, allActionsHeadroom);
-        int firstAction = allActionsHeadroom ? 0 : action;
-        int endAction = allActionsHeadroom ? snapshot.Actions.Length : action + 1;
 
-        // Conditions: match once per request; each applies to the actions in its mask.
-        ulong matched = 0;
-        CompiledCondition[] conditions = snapshot.Conditions;
-        for (int i = 0; i < conditions.Length; i++)
+        // 2. Conditions: matched once per request; each applies to the actions (and roles) it names.
+        (ulong matched, bool[]? hostResults) = await MatchConditionsAsync(snapshot, request, amount, now, cancellationToken).ConfigureAwait(false);
+        decision.MatchedConditions = matched;
+        decision.HostResults = hostResults;
+
+        // 3 and 4. Budgets and limits, for the requested action and (for headroom) every other one.
+        await ApplyLimitsAsync(snapshot, request, decision, approverRole, now, allActionsHeadroom, cancellationToken).ConfigureAwait(false);
+
+        // 5. The outcome.
+        Effects requested = Effects.For(snapshot, matched, action, effectiveRole);
+        if (requested.Outcome == ConditionEffect.Deny)
         {
-            bool isMatch = conditions[i].IsSynchronous
-                ? conditions[i].Matches(request, now)
-                : await conditions[i].MatchesAsync(request, now, cancellationToken).ConfigureAwait(false);
-            if (isMatch)
+            decision.Outcome = DecisionOutcome.Denied;
+            return decision;
+        }
+
+        bool withinAuthority = !decision.NoAuthority && ChecksPass(decision, amount);
+        bool approvalForced = requested.Outcome == ConditionEffect.RequireApproval && !decision.ForcedApprovalSatisfied;
+        if (withinAuthority && !approvalForced)
+        {
+            decision.Outcome = DecisionOutcome.Allowed;
+            return decision;
+        }
+
+        // 6. An approver. At the top of the ladder nobody ranks above, so a peer (another person in
+        // the same role) approves what only needs a second pair of eyes or another person's own
+        // budget: a forced approval, or a request that fits the role's incident and customer limits
+        // but not the requester's per-agent budget. Anything beyond the role's limits stays denied.
+        int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
+            ? requesterRole
+            : -1;
+
+        // A named approver whose role covers the request but whose own per-agent budget is spent:
+        // another person in the same role can approve; nobody higher is needed.
+        int requesterRank = snapshot.Roles[requesterRole].Rank;
+        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+        int approver = approverRole >= 0 && !approvalForced && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
+            ? approverRole
+            : await FindApproverAsync(snapshot, request, decision, requested.MinimumApproverRank, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
+        if (approver >= 0)
+        {
+            decision.ApproverRoleIndex = approver;
+            decision.Outcome = DecisionOutcome.RequiresApproval;
+        }
+        else
+        {
+            decision.NoApprover = true;
+            decision.Outcome = DecisionOutcome.Denied;
+        }
+
+        return decision;
+    }
+
+    /// <summary>The request's amount in the policy currency (converted for money in another currency).</summary>
+    private async ValueTask<decimal> ToPolicyCurrencyAsync(PolicySnapshot snapshot, ResolutionRequest request, int action, CancellationToken cancellationToken)
+    {
+        string? currency = request.Currency;
+        if (!snapshot.Actions[action].IsMoney || currency is null || string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            return request.Amount;
+        }
+
+        decimal amount = decimal.Round(
+            await _currencyConverter!.ConvertAsync(request.Amount, currency.ToUpperInvariant(), snapshot.Currency, cancellationToken).ConfigureAwait(false),
+            snapshot.MinorUnits,
+            MidpointRounding.AwayFromZero);
+        if (amount <= 0)
+        {
+            throw new ArgumentException($"Converting {request.Amount.ToString(CultureInfo.InvariantCulture)} {currency} to {snapshot.Currency} gave {amount.ToString(CultureInfo.InvariantCulture)}; the amount must stay greater than zero.", nameof(request));
+        }
+
+        return amount;
+    }
+
+    /// <summary>
+    /// Matches every condition's test against the request and returns the matched ones as a bit mask.
+    /// The request's attributes are parsed (and checked against their declared types) first; host
+    /// conditions are asked once each, before the tests, so the tests themselves run synchronously.
+    /// </summary>
+    private static async ValueTask<(ulong Matched, bool[]? HostResults)> MatchConditionsAsync(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        AttributeSchema schema = snapshot.Attributes;
+        AttributeValue[]? values = schema.Host.Length == 0 ? null : ArrayPool<AttributeValue>.Shared.Rent(schema.Host.Length);
+        bool[]? hostResults = snapshot.HostSlots == 0 ? null : ArrayPool<bool>.Shared.Rent(snapshot.HostSlots);
+        try
+        {
+            schema.Read(request, values);
+            if (hostResults is not null)
             {
-                matched |= 1UL << i;
+                await AskHostConditionsAsync(snapshot, request, now, hostResults, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Host answers are kept (a copy, only for policies with host conditions) so the reasons can show them.
+            return (Match(snapshot, request, amount, values, hostResults, now), hostResults?[..snapshot.HostSlots]);
+        }
+        finally
+        {
+            if (values is not null)
+            {
+                ArrayPool<AttributeValue>.Shared.Return(values, clearArray: true);
+            }
+
+            if (hostResults is not null)
+            {
+                ArrayPool<bool>.Shared.Return(hostResults);
             }
         }
 
-        decision.MatchedConditions = matched;
-        string chargedAgent = request.Approver?.ApproverId ?? request.AgentId;
-        int requesterRank = snapshot.Roles[requesterRole].Rank;
-        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+        static ulong Match(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, AttributeValue[]? values, bool[]? hostResults, DateTimeOffset now)
+        {
+            var context = new TestContext(request, amount, values, hostResults, now);
+            ulong matched = 0;
+            CompiledCondition[] conditions = snapshot.Conditions;
+            for (int i = 0; i < conditions.Length; i++)
+            {
+                if (TestEvaluator.Evaluate(snapshot.Tests, conditions[i].Test, context))
+                {
+                    matched |= 1UL << i;
+                }
+            }
 
-        // Every budget the effective role's limits touch, for every action, is read in one batch
-        // (one round trip for a durable ledger); pooled buffers keep evaluation allocation-free.
-        int actionCount = snapshot.Actions.Length;
-        BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(actionCount * 3);
-        BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(actionCount * 3);
+            return matched;
+        }
+    }
+
+    /// <summary>Asks each host condition of the policy once, filling its slot.</summary>
+    internal static async ValueTask AskHostConditionsAsync(PolicySnapshot snapshot, ResolutionRequest request, DateTimeOffset now, bool[] results, CancellationToken cancellationToken)
+    {
+        foreach (TestNode node in snapshot.Tests)
+        {
+            if (node.Kind == TestKind.Host)
+            {
+                results[node.HostSlot] = await node.HostCondition!.IsMatchAsync(new ResolutionConditionContext(request, node.HostType!, node.Parameters!, now), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads every budget the effective role's limits touch, for every action, in one batch (one round
+    /// trip for a durable ledger; pooled buffers keep it allocation-free), then works out each action's
+    /// limits under the matched conditions: the requested action's checks and every action's headroom.
+    /// </summary>
+    private async ValueTask ApplyLimitsAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, int approverRole, DateTimeOffset now, bool allActionsHeadroom, CancellationToken cancellationToken)
+    {
+        int action = decision.ActionIndex;
+        int effectiveRole = decision.EffectiveRoleIndex;
+        int requesterRank = snapshot.Roles[decision.RequesterRoleIndex].Rank;
+        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+        int firstAction = allActionsHeadroom ? 0 : action;
+        int endAction = allActionsHeadroom ? snapshot.Actions.Length : action + 1;
+        string chargedAgent = request.Approver?.ApproverId ?? request.AgentId;
+
+        BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(snapshot.Actions.Length * 3);
+        BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(snapshot.Actions.Length * 3);
         try
         {
             int queryCount = 0;
@@ -234,21 +354,20 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             await _ledger.ReadUsageAsync(queries.AsMemory(0, queryCount), usage.AsMemory(0, queryCount), cancellationToken).ConfigureAwait(false);
 
-            // Headroom (and, for the requested action, the decision's checks) for every action,
-            // consuming the usage in the order it was asked for.
+            // Consume the usage in the order it was asked for.
             int next = 0;
             for (int a = firstAction; a < endAction; a++)
             {
-                Effects effects = Effects.For(snapshot, matched, a);
+                Effects effects = Effects.For(snapshot, decision.MatchedConditions, a, effectiveRole);
 
                 // A forced approval is satisfied by an approver above the requester, or by a peer
                 // (another person, per four-eyes) when the requester's role is the top of the ladder
                 // for this action, so nobody above could approve.
-                bool forcedSatisfied = effects.Outcome == ConditionOutcome.RequireApproval
+                bool forcedSatisfied = effects.Outcome == ConditionEffect.RequireApproval
                     && approverRole >= 0
                     && effectiveRank >= effects.MinimumApproverRank
                     && (effectiveRank > requesterRank || (effectiveRank == requesterRank && snapshot.TopHumanRole[a] == effectiveRole));
-                bool blocked = effects.Outcome == ConditionOutcome.Deny || (effects.Outcome == ConditionOutcome.RequireApproval && !forcedSatisfied);
+                bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
 
                 CompiledLimit? limit = snapshot.LimitFor(effectiveRole, a);
                 bool isRequested = a == action;
@@ -257,37 +376,45 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                     decision.ForcedCondition = effects.ForcedCondition;
                     decision.ForcedApprovalSatisfied = forcedSatisfied;
                     decision.NoAuthority = limit is null;
+                    decision.AllowedWithoutLimit = limit is not null && effects.Unlimited;
                 }
 
-                if (limit is null)
+                if (limit is null || effects.Unlimited)
                 {
-                    decision.SetHeadroom(a, default);
+                    // No budget was read for a role without limits; an Allow needs none.
+                    next += limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
+                    decision.SetHeadroom(a, limit is null ? default : new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : decimal.MaxValue });
                     continue;
                 }
 
                 var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = decimal.MaxValue, Count = int.MaxValue };
-
+                ActionEntry entry = snapshot.Actions[a];
                 BudgetUsage incident = usage[next++];
-                decimal incidentLimit = Scale(limit.IncidentAmount, effects.IncidentMultiplier, snapshot.MinorUnits);
-                Apply(ref slot, incidentLimit, incident.Amount, limit.IncidentCount, incident.Count);
+                decimal? incidentAmount = effects.AmountLimit(limit.IncidentAmount, LimitScopes.PerIncident, entry);
+                int? incidentCount = effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry);
+                Apply(ref slot, incidentAmount, incident.Amount, incidentCount, incident.Count);
                 if (isRequested)
                 {
-                    decision.SetCheck(LimitKind.IncidentAmount, incidentLimit, incident.Amount);
-                    if (limit.IncidentCount is int incidentCount)
+                    if (incidentAmount is decimal incidentLimit)
                     {
-                        decision.SetCheck(LimitKind.IncidentCount, incidentCount, incident.Count);
+                        decision.SetCheck(LimitKind.IncidentAmount, incidentLimit, incident.Amount);
+                    }
+
+                    if (incidentCount is int incidentCountLimit)
+                    {
+                        decision.SetCheck(LimitKind.IncidentCount, incidentCountLimit, incident.Count);
                     }
                 }
 
                 if (limit.Customer is { } customerBudget)
                 {
-                    ApplyBudget(decision, ref slot, customerBudget, effects.CustomerMultiplier, queries[next], usage[next], LimitKind.CustomerAmount, isRequested);
+                    ApplyBudget(decision, ref slot, customerBudget, effects, LimitScopes.PerCustomer, entry, queries[next], usage[next], LimitKind.CustomerAmount, isRequested);
                     next++;
                 }
 
                 if (limit.Agent is { } agentBudget)
                 {
-                    ApplyBudget(decision, ref slot, agentBudget, effects.AgentMultiplier, queries[next], usage[next], LimitKind.AgentAmount, isRequested);
+                    ApplyBudget(decision, ref slot, agentBudget, effects, LimitScopes.PerAgent, entry, queries[next], usage[next], LimitKind.AgentAmount, isRequested);
                     next++;
                 }
 
@@ -310,66 +437,25 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             ArrayPool<BudgetQuery>.Shared.Return(queries);
             ArrayPool<BudgetUsage>.Shared.Return(usage);
         }
-
-        // The outcome.
-        Effects requested = Effects.For(snapshot, matched, action);
-        if (requested.Outcome == ConditionOutcome.Deny)
-        {
-            decision.Outcome = DecisionOutcome.Denied;
-            return decision;
-        }
-
-        bool withinAuthority = !decision.NoAuthority && ChecksPass(decision, amount);
-        bool approvalForced = requested.Outcome == ConditionOutcome.RequireApproval && !decision.ForcedApprovalSatisfied;
-        if (withinAuthority && !approvalForced)
-        {
-            decision.Outcome = DecisionOutcome.Allowed;
-            return decision;
-        }
-
-        // At the top of the ladder nobody ranks above, so a peer (another person in the same role)
-        // approves what only needs a second pair of eyes or another person's own budget: a forced
-        // approval, or a request that fits the role's incident and customer limits but not the
-        // requester's per-agent budget. Anything beyond the role's limits stays denied.
-        int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
-            ? requesterRole
-            : -1;
-
-        // A named approver whose role covers the request but whose own per-agent budget is spent:
-        // another person in the same role can approve; nobody higher is needed.
-        int approver = approverRole >= 0 && !approvalForced && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
-            ? approverRole
-            : await FindApproverAsync(snapshot, request, decision, requested, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
-        if (approver >= 0)
-        {
-            decision.ApproverRoleIndex = approver;
-            decision.Outcome = DecisionOutcome.RequiresApproval;
-        }
-        else
-        {
-            decision.NoApprover = true;
-            decision.Outcome = DecisionOutcome.Denied;
-        }
-
-        return decision;
     }
 
     /// <summary>
     /// Walks up the ladder from just above <paramref name="aboveRank"/> and returns the first
-    /// human role whose per-incident and per-customer limits cover the request, or else
-    /// <paramref name="peerRole"/> (-1 for none). An approver's own per-agent budget is checked
-    /// when the approver grants; it is not known yet who that will be.
+    /// human role whose per-incident and per-customer limits (under the matched conditions, as they
+    /// apply to that role) cover the request, or else <paramref name="peerRole"/> (-1 for none). An
+    /// approver's own per-agent budget is checked when the approver grants; it is not known yet who
+    /// that will be.
     /// </summary>
-    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, Effects effects, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
     {
         int action = decision.ActionIndex;
-        string actionName = snapshot.Actions[action].Name;
-        BudgetUsage incident = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
-
+        ActionEntry entry = snapshot.Actions[action];
+        decimal amount = decision.Amount;
+        BudgetUsage? incident = null;
         for (int r = 0; r < snapshot.Roles.Length; r++)
         {
             RoleEntry role = snapshot.Roles[r];
-            if (role.Rank <= aboveRank || role.IsBot || role.Rank < effects.MinimumApproverRank)
+            if (role.Rank <= aboveRank || role.IsBot || role.Rank < minimumApproverRank)
             {
                 continue;
             }
@@ -380,9 +466,15 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 continue;
             }
 
-            decimal amount = decision.Amount;
-            if (incident.Amount + amount > Scale(limit.IncidentAmount, effects.IncidentMultiplier, snapshot.MinorUnits)
-                || (limit.IncidentCount is int count && incident.Count + 1 > count))
+            Effects effects = Effects.For(snapshot, decision.MatchedConditions, action, r);
+            if (effects.Unlimited)
+            {
+                return r;
+            }
+
+            incident ??= await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, request.IncidentId, entry.Name), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
+            if (Exceeds(effects.AmountLimit(limit.IncidentAmount, LimitScopes.PerIncident, entry), incident.Value.Amount, amount)
+                || Exceeds(effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry), incident.Value.Count, 1))
             {
                 continue;
             }
@@ -390,9 +482,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (limit.Customer is { } budget)
             {
                 DateTimeOffset since = snapshot.Windows.Start(budget, now);
-                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), since, cancellationToken).ConfigureAwait(false);
-                if ((budget.Amount is decimal limitAmount && customer.Amount + amount > Scale(limitAmount, effects.CustomerMultiplier, snapshot.MinorUnits))
-                    || (budget.Count is int limitCount && customer.Count + 1 > limitCount))
+                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, entry.Name), since, cancellationToken).ConfigureAwait(false);
+                if (Exceeds(effects.AmountLimit(budget.Amount, LimitScopes.PerCustomer, entry), customer.Amount, amount)
+                    || Exceeds(effects.CountLimit(budget.Count, LimitScopes.PerCustomer, entry), customer.Count, 1))
                 {
                     continue;
                 }
@@ -401,7 +493,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             return r;
         }
 
-        return peerRole >= 0 && snapshot.Roles[peerRole].Rank >= effects.MinimumApproverRank ? peerRole : -1;
+        return peerRole >= 0 && snapshot.Roles[peerRole].Rank >= minimumApproverRank ? peerRole : -1;
+
+        static bool Exceeds(decimal? limit, decimal used, decimal requested) => limit is decimal value && used + requested > value;
     }
 
     private static bool IncidentAndCustomerChecksPass(AuthorityDecision decision, decimal amount) =>
@@ -426,10 +520,11 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// Applies a cumulative budget (customer or agent, named by <paramref name="amountKind"/>) to an
     /// action's headroom and, for the requested action, records its checks and window.
     /// </summary>
-    private static void ApplyBudget(AuthorityDecision decision, ref HeadroomSlot slot, CompiledBudget budget, decimal multiplier, BudgetQuery query, BudgetUsage used, LimitKind amountKind, bool isRequested)
+    private static void ApplyBudget(AuthorityDecision decision, ref HeadroomSlot slot, CompiledBudget budget, in Effects effects, LimitScopes scope, ActionEntry action, BudgetQuery query, BudgetUsage used, LimitKind amountKind, bool isRequested)
     {
-        decimal? amountLimit = budget.Amount is decimal amount ? Scale(amount, multiplier, decision.Snapshot.MinorUnits) : null;
-        Apply(ref slot, amountLimit, used.Amount, budget.Count, used.Count);
+        decimal? amountLimit = effects.AmountLimit(budget.Amount, scope, action);
+        int? countLimit = effects.CountLimit(budget.Count, scope, action);
+        Apply(ref slot, amountLimit, used.Amount, countLimit, used.Count);
         if (!isRequested)
         {
             return;
@@ -449,7 +544,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             decision.SetCheck(amountKind, limit, used.Amount);
         }
 
-        if (budget.Count is int count)
+        if (countLimit is int count)
         {
             decision.SetCheck(amountKind + 1, count, used.Count);
         }
@@ -468,10 +563,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
     }
 
-    /// <summary>Scales a limit by a multiplier, rounding down to the currency's minor unit (never grant a fraction of a cent more).</summary>
-    private static decimal Scale(decimal limit, decimal multiplier, int minorUnits) =>
-        multiplier == 1m ? limit : decimal.Round(limit * multiplier, minorUnits, MidpointRounding.ToZero);
-
     private IReadOnlyList<BudgetCharge> Charges(AuthorityDecision decision, GrantRecord grant)
     {
         LimitCheck incidentAmount = decision.GetCheck(LimitKind.IncidentAmount);
@@ -487,7 +578,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         // role's limits later; limits are enforced where the granting role has them.
         return
         [
-            new BudgetCharge(new BudgetKey(BudgetScope.Incident, grant.IncidentId, grant.Action), DateTimeOffset.MinValue, incidentAmount.Limit, incidentCount.Applies ? (int)incidentCount.Limit : null),
+            new BudgetCharge(new BudgetKey(BudgetScope.Incident, grant.IncidentId, grant.Action), DateTimeOffset.MinValue, incidentAmount.Applies ? incidentAmount.Limit : null, incidentCount.Applies ? (int)incidentCount.Limit : null),
             new BudgetCharge(
                 new BudgetKey(BudgetScope.Customer, grant.CustomerId, grant.Action),
                 customerLimited ? decision.CustomerWindowStart : DateTimeOffset.MinValue,
@@ -610,31 +701,90 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         Approver = grant.ApproverId is null ? null : new ApproverAuthority(grant.ApproverId, grant.ApproverRole!),
     };
 
-    /// <summary>The combined effect of the matched conditions that apply to one action.</summary>
+    /// <summary>
+    /// The combined effect of the matched conditions on one action and one role's authority. The one
+    /// precedence rule: Deny beats RequireApproval (the highest required approver wins), which beats
+    /// Allow, which beats absolute limits (the smallest wins), which beat multipliers (which multiply).
+    /// </summary>
     private readonly struct Effects
     {
-        public decimal IncidentMultiplier { get; private init; }
+        private readonly decimal _incidentMultiplier;
+        private readonly decimal _customerMultiplier;
+        private readonly decimal _agentMultiplier;
+        private readonly decimal? _incidentLimit;
+        private readonly decimal? _customerLimit;
+        private readonly decimal? _agentLimit;
 
-        public decimal CustomerMultiplier { get; private init; }
-
-        public decimal AgentMultiplier { get; private init; }
-
-        public ConditionOutcome? Outcome { get; private init; }
-
-        public int ForcedCondition { get; private init; }
-
-        public int MinimumApproverRank { get; private init; }
-
-        private static readonly Effects None = new()
+        private Effects(decimal incident, decimal customer, decimal agent, decimal? incidentLimit, decimal? customerLimit, decimal? agentLimit, bool unlimited, ConditionEffect? outcome, int forced, int minimumRank)
         {
-            IncidentMultiplier = 1m,
-            CustomerMultiplier = 1m,
-            AgentMultiplier = 1m,
-            ForcedCondition = -1,
-            MinimumApproverRank = int.MinValue,
+            _incidentMultiplier = incident;
+            _customerMultiplier = customer;
+            _agentMultiplier = agent;
+            _incidentLimit = incidentLimit;
+            _customerLimit = customerLimit;
+            _agentLimit = agentLimit;
+            Unlimited = unlimited;
+            Outcome = outcome;
+            ForcedCondition = forced;
+            MinimumApproverRank = minimumRank;
+        }
+
+        /// <summary>An Allow applies: no limit at all.</summary>
+        public bool Unlimited { get; }
+
+        /// <summary>Deny or RequireApproval, when a condition forces one.</summary>
+        public ConditionEffect? Outcome { get; }
+
+        public int ForcedCondition { get; }
+
+        public int MinimumApproverRank { get; }
+
+        private static readonly Effects None = new(1m, 1m, 1m, null, null, null, unlimited: false, outcome: null, forced: -1, minimumRank: int.MinValue);
+
+        /// <summary>The amount limit of a scope: an absolute limit if one applies, else the configured one scaled.</summary>
+        public decimal? AmountLimit(decimal? configured, LimitScopes scope, ActionEntry action)
+        {
+            if (Unlimited || action.IsCount)
+            {
+                return null;
+            }
+
+            return Absolute(scope) ?? (configured is decimal value ? Scale(value, Multiplier(scope), action.Decimals) : null);
+        }
+
+        /// <summary>The count limit of a scope; for counted actions, limits and multipliers apply to counts.</summary>
+        public int? CountLimit(int? configured, LimitScopes scope, ActionEntry action)
+        {
+            if (Unlimited)
+            {
+                return null;
+            }
+
+            if (!action.IsCount)
+            {
+                return configured;
+            }
+
+            return Absolute(scope) is decimal absolute ? (int)absolute
+                : configured is int count ? (int)Math.Min(Math.Floor(count * Multiplier(scope)), int.MaxValue)
+                : null;
+        }
+
+        private decimal? Absolute(LimitScopes scope) => scope switch
+        {
+            LimitScopes.PerIncident => _incidentLimit,
+            LimitScopes.PerCustomer => _customerLimit,
+            _ => _agentLimit,
         };
 
-        public static Effects For(PolicySnapshot snapshot, ulong matched, int action)
+        private decimal Multiplier(LimitScopes scope) => scope switch
+        {
+            LimitScopes.PerIncident => _incidentMultiplier,
+            LimitScopes.PerCustomer => _customerMultiplier,
+            _ => _agentMultiplier,
+        };
+
+        public static Effects For(PolicySnapshot snapshot, ulong matched, int action, int role)
         {
             if (matched == 0)
             {
@@ -642,48 +792,67 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             }
 
             decimal incident = 1m, customer = 1m, agent = 1m;
-            ConditionOutcome? outcome = null;
+            decimal? incidentLimit = null, customerLimit = null, agentLimit = null;
+            bool unlimited = false;
+            ConditionEffect? outcome = null;
             int forced = -1;
             int minimumRank = int.MinValue;
             CompiledCondition[] conditions = snapshot.Conditions;
             for (ulong remaining = matched; remaining != 0; remaining &= remaining - 1)
             {
                 int i = System.Numerics.BitOperations.TrailingZeroCount(remaining);
-                ConditionEffect effect = conditions[i].Effect;
-                if (!effect.AppliesTo(action))
+                CompiledCondition condition = conditions[i];
+                if (!condition.AppliesTo(action))
                 {
                     continue;
                 }
 
-                if (effect.Outcome is ConditionOutcome forcedOutcome)
+                switch (condition.Effect)
                 {
-                    // Deny beats approval; among approvals, the highest required approver wins.
-                    if (outcome != ConditionOutcome.Deny && (forcedOutcome == ConditionOutcome.Deny || outcome is null || effect.MinimumApproverRank > minimumRank))
-                    {
-                        forced = i;
-                    }
+                    case ConditionEffect.Deny:
+                        if (outcome != ConditionEffect.Deny)
+                        {
+                            forced = i;
+                        }
 
-                    outcome = outcome == ConditionOutcome.Deny ? outcome : forcedOutcome;
-                    minimumRank = Math.Max(minimumRank, effect.MinimumApproverRank);
-                }
-                else
-                {
-                    // Capped so that no combination of multipliers can overflow a decimal.
-                    incident = Math.Min(incident * effect.IncidentMultiplier, PolicyCompiler.MaxMultiplier);
-                    customer = Math.Min(customer * effect.CustomerMultiplier, PolicyCompiler.MaxMultiplier);
-                    agent = Math.Min(agent * effect.AgentMultiplier, PolicyCompiler.MaxMultiplier);
+                        outcome = ConditionEffect.Deny;
+                        break;
+                    case ConditionEffect.RequireApproval:
+                        if (outcome != ConditionEffect.Deny && (outcome is null || condition.MinimumApproverRank > minimumRank))
+                        {
+                            forced = i;
+                        }
+
+                        outcome = outcome == ConditionEffect.Deny ? outcome : ConditionEffect.RequireApproval;
+                        minimumRank = Math.Max(minimumRank, condition.MinimumApproverRank);
+                        break;
+                    case ConditionEffect.Allow when condition.AppliesToRole(role):
+                        unlimited = true;
+                        break;
+                    case ConditionEffect.Limit when condition.AppliesToRole(role):
+                        decimal value = condition.Limit!.Value;
+                        incidentLimit = Smaller(incidentLimit, value, condition.Scopes, LimitScopes.PerIncident);
+                        customerLimit = Smaller(customerLimit, value, condition.Scopes, LimitScopes.PerCustomer);
+                        agentLimit = Smaller(agentLimit, value, condition.Scopes, LimitScopes.PerAgent);
+                        break;
+                    case ConditionEffect.Multiply when condition.AppliesToRole(role):
+                        // Capped so that no combination of multipliers can overflow a decimal.
+                        decimal factor = condition.Multiplier;
+                        incident = (condition.Scopes & LimitScopes.PerIncident) != 0 ? Math.Min(incident * factor, PolicyCompiler.MaxMultiplier) : incident;
+                        customer = (condition.Scopes & LimitScopes.PerCustomer) != 0 ? Math.Min(customer * factor, PolicyCompiler.MaxMultiplier) : customer;
+                        agent = (condition.Scopes & LimitScopes.PerAgent) != 0 ? Math.Min(agent * factor, PolicyCompiler.MaxMultiplier) : agent;
+                        break;
                 }
             }
 
-            return new Effects
-            {
-                IncidentMultiplier = incident,
-                CustomerMultiplier = customer,
-                AgentMultiplier = agent,
-                Outcome = outcome,
-                ForcedCondition = forced,
-                MinimumApproverRank = minimumRank,
-            };
+            return new Effects(incident, customer, agent, incidentLimit, customerLimit, agentLimit, unlimited, outcome, forced, minimumRank);
+
+            static decimal? Smaller(decimal? current, decimal value, LimitScopes scopes, LimitScopes scope) =>
+                (scopes & scope) == 0 ? current : current is decimal existing ? Math.Min(existing, value) : value;
         }
+
+        /// <summary>Scales a limit by a multiplier, rounding down to the unit's decimals (never grant a fraction of a cent more).</summary>
+        private static decimal Scale(decimal limit, decimal multiplier, int decimals) =>
+            multiplier == 1m ? limit : decimal.Round(limit * multiplier, decimals, MidpointRounding.ToZero);
     }
 }

@@ -22,25 +22,32 @@ public sealed record ResolutionRequest
     /// <summary>The action, a key of <c>CustomerCraft:Empowerment:Actions</c>, for example <see cref="ResolutionActions.Refund"/>.</summary>
     public required string Action { get; init; }
 
-    /// <summary>The amount, greater than zero, with no more decimals than the currency has.</summary>
-    public required decimal Amount { get; init; }
+    /// <summary>
+    /// The amount in the action's unit: money (greater than zero, with no more decimals than the currency
+    /// has), a named quantity such as days (greater than zero), or 0 for a counted action.
+    /// </summary>
+    public decimal Amount { get; init; }
 
-    /// <summary>The ISO 4217 currency of <see cref="Amount"/>; <see langword="null"/> means the policy's currency.</summary>
+    /// <summary>The ISO 4217 currency of a money <see cref="Amount"/>; <see langword="null"/> means the policy's currency. Not allowed for other units.</summary>
     public string? Currency { get; init; }
 
-    /// <summary>The customer's segment, for example <c>Platinum</c>, tested by <c>Segment</c> conditions.</summary>
+    /// <summary>The customer's segment, for example <c>Platinum</c>; tests read it as the attribute <c>CustomerSegment</c>.</summary>
     public string? CustomerSegment { get; init; }
 
-    /// <summary>The contact channel, for example <c>Phone</c> or <c>Chat</c>, tested by <c>Channel</c> conditions.</summary>
+    /// <summary>The contact channel, for example <c>Phone</c> or <c>Chat</c>; tests read it as the attribute <c>Channel</c>.</summary>
     public string? Channel { get; init; }
 
     /// <summary>Reason codes for the resolution, for example <c>LateDelivery</c> or <c>FraudSuspected</c>.</summary>
     public IReadOnlyList<string>? ReasonCodes { get; init; }
 
-    /// <summary>When the customer became a customer, tested by <c>Tenure</c> conditions.</summary>
+    /// <summary>When the customer became a customer; tests read it as the date-time attribute <c>CustomerSince</c>.</summary>
     public DateTimeOffset? CustomerSince { get; init; }
 
-    /// <summary>Anything else the host knows, tested by <c>Attribute</c> conditions and custom conditions.</summary>
+    /// <summary>
+    /// The attributes the policy declares (under <c>Empowerment:Attributes</c>), as text: numbers with a
+    /// dot (<c>12.5</c>), <c>true</c>/<c>false</c>, ISO 8601 date-times. Each is checked against its declared
+    /// type and set of values; host conditions may read others too.
+    /// </summary>
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
 
     /// <summary>

@@ -75,9 +75,7 @@ internal sealed class PolicyWhatIf(
     {
         string path = alternative is IConfigurationSection section ? section.Path : CustomerCraftOptions.SectionName;
         var source = new CustomerCraftConfiguration(alternative, path);
-        var options = new CustomerCraftOptions();
-        StrictConfigurationBinder.Bind(alternative, options);
-        PolicyCompilation compilation = PolicyProvider.Compile(options, source, conditionTypes, version: 0);
+        PolicyCompilation compilation = PolicyProvider.Compile(alternative, conditionTypes);
         PolicySnapshot snapshot = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
         return (PolicyProvider.Fixed(snapshot), source);
     }

@@ -49,13 +49,38 @@ public class ValidationTests
     }
 
     [Fact]
-    public void Start_MissingPerIncidentLimit_FailsWithItsPath()
+    public void Start_PerIncidentWithNoLimitInIt_FailsWithItsPath()
     {
+        Dictionary<string, string?> s = Basic();
+        s.Remove($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount");
+        s[$"{E}:Roles:Agent:Limits:Refund:PerIncident"] = string.Empty;
+
+        Failures(s).Should().Contain(f => f.StartsWith($"{E}:Roles:Agent:Limits:Refund:PerIncident: missing limits; set Amount, Count or both", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_PerIncidentCountWithoutAnAmount_IsACountOnlyLimit()
+    {
+        Dictionary<string, string?> s = Basic();
+        int count = 1;
+        foreach (string key in s.Keys.Where(k => k.EndsWith(":Limits:Refund:PerIncident:Amount", StringComparison.Ordinal)).ToList())
+        {
+            s.Remove(key);
+            s[key.Replace(":Amount", ":Count", StringComparison.Ordinal)] = (count++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Failures(s).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Start_AgentWithoutAnAmountLimitBelowACappedSeniorAgent_IsAnInversion()
+    {
+        // Once per incident but of any amount is more, in one request, than 250.
         Dictionary<string, string?> s = Basic();
         s.Remove($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount");
         s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Count"] = "1";
 
-        Failures(s).Should().Contain($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount: missing; a per-incident amount is required.");
+        Failures(s).Should().Contain(f => f.StartsWith($"{E}:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount: SeniorAgent (rank 20) allows 250, less than the lower role Agent (rank 10) with no limit", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -139,34 +164,79 @@ public class ValidationTests
     }
 
     [Fact]
-    public void Start_HigherRoleWithABudgetWhereALowerRoleHasNone_Fails()
+    public void Start_HigherRoleWithAPersonalBudgetWhereALowerRoleHasNone_IsALadder()
     {
+        // A per-agent budget is a personal allowance: a senior agent with 500 a day above agents
+        // capped at 100 per incident has more authority in any one request, so this is valid.
         Dictionary<string, string?> s = Basic();
         s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Amount"] = "500";
         s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Window"] = "Day";
 
-        Failures(s).Should().Contain(f => f.StartsWith($"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Amount: SeniorAgent (rank 20) allows 500, less than the lower role Agent (rank 10) with no limit", StringComparison.Ordinal));
+        Failures(s).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Start_HigherRoleWithAPerCustomerBudgetWhereALowerRoleHasNone_Fails()
+    {
+        Dictionary<string, string?> s = Basic();
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerCustomer:Amount"] = "500";
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerCustomer:Window"] = "Month";
+
+        Failures(s).Should().Contain(f => f.StartsWith($"{E}:Roles:SeniorAgent:Limits:Refund:PerCustomer:Amount: SeniorAgent (rank 20) allows 500, less than the lower role Agent (rank 10) with no limit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_SupervisorOnlyOnAMonthlyBudgetAbovePerIncidentCappedAgents_IsValid()
+    {
+        Dictionary<string, string?> s = Basic();
+        s.Remove($"{E}:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount");
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Amount"] = "900";
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Window"] = "Month";
+
+        Failures(s).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Start_SupervisorWhoseBudgetIsBelowAnAgentsSingleRequest_IsAnInversion()
+    {
+        Dictionary<string, string?> s = Basic();
+        s.Remove($"{E}:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount");
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Amount"] = "50";
+        s[$"{E}:Roles:SeniorAgent:Limits:Refund:PerAgent:Window"] = "Month";
+
+        Failures(s).Should().ContainSingle().Which.Should().StartWith($"{E}:Roles:SeniorAgent:Limits:Refund: SeniorAgent (rank 20) can grant at most 50 USD in one request, less than the lower role Agent (rank 10) with 100");
     }
 
     public static TheoryData<string, string> ConditionErrors => new()
     {
-        { "Type=", $"{E}:Conditions:X:Type: missing*" },
-        { "Type=Horoscope", $"{E}:Conditions:X:Type: 'Horoscope' is not a known condition type*" },
-        { "Type=Segment|Multiplier=1.5", $"{E}:Conditions:X:Segments: missing; list at least one segment*" },
-        { "Type=Segment|Segments:0=Gold", $"{E}:Conditions:X: set exactly one effect, Multiplier or Outcome*" },
-        { "Type=Segment|Segments:0=Gold|Multiplier=2|Outcome=Deny", $"{E}:Conditions:X: set exactly one effect*" },
-        { "Type=Segment|Segments:0=Gold|Multiplier=0", $"{E}:Conditions:X:Multiplier: 0 must be greater than zero*" },
-        { "Type=Segment|Segments:0=Gold|Multiplier=2|Actions:0=Teleport", $"{E}:Conditions:X:Actions:0: 'Teleport' is not a configured action*" },
-        { "Type=Segment|Segments:0=Gold|Multiplier=2|AppliesTo=None", $"{E}:Conditions:X:AppliesTo: 'None' must name one or more of PerIncident, PerCustomer, PerAgent*" },
-        { "Type=Channel|Outcome=Deny", $"{E}:Conditions:X:Channels: missing*" },
-        { "Type=ReasonCode|Outcome=Deny", $"{E}:Conditions:X:ReasonCodes: missing*" },
-        { "Type=ReasonCode|ReasonCodes:0=A|Outcome=RequireApproval|ApproverRole=Pope", $"{E}:Conditions:X:ApproverRole: 'Pope' is not a configured role*" },
-        { "Type=ReasonCode|ReasonCodes:0=A|Outcome=Deny|ApproverRole=TeamLead", $"{E}:Conditions:X:ApproverRole: applies only with Outcome RequireApproval*" },
-        { "Type=ReasonCode|ReasonCodes:0=A|Outcome=RequireApproval|ApproverRole=Bot", $"{E}:Conditions:X:ApproverRole: 'Bot' is a bot*" },
-        { "Type=Tenure|Outcome=Deny", $"{E}:Conditions:X: a Tenure condition needs MinimumTenureDays, MaximumTenureDays or both*" },
-        { "Type=Tenure|MinimumTenureDays=30|MaximumTenureDays=10|Outcome=Deny", $"{E}:Conditions:X:MaximumTenureDays: 10 must be greater than MinimumTenureDays (30)*" },
-        { "Type=Attribute|Multiplier=2", $"{E}:Conditions:X:Attribute: missing*" },
-        { "Type=Attribute|Attribute=Score|Minimum=5|Maximum=1|Multiplier=2", $"{E}:Conditions:X:Maximum: 1 is less than Minimum (5)*" },
+        { "Effect=Deny", $"{E}:Conditions:X:When: missing; a test is one of*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold", $"{E}:Conditions:X:Effect: missing*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Explode", $"{E}:Conditions:X:Effect: 'Explode' is not a valid ConditionEffect*" },
+        { "When:Attribute=Horoscope|When:In:0=Leo|Effect=Deny", $"{E}:Conditions:X:When:Attribute: 'Horoscope' is not declared*" },
+        { "When:Attribute=CustomerSegment|Effect=Deny", $"{E}:Conditions:X:When: no comparison for 'CustomerSegment'*" },
+        { "When:Attribute=CustomerSegment|When:AtLeast=5|Effect=Deny", $"{E}:Conditions:X:When:AtLeast: does not apply to 'CustomerSegment', a String attribute*" },
+        { "When:Attribute=CustomerSince|When:In:0=x|Effect=Deny", $"{E}:Conditions:X:When:In: does not apply to 'CustomerSince', a DateTime attribute*" },
+        { "When:Attribute=Amount|When:AtLeast=10|When:LessThan=5|Effect=Deny", $"{E}:Conditions:X:When: the bounds (AtLeast 10, LessThan 5) leave no number between them*" },
+        { "When:Attribute=Amount|When:IsSet=false|When:AtLeast=1|Effect=Deny", $"{E}:Conditions:X:When:IsSet: false means the attribute is absent*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|When:AllOf:0:Attribute=Amount|Effect=Deny", $"{E}:Conditions:X:When: sets AllOf and Attribute; a test is exactly one of them*" },
+        { "When:AllOf:0:Attribute=Amount|When:AllOf:0:AtLeast=1|When:In:0=x|Effect=Deny", $"{E}:Conditions:X:When:In: does not belong to a AllOf test*" },
+        { "When:AnyOf:0:Test=Nowhere|Effect=Deny", $"{E}:Conditions:X:When:AnyOf:0:Test: 'Nowhere' is not a test under {E}:Tests*" },
+        { "When:Condition=Horoscope|Effect=Deny", $"{E}:Conditions:X:When:Condition: 'Horoscope' is not a condition type registered with AddCondition*" },
+        { "When:Attribute=Amount|When:AtLeast=1|When:Parameters:k=v|Effect=Deny", $"{E}:Conditions:X:When:Parameters: applies only to a host Condition test*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Multiply", $"{E}:Conditions:X:Multiplier: missing*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Multiply|Multiplier=0", $"{E}:Conditions:X:Multiplier: 0 must be greater than zero*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Deny|Multiplier=2", $"{E}:Conditions:X:Multiplier: does not belong to a Deny effect*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Limit", $"{E}:Conditions:X:Limit: missing*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Limit|Limit=-1", $"{E}:Conditions:X:Limit: -1 must be from 0*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Limit|Limit=0.001", $"{E}:Conditions:X:Limit: 0.001 has more than the 2 decimals*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Multiply|Multiplier=2|Actions:0=Teleport", $"{E}:Conditions:X:Actions:0: 'Teleport' is not a configured action*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Multiply|Multiplier=2|Roles:0=Pope", $"{E}:Conditions:X:Roles:0: 'Pope' is not a configured role*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Deny|Roles:0=Agent", $"{E}:Conditions:X:Roles: applies only to Multiply, Limit and Allow*" },
+        { "When:Attribute=CustomerSegment|When:In:0=Gold|Effect=Multiply|Multiplier=2|AppliesTo=None", $"{E}:Conditions:X:AppliesTo: 'None' must name one or more of PerIncident, PerCustomer, PerAgent*" },
+        { "When:Attribute=ReasonCodes|When:In:0=A|Effect=RequireApproval|ApproverRole=Pope", $"{E}:Conditions:X:ApproverRole: 'Pope' is not a configured role*" },
+        { "When:Attribute=ReasonCodes|When:In:0=A|Effect=Deny|ApproverRole=TeamLead", $"{E}:Conditions:X:ApproverRole: does not belong to a Deny effect*" },
+        { "When:Attribute=ReasonCodes|When:In:0=A|Effect=RequireApproval|ApproverRole=Bot", $"{E}:Conditions:X:ApproverRole: 'Bot' is a bot*" },
+        { "When:Attribute=CustomerSince|When:NewerThan=-1.00:00:00|Effect=Deny", $"{E}:Conditions:X:When:NewerThan: -1.00:00:00 is negative*" },
     };
 
     [Theory]
@@ -198,13 +268,13 @@ public class ValidationTests
     {
         Dictionary<string, string?> s = Basic();
         s[$"{E}:Roles:Agent:Refund:PerIncident:Amount"] = "5"; // Limits: left out
-        s[$"{E}:Conditions:X:Type"] = "Segment";
-        s[$"{E}:Conditions:X:Segment:0"] = "Gold"; // Segments
-        s[$"{E}:Conditions:X:Multiplier"] = "2";
+        s[$"{E}:Conditions:X:When:Atribute"] = "CustomerSegment"; // Attribute
+        s[$"{E}:Conditions:X:When:In:0"] = "Gold";
+        s[$"{E}:Conditions:X:Effect"] = "Deny";
 
         Failures(s).Should().BeEquivalentTo(
             $"{E}:Roles:Agent:Refund: not a known setting; check the spelling against docs/configuration.md.",
-            $"{E}:Conditions:X:Segment: not a known setting; check the spelling against docs/configuration.md.");
+            $"{E}:Conditions:X:When:Atribute: not a known setting; check the spelling against docs/configuration.md.");
     }
 
     [Fact]
@@ -224,15 +294,15 @@ public class ValidationTests
         Dictionary<string, string?> s = Basic();
         s[$"{E}:Roles:Agent:Rank"] = "ten";
         s[$"{E}:FirstDayOfWeek"] = "Caturday";
-        s[$"{E}:Conditions:X:Type"] = "ReasonCode";
-        s[$"{E}:Conditions:X:ReasonCodes:0"] = "Fraud";
-        s[$"{E}:Conditions:X:Outcome"] = "Denied";
+        s[$"{E}:Conditions:X:When:Attribute"] = "ReasonCodes";
+        s[$"{E}:Conditions:X:When:In:0"] = "Fraud";
+        s[$"{E}:Conditions:X:Effect"] = "Denied";
         s[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length"] = "a month";
 
         Failures(s).Should().BeEquivalentTo(
             $"{E}:Roles:Agent:Rank: 'ten' is not a valid whole number.",
             $"{E}:FirstDayOfWeek: 'Caturday' is not a valid DayOfWeek (use Sunday, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday).",
-            $"{E}:Conditions:X:Outcome: 'Denied' is not a valid ConditionOutcome (use RequireApproval, Deny).",
+            $"{E}:Conditions:X:Effect: 'Denied' is not a valid ConditionEffect (use Multiply, Limit, Allow, RequireApproval, Deny).",
             $"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length: 'a month' is not a valid time span such as \"30.00:00:00\".");
     }
 
@@ -243,14 +313,15 @@ public class ValidationTests
         s[$"{E}:Currency"] = "Dollars";
         s[$"{E}:TimeZone"] = "Nowhere";
         s[$"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount"] = "-1";
-        s[$"{E}:Conditions:X:Type"] = "Unknown";
-        s[$"{E}:Conditions:X:Multiplier"] = "2";
+        s[$"{E}:Conditions:X:When:Attribute"] = "Unknown";
+        s[$"{E}:Conditions:X:When:Is"] = "true";
+        s[$"{E}:Conditions:X:Effect"] = "Deny";
 
         Failures(s).Should().HaveCountGreaterThanOrEqualTo(4)
             .And.Contain(f => f.StartsWith($"{E}:Currency", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith($"{E}:TimeZone", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith($"{E}:Roles:Agent:Limits:Refund:PerIncident:Amount", StringComparison.Ordinal))
-            .And.Contain(f => f.StartsWith($"{E}:Conditions:X:Type", StringComparison.Ordinal));
+            .And.Contain(f => f.StartsWith($"{E}:Conditions:X:When:Attribute", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -19,9 +19,9 @@ public class ConditionTests
     private static Dictionary<string, string?> WithChargebackRule(string? approverRole = null)
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Chargeback:Type"] = "ReasonCode";
-        s[$"{C}:Chargeback:ReasonCodes:0"] = "ChargebackOpen";
-        s[$"{C}:Chargeback:Outcome"] = "RequireApproval";
+        s[$"{C}:Chargeback:When:Attribute"] = "ReasonCodes";
+        s[$"{C}:Chargeback:When:In:0"] = "ChargebackOpen";
+        s[$"{C}:Chargeback:Effect"] = "RequireApproval";
         s[$"{C}:Chargeback:ApproverRole"] = approverRole;
         return s;
     }
@@ -30,8 +30,9 @@ public class ConditionTests
     public async Task Segment_Multiplier_RaisesTheLimitForMatchingCustomersOnly()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Platinum:Type"] = "Segment";
-        s[$"{C}:Platinum:Segments:0"] = "Platinum";
+        s[$"{C}:Platinum:When:Attribute"] = "CustomerSegment";
+        s[$"{C}:Platinum:When:In:0"] = "Platinum";
+        s[$"{C}:Platinum:Effect"] = "Multiply";
         s[$"{C}:Platinum:Multiplier"] = "1.5";
         using TestHost host = Build(s);
 
@@ -50,8 +51,9 @@ public class ConditionTests
     public async Task Multiplier_RoundsTheScaledLimitDownToTheMinorUnit()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Odd:Type"] = "Segment";
-        s[$"{C}:Odd:Segments:0"] = "Odd";
+        s[$"{C}:Odd:When:Attribute"] = "CustomerSegment";
+        s[$"{C}:Odd:When:In:0"] = "Odd";
+        s[$"{C}:Odd:Effect"] = "Multiply";
         s[$"{C}:Odd:Multiplier"] = "1.23456";
         using TestHost host = Build(s);
 
@@ -66,8 +68,9 @@ public class ConditionTests
     public async Task Channel_Multiplier_AppliesOnlyToTheConfiguredActions()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:SocialHalf:Type"] = "Channel";
-        s[$"{C}:SocialHalf:Channels:0"] = "Social";
+        s[$"{C}:SocialHalf:When:Attribute"] = "Channel";
+        s[$"{C}:SocialHalf:When:In:0"] = "Social";
+        s[$"{C}:SocialHalf:Effect"] = "Multiply";
         s[$"{C}:SocialHalf:Actions:0"] = "Refund";
         s[$"{C}:SocialHalf:Multiplier"] = "0.5";
         using TestHost host = Build(s);
@@ -81,9 +84,9 @@ public class ConditionTests
     public async Task ReasonCode_Deny_DeniesWhateverTheAmountAndZeroesHeadroom()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Fraud:Type"] = "ReasonCode";
-        s[$"{C}:Fraud:ReasonCodes:0"] = "FraudSuspected";
-        s[$"{C}:Fraud:Outcome"] = "Deny";
+        s[$"{C}:Fraud:When:Attribute"] = "ReasonCodes";
+        s[$"{C}:Fraud:When:In:0"] = "FraudSuspected";
+        s[$"{C}:Fraud:Effect"] = "Deny";
         using TestHost host = Build(s);
 
         AuthorityDecision decision = await host.Authority.EvaluateAsync(Request(1m, reasons: ["Late", "FraudSuspected"]));
@@ -146,9 +149,9 @@ public class ConditionTests
     public async Task Tenure_MaximumDays_MatchesCustomersNewerThanTheThreshold(double days, bool matches)
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:NewCustomers:Type"] = "Tenure";
-        s[$"{C}:NewCustomers:MaximumTenureDays"] = "30";
-        s[$"{C}:NewCustomers:Outcome"] = "RequireApproval";
+        s[$"{C}:NewCustomers:When:Attribute"] = "CustomerSince";
+        s[$"{C}:NewCustomers:When:NewerThan"] = "30.00:00:00";
+        s[$"{C}:NewCustomers:Effect"] = "RequireApproval";
         using TestHost host = Build(s);
 
         AuthorityDecision decision = await host.Authority.EvaluateAsync(Request(10m, since: Start.AddDays(-days)));
@@ -160,8 +163,9 @@ public class ConditionTests
     public async Task Tenure_UnknownCustomerSince_NeverMatches()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Loyal:Type"] = "Tenure";
-        s[$"{C}:Loyal:MinimumTenureDays"] = "365";
+        s[$"{C}:Loyal:When:Attribute"] = "CustomerSince";
+        s[$"{C}:Loyal:When:AtLeastAgo"] = "365.00:00:00";
+        s[$"{C}:Loyal:Effect"] = "Multiply";
         s[$"{C}:Loyal:Multiplier"] = "2";
         using TestHost host = Build(s);
 
@@ -173,13 +177,15 @@ public class ConditionTests
     public async Task Attribute_Values_AndNumericRange_AreTestedOnHostAttributes()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Enterprise:Type"] = "Attribute";
-        s[$"{C}:Enterprise:Attribute"] = "Plan";
-        s[$"{C}:Enterprise:Values:0"] = "Enterprise";
+        s["CustomerCraft:Empowerment:Attributes:Plan:Type"] = "String";
+        s["CustomerCraft:Empowerment:Attributes:LifetimeValue:Type"] = "Number";
+        s[$"{C}:Enterprise:When:Attribute"] = "Plan";
+        s[$"{C}:Enterprise:When:In:0"] = "Enterprise";
+        s[$"{C}:Enterprise:Effect"] = "Multiply";
         s[$"{C}:Enterprise:Multiplier"] = "2";
-        s[$"{C}:BigSpender:Type"] = "Attribute";
-        s[$"{C}:BigSpender:Attribute"] = "LifetimeValue";
-        s[$"{C}:BigSpender:Minimum"] = "10000";
+        s[$"{C}:BigSpender:When:Attribute"] = "LifetimeValue";
+        s[$"{C}:BigSpender:When:AtLeast"] = "10000";
+        s[$"{C}:BigSpender:Effect"] = "Multiply";
         s[$"{C}:BigSpender:Multiplier"] = "1.5";
         using TestHost host = Build(s);
 
@@ -187,7 +193,8 @@ public class ConditionTests
         (await host.Authority.EvaluateAsync(Request(200m, attributes: new() { ["Plan"] = "Basic" }))).Outcome.Should().Be(DecisionOutcome.RequiresApproval);
         (await host.Authority.EvaluateAsync(Request(150m, attributes: new() { ["LifetimeValue"] = "12000.50" }))).Outcome.Should().Be(DecisionOutcome.Allowed);
         (await host.Authority.EvaluateAsync(Request(150m, attributes: new() { ["LifetimeValue"] = "9999" }))).Outcome.Should().Be(DecisionOutcome.RequiresApproval);
-        (await host.Authority.EvaluateAsync(Request(150m, attributes: new() { ["LifetimeValue"] = "lots" }))).Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        Func<Task> mistyped = async () => await host.Authority.EvaluateAsync(Request(150m, attributes: new() { ["LifetimeValue"] = "lots" }));
+        (await mistyped.Should().ThrowAsync<ArgumentException>("a mistyped fact is an error, never a silent no-match")).Which.ParamName.Should().Be("request.Attributes[LifetimeValue]");
 
         // Both match: the multipliers multiply (100 x 2 x 1.5 = 300).
         AuthorityDecision both = await host.Authority.EvaluateAsync(Request(300m, attributes: new() { ["Plan"] = "Enterprise", ["LifetimeValue"] = "20000" }));
@@ -198,8 +205,9 @@ public class ConditionTests
     public async Task HostCondition_RegisteredThroughTheBuilder_IsNamedInConfigurationWithParameters()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Vip:Type"] = "CustomerIdPrefix";
-        s[$"{C}:Vip:Parameters:Prefix"] = "VIP-";
+        s[$"{C}:Vip:When:Condition"] = "CustomerIdPrefix";
+        s[$"{C}:Vip:When:Parameters:Prefix"] = "VIP-";
+        s[$"{C}:Vip:Effect"] = "Multiply";
         s[$"{C}:Vip:Multiplier"] = "3";
         using TestHost host = Build(s, b => b.AddCondition<CustomerIdPrefixCondition>("CustomerIdPrefix"));
 
@@ -215,22 +223,22 @@ public class ConditionTests
     public void HostCondition_UnknownType_FailsAtStartWithThePath()
     {
         Dictionary<string, string?> s = Basic();
-        s[$"{C}:Vip:Type"] = "CustomerIdPrefix";
+        s[$"{C}:Vip:When:Condition"] = "CustomerIdPrefix";
+        s[$"{C}:Vip:Effect"] = "Multiply";
         s[$"{C}:Vip:Multiplier"] = "3";
         using TestHost host = Build(s);
 
         Action resolve = () => _ = host.Authority;
 
         resolve.Should().Throw<OptionsValidationException>()
-            .Which.Failures.Should().ContainSingle(f => f.StartsWith($"{C}:Vip:Type: 'CustomerIdPrefix' is not a known condition type", StringComparison.Ordinal));
+            .Which.Failures.Should().ContainSingle(f => f.StartsWith($"{C}:Vip:When:Condition: 'CustomerIdPrefix' is not a condition type registered with AddCondition", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void AddCondition_WithABuiltInOrDuplicateName_IsRejected()
+    public void AddCondition_WithADuplicateName_IsRejected()
     {
         using TestHost host = Build(Basic(), b =>
         {
-            FluentActions.Invoking(() => b.AddCondition<CustomerIdPrefixCondition>("Segment")).Should().Throw<ArgumentException>().WithMessage("*built in*");
             b.AddCondition<CustomerIdPrefixCondition>("Prefix");
             FluentActions.Invoking(() => b.AddCondition<CustomerIdPrefixCondition>("prefix")).Should().Throw<ArgumentException>().WithMessage("*already registered*");
         });

@@ -135,8 +135,8 @@ public class EvaluationTests
         AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(10m));
 
         decision.Headroom.Should().HaveCount(2);
-        decision.GetHeadroom("Refund").Should().Be(new ActionHeadroom("Refund", true, 70m, null));
-        decision.GetHeadroom("credit").Should().Be(new ActionHeadroom("Credit", true, 50m, null));
+        decision.GetHeadroom("Refund").Should().Be(new ActionHeadroom("Refund", true, 70m, null, "USD"));
+        decision.GetHeadroom("credit").Should().Be(new ActionHeadroom("Credit", true, 50m, null, "USD"));
         decision.GetHeadroom("Unknown").Should().BeNull();
     }
 
@@ -154,7 +154,7 @@ public class EvaluationTests
 
         AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(5m) with { Action = "Action11" });
 
-        decision.Headroom.Select(h => h.Amount).Should().Equal(Enumerable.Range(1, 12).Select(i => 10m * i));
+        decision.Headroom.Select(h => h.Amount).Should().Equal(Enumerable.Range(1, 12).Select(i => (decimal?)(10m * i)));
         decision.Outcome.Should().Be(DecisionOutcome.Allowed);
     }
 

@@ -36,7 +36,7 @@ public class GrantTests
 
         GrantResult result = await host.Authority.GrantAsync(Refund(60m, key: "T-1/1"));
 
-        result.Decision!.Headroom.Should().Equal(new ActionHeadroom("Refund", true, 100m, null));
+        result.Decision!.Headroom.Should().Equal(new ActionHeadroom("Refund", true, 100m, null, "USD"));
         result.Decision.GetHeadroom("Credit").Should().BeNull();
     }
 

@@ -25,12 +25,13 @@ public sealed class PolicyPropertyTests : IDisposable
         s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Count"] = "5";
         s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Window"] = "Rolling";
         s[$"{R}:SeniorAgent:Limits:Refund:PerCustomer:Length"] = "30.00:00:00";
-        s["CustomerCraft:Empowerment:Conditions:Platinum:Type"] = "Segment";
-        s["CustomerCraft:Empowerment:Conditions:Platinum:Segments:0"] = "Platinum";
+        s["CustomerCraft:Empowerment:Conditions:Platinum:When:Attribute"] = "CustomerSegment";
+        s["CustomerCraft:Empowerment:Conditions:Platinum:When:In:0"] = "Platinum";
         s["CustomerCraft:Empowerment:Conditions:Platinum:Multiplier"] = "1.5";
-        s["CustomerCraft:Empowerment:Conditions:Chargeback:Type"] = "ReasonCode";
-        s["CustomerCraft:Empowerment:Conditions:Chargeback:ReasonCodes:0"] = "Chargeback";
-        s["CustomerCraft:Empowerment:Conditions:Chargeback:Outcome"] = "RequireApproval";
+        s["CustomerCraft:Empowerment:Conditions:Platinum:Effect"] = "Multiply";
+        s["CustomerCraft:Empowerment:Conditions:Chargeback:When:Attribute"] = "ReasonCodes";
+        s["CustomerCraft:Empowerment:Conditions:Chargeback:When:In:0"] = "Chargeback";
+        s["CustomerCraft:Empowerment:Conditions:Chargeback:Effect"] = "RequireApproval";
         _host = Build(s);
 
         // Some history, so budgets are partly used for some customers.
@@ -96,8 +97,9 @@ public sealed class PolicyPropertyTests : IDisposable
                     return Evaluate(Roles[role], 0.01m, customer, incident, segment, false).Outcome != DecisionOutcome.Allowed;
                 }
 
-                return Evaluate(Roles[role], headroom.Amount, customer, incident, segment, false).Outcome == DecisionOutcome.Allowed
-                    && Evaluate(Roles[role], headroom.Amount + 0.01m, customer, incident, segment, false).Outcome != DecisionOutcome.Allowed;
+                decimal amount = headroom.Amount!.Value;
+                return Evaluate(Roles[role], amount, customer, incident, segment, false).Outcome == DecisionOutcome.Allowed
+                    && Evaluate(Roles[role], amount + 0.01m, customer, incident, segment, false).Outcome != DecisionOutcome.Allowed;
             });
 
     /// <summary>Orders outcomes from best to worst for the requester.</summary>

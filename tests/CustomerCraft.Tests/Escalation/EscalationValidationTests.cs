@@ -79,7 +79,7 @@ public sealed class EscalationValidationTests
 
         // Values that do not bind and misspelled settings.
         { $"{L}:TeamLead:OnBreach", "Explode", $"{L}:TeamLead:OnBreach: 'Explode' is not a valid SlaBreachAction*" },
-        { $"{L}:TeamLead:OnBreach", "7", $"{L}:TeamLead:OnBreach: '7' is not an action*" },
+        { $"{L}:TeamLead:OnBreach", "7", $"{L}:TeamLead:OnBreach: '7' is not a valid SlaBreachAction*" },
         { $"{L}:TeamLead:OnApprovalTimeout", "Ignore", $"{L}:TeamLead:OnApprovalTimeout: 'Ignore' is not a valid SlaBreachAction*" },
         { $"{L}:TeamLead:Targets:Normal:Response", "half an hour", $"{L}:TeamLead:Targets:Normal:Response: 'half an hour' is not a valid time span*" },
         { $"{L}:TeamLead:Targets:Normal:Respone", "00:30:00", $"{L}:TeamLead:Targets:Normal:Respone: not a known setting*" },
@@ -173,13 +173,20 @@ public sealed class EscalationValidationTests
     [InlineData("1")]
     [InlineData("1.5")]
     [InlineData("-0.1")]
-    [InlineData("NaN")]
     public void Start_WarningFractionOutsideZeroAndOne_FailsWithItsIndexPath(string fraction)
     {
         IReadOnlyList<string> failures = Failures(With(($"{X}:WarningFractions:0", "0.5"), ($"{X}:WarningFractions:1", fraction)));
 
         failures.Should().ContainSingle(because: $"the failures were:\n{string.Join("\n", failures)}")
             .Which.Should().StartWith($"{X}:WarningFractions:1: {fraction} must be strictly between 0 and 1");
+    }
+
+    [Fact]
+    public void Start_WarningFractionNaN_IsNotANumber()
+    {
+        IReadOnlyList<string> failures = Failures(With(($"{X}:WarningFractions:0", "0.5"), ($"{X}:WarningFractions:1", "NaN")));
+
+        failures.Should().ContainSingle().Which.Should().StartWith($"{X}:WarningFractions:1: 'NaN' is not a valid number");
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public class PolicyWhatIfTests
         Dictionary<string, string?> settings = EscalationFixtures.Ladder();
         settings[$"{Roles}:Agent:Limits:Refund:PerAgent:Amount"] = "250";
         settings[$"{Roles}:Agent:Limits:Refund:PerAgent:Window"] = "Day";
-        settings["CustomerCraft:Empowerment:Conditions:Fraud:Type"] = "ReasonCode";
-        settings["CustomerCraft:Empowerment:Conditions:Fraud:ReasonCodes:0"] = "FraudSuspected";
-        settings["CustomerCraft:Empowerment:Conditions:Fraud:Outcome"] = "Deny";
+        settings["CustomerCraft:Empowerment:Conditions:Fraud:When:Attribute"] = "ReasonCodes";
+        settings["CustomerCraft:Empowerment:Conditions:Fraud:When:In:0"] = "FraudSuspected";
+        settings["CustomerCraft:Empowerment:Conditions:Fraud:Effect"] = "Deny";
         return settings;
     }
 

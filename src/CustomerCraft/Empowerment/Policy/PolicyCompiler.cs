@@ -10,10 +10,11 @@ namespace CustomerCraft.Empowerment.Policy;
 /// </summary>
 internal static class PolicyCompiler
 {
-    /// <summary>At most 64 actions and conditions: they are tracked as bit masks on the hot path.</summary>
-    public const int MaxActions = 64;
-
+    /// <summary>At most 64 conditions: the ones that match a request are tracked as a bit mask on the hot path.</summary>
     public const int MaxConditions = 64;
+
+    /// <summary>The most decimals a named quantity may have.</summary>
+    public const int MaxQuantityDecimals = 4;
 
     private const int MaxDecimalScale = 28;
 
@@ -60,19 +61,16 @@ internal static class PolicyCompiler
             errors.Add($"{path}:FirstDayOfWeek: '{options.FirstDayOfWeek}' is not a day of the week.");
         }
 
-        // Actions.
-        var actionNames = options.Actions.Keys.ToList();
-        if (actionNames.Count == 0)
+        AttributeSchema attributes = AttributeSchema.Compile(options.Attributes, $"{path}:Attributes", errors);
+
+        // Actions and their units.
+        if (options.Actions.Count == 0)
         {
             errors.Add($"{path}:Actions: at least one action is required (for example Refund).");
         }
-        else if (actionNames.Count > MaxActions)
-        {
-            errors.Add($"{path}:Actions: {actionNames.Count} actions are configured; at most {MaxActions} are supported.");
-        }
 
-        ActionEntry[] actions = actionNames
-            .Select((name, index) => new ActionEntry(name, options.Actions[name]?.DisplayName ?? name, options.Actions[name]?.Description, index))
+        ActionEntry[] actions = options.Actions
+            .Select((pair, index) => CompileAction(pair.Key, pair.Value ?? new ActionOptions(), index, $"{path}:Actions:{pair.Key}", currency, minorUnits, errors))
             .ToArray();
         FrozenDictionary<string, int> actionIndex = actions.ToFrozenDictionary(a => a.Name, a => a.Index, StringComparer.OrdinalIgnoreCase);
 
@@ -132,12 +130,12 @@ internal static class PolicyCompiler
                     continue;
                 }
 
-                CompiledLimit? compiled = CompileLimit(limit, limitPath, minorUnits, errors);
+                CompiledLimit? compiled = CompileLimit(limit, limitPath, actions[a], errors);
                 if (compiled is null)
                 {
                     invalidLimits.Add((r, a));
                 }
-                else if (actions.Length > 0)
+                else
                 {
                     limits[(r * actions.Length) + a] = compiled;
                 }
@@ -146,16 +144,18 @@ internal static class PolicyCompiler
 
         CheckLadder(path, roles, actions, limits, invalidLimits, errors);
 
-        // Conditions.
+        // Tests and conditions.
         if (options.Conditions.Count > MaxConditions)
         {
             errors.Add($"{path}:Conditions: {options.Conditions.Count} conditions are configured; at most {MaxConditions} are supported.");
         }
 
+        var tests = new TestCompiler(attributes, conditionTypes, options.Tests, $"{path}:Tests", errors);
+        tests.CompileNamedTests();
         var conditions = new List<CompiledCondition>();
         foreach ((string name, ConditionOptions? condition) in options.Conditions)
         {
-            CompiledCondition? compiled = CompileCondition(name, condition ?? new ConditionOptions(), $"{path}:Conditions:{name}", actionIndex, roles, roleIndex, conditionTypes, errors);
+            CompiledCondition? compiled = CompileCondition(name, condition ?? new ConditionOptions(), $"{path}:Conditions:{name}", actions, actionIndex, roles, roleIndex, tests, errors);
             if (compiled is not null)
             {
                 conditions.Add(compiled);
@@ -181,34 +181,79 @@ internal static class PolicyCompiler
             ActionIndex = actionIndex,
             Limits = limits,
             Conditions = [.. conditions],
+            Tests = tests.Nodes,
+            HostSlots = tests.HostSlots,
+            Attributes = attributes,
             TopHumanRole = actions.Select(a => Array.FindLastIndex(roles, r => !r.IsBot && limits[(r.Index * actions.Length) + a.Index] is not null)).ToArray(),
         };
         return new PolicyCompilation(snapshot, errors);
     }
 
-    private static CompiledLimit? CompileLimit(ActionLimitOptions? limit, string limitPath, int minorUnits, List<string> errors)
+    private static ActionEntry CompileAction(string name, ActionOptions action, int index, string actionPath, string currency, int minorUnits, List<string> errors)
     {
-        if (limit?.PerIncident is null)
+        string unit = action.Unit ?? "Money";
+        if (string.IsNullOrWhiteSpace(unit) || unit != unit.Trim())
         {
-            errors.Add($"{limitPath}:PerIncident: missing; every limit needs a per-incident Amount (use 0 to allow only counted grants of nothing).");
+            errors.Add($"{actionPath}:Unit: '{unit}' is empty or has spaces at an end; use Money, Count or the name of a quantity such as Days.");
+        }
+
+        ActionUnit kind = unit.Equals("Money", StringComparison.OrdinalIgnoreCase) ? ActionUnit.Money
+            : unit.Equals("Count", StringComparison.OrdinalIgnoreCase) ? ActionUnit.Count
+            : ActionUnit.Quantity;
+        if (action.Decimals is int decimals && (kind != ActionUnit.Quantity || decimals is < 0 or > MaxQuantityDecimals))
+        {
+            errors.Add(kind == ActionUnit.Quantity
+                ? $"{actionPath}:Decimals: {decimals} must be from 0 to {MaxQuantityDecimals}."
+                : $"{actionPath}:Decimals: applies only to a named quantity; {(kind == ActionUnit.Money ? $"money has the currency's {minorUnits} decimals" : "a Count action has no amounts")}.");
+        }
+
+        return new ActionEntry(name, action.DisplayName ?? name, action.Description, index)
+        {
+            Unit = kind,
+            UnitName = kind switch { ActionUnit.Money => currency, ActionUnit.Count => "grants", _ => unit },
+            Decimals = kind switch { ActionUnit.Money => minorUnits, ActionUnit.Count => 0, _ => Math.Clamp(action.Decimals ?? 0, 0, MaxQuantityDecimals) },
+        };
+    }
+
+    private static CompiledLimit? CompileLimit(ActionLimitOptions? limit, string limitPath, ActionEntry action, List<string> errors)
+    {
+        limit ??= new ActionLimitOptions();
+        int before = errors.Count;
+        bool any = limit.PerIncident is not null || limit.PerCustomer is not null || limit.PerAgent is not null;
+        if (limit.Unlimited)
+        {
+            if (any)
+            {
+                errors.Add($"{limitPath}:Unlimited: true means no limits, but limits are also set; remove one or the other.");
+                return null;
+            }
+
+            return new CompiledLimit { Path = limitPath, Unlimited = true, IncidentAmount = null, IncidentCount = null, Customer = null, Agent = null };
+        }
+
+        if (!any)
+        {
+            errors.Add($"{limitPath}: no limits; set PerIncident, PerCustomer or PerAgent, or \"Unlimited\": true for authority without limits (remove the entry for no authority).");
             return null;
         }
 
-        int before = errors.Count;
-        decimal incidentAmount = 0;
-        if (limit.PerIncident.Amount is not decimal amount)
+        if (limit.PerIncident is { } incident)
         {
-            errors.Add($"{limitPath}:PerIncident:Amount: missing; a per-incident amount is required.");
-        }
-        else
-        {
-            CheckAmount(amount, $"{limitPath}:PerIncident:Amount", minorUnits, errors);
-            incidentAmount = amount;
+            if (incident.Amount is null && incident.Count is null)
+            {
+                errors.Add($"{limitPath}:PerIncident: missing limits; set Amount, Count or both (or remove PerIncident).");
+            }
+
+            if (incident.Amount is decimal amount)
+            {
+                CheckAmount(amount, $"{limitPath}:PerIncident:Amount", action, errors);
+            }
+
+            CheckCount(incident.Count, $"{limitPath}:PerIncident:Count", errors);
         }
 
-        CheckCount(limit.PerIncident.Count, $"{limitPath}:PerIncident:Count", errors);
-        CompiledBudget? customer = CompileBudget(limit.PerCustomer, $"{limitPath}:PerCustomer", minorUnits, errors);
-        CompiledBudget? agent = CompileBudget(limit.PerAgent, $"{limitPath}:PerAgent", minorUnits, errors);
+        CompiledBudget? customer = CompileBudget(limit.PerCustomer, $"{limitPath}:PerCustomer", action, errors);
+        CompiledBudget? agent = CompileBudget(limit.PerAgent, $"{limitPath}:PerAgent", action, errors);
         if (errors.Count > before)
         {
             return null;
@@ -217,14 +262,14 @@ internal static class PolicyCompiler
         return new CompiledLimit
         {
             Path = limitPath,
-            IncidentAmount = incidentAmount,
-            IncidentCount = limit.PerIncident.Count,
+            IncidentAmount = limit.PerIncident?.Amount,
+            IncidentCount = limit.PerIncident?.Count,
             Customer = customer,
             Agent = agent,
         };
     }
 
-    private static CompiledBudget? CompileBudget(BudgetLimitOptions? budget, string budgetPath, int minorUnits, List<string> errors)
+    private static CompiledBudget? CompileBudget(BudgetLimitOptions? budget, string budgetPath, ActionEntry action, List<string> errors)
     {
         if (budget is null)
         {
@@ -238,7 +283,7 @@ internal static class PolicyCompiler
 
         if (budget.Amount is decimal amount)
         {
-            CheckAmount(amount, $"{budgetPath}:Amount", minorUnits, errors);
+            CheckAmount(amount, $"{budgetPath}:Amount", action, errors);
         }
 
         CheckCount(budget.Count, $"{budgetPath}:Count", errors);
@@ -273,9 +318,13 @@ internal static class PolicyCompiler
         };
     }
 
-    private static void CheckAmount(decimal amount, string amountPath, int minorUnits, List<string> errors)
+    private static void CheckAmount(decimal amount, string amountPath, ActionEntry action, List<string> errors)
     {
-        if (amount < 0)
+        if (action.IsCount)
+        {
+            errors.Add($"{amountPath}: {action.Name} is counted (Unit Count), so it has no amounts; limit it with Count.");
+        }
+        else if (amount < 0)
         {
             errors.Add($"{amountPath}: {amount.ToString(CultureInfo.InvariantCulture)} is negative; limits must be zero or more.");
         }
@@ -283,9 +332,9 @@ internal static class PolicyCompiler
         {
             errors.Add($"{amountPath}: {amount.ToString(CultureInfo.InvariantCulture)} is larger than the largest supported limit, {MaxAmount.ToString(CultureInfo.InvariantCulture)}; leave the limit out for no limit.");
         }
-        else if (!Iso4217.FitsMinorUnits(amount, minorUnits))
+        else if (!Iso4217.FitsMinorUnits(amount, action.Decimals))
         {
-            errors.Add($"{amountPath}: {amount.ToString(CultureInfo.InvariantCulture)} has more than {minorUnits} decimals, which the policy currency allows.");
+            errors.Add($"{amountPath}: {amount.ToString(CultureInfo.InvariantCulture)} has more than {action.Decimals} decimals, which {(action.IsMoney ? "the policy currency" : $"the unit {action.UnitName}")} allows.");
         }
     }
 
@@ -297,22 +346,24 @@ internal static class PolicyCompiler
         }
     }
 
-    /// <summary>A higher role must never have less authority than a lower one for the same action.</summary>
+    /// <summary>
+    /// A higher role must never have less authority than a lower one for the same action: it has
+    /// authority where the lower has, its per-incident and per-customer limits are at least the
+    /// lower's (a missing limit is no limit), and the most it can grant in one request (its smallest
+    /// amount limit) is at least the lower's. Per-agent budgets are personal allowances, compared only
+    /// when both roles have one over the same window: a supervisor on a monthly budget above agents
+    /// capped per incident is a ladder, not an inversion.
+    /// </summary>
     private static void CheckLadder(string path, RoleEntry[] roles, ActionEntry[] actions, CompiledLimit?[] limits, HashSet<(int Role, int Action)> invalidLimits, List<string> errors)
     {
-        if (actions.Length == 0)
-        {
-            return;
-        }
-
         foreach (ActionEntry action in actions)
         {
             for (int higher = 1; higher < roles.Length; higher++)
             {
                 CompiledLimit? high = limits[(higher * actions.Length) + action.Index];
-                if (invalidLimits.Contains((higher, action.Index)))
+                if (invalidLimits.Contains((higher, action.Index)) || high?.Unlimited == true)
                 {
-                    // Already reported; comparing a broken limit would only add noise.
+                    // Already reported, or nothing can be above it.
                     continue;
                 }
 
@@ -331,16 +382,49 @@ internal static class PolicyCompiler
                         break;
                     }
 
+                    if (low.Unlimited)
+                    {
+                        errors.Add($"{highPath}: {roles[higher].Name} (rank {roles[higher].Rank}) has limits while the lower role {roles[lower].Name} (rank {roles[lower].Rank}) is Unlimited; a higher role needs at least the same authority.");
+                        break;
+                    }
+
+                    int reported = errors.Count;
                     CompareWindows(high.Customer, low.Customer, $"{high.Path}:PerCustomer", roles[higher], roles[lower], errors);
-                    CompareWindows(high.Agent, low.Agent, $"{high.Path}:PerAgent", roles[higher], roles[lower], errors);
-                    CompareLimit(high.IncidentAmount, low.IncidentAmount, $"{high.Path}:PerIncident:Amount", roles[higher], roles[lower], errors);
+                    // Where the lower role has no amount limit of a scope, what bounds it there is its ceiling.
+                    decimal? lowCeiling = Ceiling(low);
+                    CompareLimit(high.IncidentAmount, low.IncidentAmount ?? lowCeiling, $"{high.Path}:PerIncident:Amount", roles[higher], roles[lower], errors);
                     CompareLimit(high.IncidentCount, low.IncidentCount, $"{high.Path}:PerIncident:Count", roles[higher], roles[lower], errors);
-                    CompareLimit(high.Customer?.Amount, low.Customer?.Amount, $"{high.Path}:PerCustomer:Amount", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
+                    CompareLimit(high.Customer?.Amount, low.Customer?.Amount ?? lowCeiling, $"{high.Path}:PerCustomer:Amount", roles[higher], roles[lower], errors, high.Customer is null);
                     CompareLimit(high.Customer?.Count, low.Customer?.Count, $"{high.Path}:PerCustomer:Count", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
-                    CompareLimit(high.Agent?.Amount, low.Agent?.Amount, $"{high.Path}:PerAgent:Amount", roles[higher], roles[lower], errors, high.Agent is null, low.Agent is null);
-                    CompareLimit(high.Agent?.Count, low.Agent?.Count, $"{high.Path}:PerAgent:Count", roles[higher], roles[lower], errors, high.Agent is null, low.Agent is null);
+                    if (high.Agent is { } highAgent && low.Agent is { } lowAgent && highAgent.Window == lowAgent.Window && highAgent.Length == lowAgent.Length)
+                    {
+                        CompareLimit(highAgent.Amount, lowAgent.Amount, $"{high.Path}:PerAgent:Amount", roles[higher], roles[lower], errors);
+                        CompareLimit(highAgent.Count, lowAgent.Count, $"{high.Path}:PerAgent:Count", roles[higher], roles[lower], errors);
+                    }
+
+                    decimal? highCeiling = Ceiling(high);
+                    if (errors.Count == reported && highCeiling is decimal hc && (lowCeiling is null || hc < lowCeiling))
+                    {
+                        string lowText = lowCeiling is decimal lc ? lc.ToString(CultureInfo.InvariantCulture) : "no limit";
+                        errors.Add($"{high.Path}: {roles[higher].Name} (rank {roles[higher].Rank}) can grant at most {hc.ToString(CultureInfo.InvariantCulture)} {action.UnitName} in one request, less than the lower role {roles[lower].Name} (rank {roles[lower].Rank}) with {lowText}; a higher role needs at least the same authority.");
+                    }
                 }
             }
+        }
+
+        // The most one request can be granted on a fresh incident, customer and agent: the smallest amount limit.
+        static decimal? Ceiling(CompiledLimit limit)
+        {
+            decimal? ceiling = limit.IncidentAmount;
+            foreach (decimal? amount in new[] { limit.Customer?.Amount, limit.Agent?.Amount })
+            {
+                if (amount is decimal value && (ceiling is null || value < ceiling))
+                {
+                    ceiling = value;
+                }
+            }
+
+            return ceiling;
         }
     }
 
@@ -382,72 +466,89 @@ internal static class PolicyCompiler
         string name,
         ConditionOptions condition,
         string conditionPath,
+        ActionEntry[] actions,
         FrozenDictionary<string, int> actionIndex,
         RoleEntry[] roles,
         FrozenDictionary<string, int> roleIndex,
-        ConditionTypeRegistry conditionTypes,
+        TestCompiler tests,
         List<string> errors)
     {
         int before = errors.Count;
-        string? type = condition.Type;
-        string? builtIn = BuiltInConditionTypes.Find(type);
-        IResolutionCondition? host = null;
-        if (string.IsNullOrWhiteSpace(type))
+        int test = tests.Compile(condition.When, $"{conditionPath}:When");
+
+        ConditionEffect effect = ConditionEffect.Deny;
+        if (condition.Effect is not ConditionEffect configured || !Enum.IsDefined(configured))
         {
-            errors.Add($"{conditionPath}:Type: missing; use one of {string.Join(", ", BuiltInConditionTypes.All)} or a type registered with AddCondition<T>().");
+            errors.Add($"{conditionPath}:Effect: missing; use Multiply, Limit, Allow, RequireApproval or Deny.");
         }
-        else if (builtIn is null && !conditionTypes.TryGet(type, out host))
+        else
         {
-            errors.Add($"{conditionPath}:Type: '{type}' is not a known condition type; use one of {string.Join(", ", BuiltInConditionTypes.All.Concat(conditionTypes.Names))} or register it with AddCondition<T>(\"{type}\").");
+            effect = configured;
         }
 
-        ulong mask = 0;
-        if (condition.Actions.Count == 0)
+        bool[]? actionFilter = Filter(condition.Actions, actionIndex, actions.Length, $"{conditionPath}:Actions", "action", errors);
+        bool changesLimits = effect is ConditionEffect.Multiply or ConditionEffect.Limit or ConditionEffect.Allow;
+        bool[]? roleFilter = null;
+        if (condition.Roles.Count > 0 && condition.Effect is not null && !changesLimits)
         {
-            mask = ulong.MaxValue;
+            errors.Add($"{conditionPath}:Roles: applies only to Multiply, Limit and Allow, which change a role's authority; {effect} holds for whoever asks.");
+        }
+        else
+        {
+            roleFilter = Filter(condition.Roles, roleIndex, roles.Length, $"{conditionPath}:Roles", "role", errors);
         }
 
-        for (int i = 0; i < condition.Actions.Count; i++)
+        // Each effect's own settings, and nothing else.
+        Belongs(condition.Multiplier is not null, effect == ConditionEffect.Multiply, "Multiplier", "Multiply");
+        Belongs(condition.Limit is not null, effect == ConditionEffect.Limit, "Limit", "Limit");
+        Belongs(condition.AppliesTo is not null, effect is ConditionEffect.Multiply or ConditionEffect.Limit, "AppliesTo", "Multiply and Limit");
+        Belongs(condition.ApproverRole is not null, effect == ConditionEffect.RequireApproval, "ApproverRole", "RequireApproval");
+
+        if (effect == ConditionEffect.Multiply && condition.Effect is not null)
         {
-            if (actionIndex.TryGetValue(condition.Actions[i] ?? string.Empty, out int a))
+            if (condition.Multiplier is not decimal multiplier)
             {
-                mask |= 1UL << a;
+                errors.Add($"{conditionPath}:Multiplier: missing; a Multiply effect needs a factor such as 1.5.");
+            }
+            else if (multiplier <= 0 || multiplier > MaxMultiplier)
+            {
+                errors.Add($"{conditionPath}:Multiplier: {multiplier.ToString(CultureInfo.InvariantCulture)} must be greater than zero and at most {MaxMultiplier.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        }
+
+        if (effect == ConditionEffect.Limit && condition.Effect is not null)
+        {
+            if (condition.Limit is not decimal limit)
+            {
+                errors.Add($"{conditionPath}:Limit: missing; a Limit effect needs the absolute limit (0 for never without approval).");
+            }
+            else if (limit < 0 || limit > MaxAmount)
+            {
+                errors.Add($"{conditionPath}:Limit: {limit.ToString(CultureInfo.InvariantCulture)} must be from 0 to {MaxAmount.ToString(CultureInfo.InvariantCulture)}.");
             }
             else
             {
-                errors.Add($"{conditionPath}:Actions:{i}: '{condition.Actions[i]}' is not a configured action.");
+                foreach (ActionEntry action in actions.Where(a => actionFilter is null || actionFilter[a.Index]))
+                {
+                    if (!Iso4217.FitsMinorUnits(limit, action.Decimals))
+                    {
+                        errors.Add($"{conditionPath}:Limit: {limit.ToString(CultureInfo.InvariantCulture)} has more than the {action.Decimals} decimals that {action.Name} ({action.UnitName}) allows.");
+                    }
+                }
             }
-        }
-
-        if (condition.Multiplier is null == condition.Outcome is null)
-        {
-            errors.Add($"{conditionPath}: set exactly one effect, Multiplier or Outcome.");
-        }
-
-        if (condition.Multiplier is decimal multiplier && (multiplier <= 0 || multiplier > MaxMultiplier))
-        {
-            errors.Add($"{conditionPath}:Multiplier: {multiplier.ToString(CultureInfo.InvariantCulture)} must be greater than zero and at most {MaxMultiplier.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         const LimitScopes AllScopes = LimitScopes.PerIncident | LimitScopes.PerCustomer | LimitScopes.PerAgent;
-        if (condition.Multiplier is not null && (condition.AppliesTo == LimitScopes.None || (condition.AppliesTo & ~AllScopes) != 0))
+        LimitScopes scopes = condition.AppliesTo ?? (effect == ConditionEffect.Limit ? LimitScopes.PerIncident : LimitScopes.PerIncident | LimitScopes.PerCustomer);
+        if (condition.AppliesTo is not null && (scopes == LimitScopes.None || (scopes & ~AllScopes) != 0))
         {
-            errors.Add($"{conditionPath}:AppliesTo: '{condition.AppliesTo}' must name one or more of PerIncident, PerCustomer, PerAgent for the multiplier to scale.");
-        }
-
-        if (condition.Outcome is ConditionOutcome outcome && !Enum.IsDefined(outcome))
-        {
-            errors.Add($"{conditionPath}:Outcome: '{outcome}' is not an outcome; use RequireApproval or Deny.");
+            errors.Add($"{conditionPath}:AppliesTo: '{scopes}' must name one or more of PerIncident, PerCustomer, PerAgent.");
         }
 
         int minimumApproverRank = int.MinValue;
-        if (condition.ApproverRole is not null)
+        if (condition.ApproverRole is not null && effect == ConditionEffect.RequireApproval)
         {
-            if (condition.Outcome != ConditionOutcome.RequireApproval)
-            {
-                errors.Add($"{conditionPath}:ApproverRole: applies only with Outcome RequireApproval.");
-            }
-            else if (!roleIndex.TryGetValue(condition.ApproverRole, out int approver))
+            if (!roleIndex.TryGetValue(condition.ApproverRole, out int approver))
             {
                 errors.Add($"{conditionPath}:ApproverRole: '{condition.ApproverRole}' is not a configured role.");
             }
@@ -461,99 +562,58 @@ internal static class PolicyCompiler
             }
         }
 
-        // The test's own settings.
-        switch (builtIn)
-        {
-            case BuiltInConditionTypes.Segment:
-                RequireList(condition.Segments, $"{conditionPath}:Segments", "segment", errors);
-                break;
-            case BuiltInConditionTypes.Channel:
-                RequireList(condition.Channels, $"{conditionPath}:Channels", "channel", errors);
-                break;
-            case BuiltInConditionTypes.ReasonCode:
-                RequireList(condition.ReasonCodes, $"{conditionPath}:ReasonCodes", "reason code", errors);
-                break;
-            case BuiltInConditionTypes.Tenure:
-                if (condition.MinimumTenureDays is null && condition.MaximumTenureDays is null)
-                {
-                    errors.Add($"{conditionPath}: a Tenure condition needs MinimumTenureDays, MaximumTenureDays or both.");
-                }
-
-                if (condition.MinimumTenureDays < 0)
-                {
-                    errors.Add($"{conditionPath}:MinimumTenureDays: {condition.MinimumTenureDays} is negative.");
-                }
-
-                if (condition.MaximumTenureDays <= 0)
-                {
-                    errors.Add($"{conditionPath}:MaximumTenureDays: {condition.MaximumTenureDays} must be greater than zero.");
-                }
-
-                if (condition.MinimumTenureDays >= condition.MaximumTenureDays)
-                {
-                    errors.Add($"{conditionPath}:MaximumTenureDays: {condition.MaximumTenureDays} must be greater than MinimumTenureDays ({condition.MinimumTenureDays}).");
-                }
-
-                break;
-            case BuiltInConditionTypes.Attribute:
-                if (string.IsNullOrWhiteSpace(condition.Attribute))
-                {
-                    errors.Add($"{conditionPath}:Attribute: missing; name the request attribute to test.");
-                }
-
-                if (condition.Minimum > condition.Maximum)
-                {
-                    errors.Add($"{conditionPath}:Maximum: {condition.Maximum?.ToString(CultureInfo.InvariantCulture)} is less than Minimum ({condition.Minimum?.ToString(CultureInfo.InvariantCulture)}).");
-                }
-
-                break;
-        }
-
-        if (errors.Count > before)
+        if (errors.Count > before || test < 0)
         {
             return null;
         }
 
-        decimal factor = condition.Multiplier ?? 1m;
-        var effect = new ConditionEffect
+        return new CompiledCondition
         {
             Name = name,
             Path = conditionPath,
-            ActionMask = mask,
-            Multiplier = condition.Multiplier,
-            IncidentMultiplier = condition.AppliesTo.HasFlag(LimitScopes.PerIncident) ? factor : 1m,
-            CustomerMultiplier = condition.AppliesTo.HasFlag(LimitScopes.PerCustomer) ? factor : 1m,
-            AgentMultiplier = condition.AppliesTo.HasFlag(LimitScopes.PerAgent) ? factor : 1m,
-            Outcome = condition.Outcome,
+            Test = test,
+            Effect = effect,
+            Actions = actionFilter,
+            Roles = roleFilter,
+            Multiplier = condition.Multiplier ?? 1m,
+            Limit = condition.Limit,
+            Scopes = scopes,
             MinimumApproverRank = minimumApproverRank,
             ApproverRole = condition.ApproverRole,
+            Description = condition.Description,
         };
 
-        return builtIn switch
+        void Belongs(bool isSet, bool belongs, string setting, string effects)
         {
-            BuiltInConditionTypes.Segment => new SegmentCondition(effect, condition.Segments),
-            BuiltInConditionTypes.Channel => new ChannelCondition(effect, condition.Channels),
-            BuiltInConditionTypes.ReasonCode => new ReasonCodeCondition(effect, condition.ReasonCodes),
-            BuiltInConditionTypes.Tenure => new TenureCondition(effect, condition.MinimumTenureDays, condition.MaximumTenureDays),
-            BuiltInConditionTypes.Attribute => new AttributeCondition(effect, condition.Attribute!, condition.Values, condition.Minimum, condition.Maximum),
-            _ => new HostCondition(effect, type!, host!, condition.Parameters.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase)),
-        };
-    }
-
-    private static void RequireList(List<string> values, string listPath, string what, List<string> errors)
-    {
-        if (values.Count == 0)
-        {
-            errors.Add($"{listPath}: missing; list at least one {what}.");
-        }
-
-        for (int i = 0; i < values.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(values[i]))
+            if (isSet && !belongs && condition.Effect is not null)
             {
-                errors.Add($"{listPath}:{i}: an empty {what} never matches.");
+                errors.Add($"{conditionPath}:{setting}: does not belong to a {effect} effect; it applies only to {effects}.");
             }
         }
+    }
+
+    /// <summary>A per-index filter from a list of names; <see langword="null"/> (everything) for an empty list.</summary>
+    private static bool[]? Filter(List<string> names, FrozenDictionary<string, int> index, int length, string listPath, string what, List<string> errors)
+    {
+        if (names.Count == 0)
+        {
+            return null;
+        }
+
+        var filter = new bool[length];
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (index.TryGetValue(names[i] ?? string.Empty, out int found))
+            {
+                filter[found] = true;
+            }
+            else
+            {
+                errors.Add($"{listPath}:{i}: '{names[i]}' is not a configured {what}.");
+            }
+        }
+
+        return filter;
     }
 }
 

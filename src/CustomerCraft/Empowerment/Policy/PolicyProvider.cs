@@ -24,8 +24,6 @@ internal sealed record CustomerCraftConfiguration(IConfiguration? Configuration,
 /// </summary>
 internal sealed class PolicyProvider : IDisposable
 {
-    private static long s_nextVersion;
-
     private readonly IOptionsFactory<CustomerCraftOptions> _optionsFactory;
     private readonly IOptionsMonitorCache<CustomerCraftOptions> _optionsCache;
     private readonly ConditionTypeRegistry _conditionTypes;
@@ -55,7 +53,7 @@ internal sealed class PolicyProvider : IDisposable
 
         // The configuration's fingerprint is taken before the options are read: a change landing
         // in between then differs from it and is picked up by the next reload notification.
-        _lastSeenConfiguration = source.Configuration is { } seen ? Fingerprint(seen) : null;
+        _lastSeenConfiguration = source.Configuration is { } seen ? DependencyInjection.ConfigurationSnapshot.Fingerprint(seen) : null;
 
         // Reading the options runs the validator: invalid configuration throws here, at start-up.
         PolicyCompilation compilation = Compile(options.CurrentValue);
@@ -86,16 +84,28 @@ internal sealed class PolicyProvider : IDisposable
     /// <summary>The snapshot in force. Reading it takes no lock.</summary>
     public PolicySnapshot Current => Volatile.Read(ref _current);
 
-    /// <summary>Compiles options into a snapshot with the next version number, or returns the errors.</summary>
-    public PolicyCompilation Compile(CustomerCraftOptions options) =>
-        Compile(options, _source, _conditionTypes, Interlocked.Increment(ref s_nextVersion));
+    /// <summary>Compiles options into a snapshot, or returns the errors.</summary>
+    public PolicyCompilation Compile(CustomerCraftOptions options) => Compile(options, _source, _conditionTypes);
 
-    /// <summary>Compiles the empowerment policy and the escalation ladder that refers to its roles; errors of both are reported together.</summary>
-    public static PolicyCompilation Compile(CustomerCraftOptions options, CustomerCraftConfiguration source, ConditionTypeRegistry conditionTypes, long version)
+    /// <summary>
+    /// Binds a configuration section strictly and compiles it, exactly as <c>AddCustomerCraft</c> does:
+    /// the binding errors and the policy's errors together, each with its path.
+    /// </summary>
+    public static PolicyCompilation Compile(IConfiguration section, ConditionTypeRegistry conditionTypes)
+    {
+        string path = section is IConfigurationSection named ? named.Path : CustomerCraftOptions.SectionName;
+        var options = new CustomerCraftOptions();
+        options.BindingErrors.AddRange(DependencyInjection.StrictConfigurationBinder.Bind(section, options, path));
+        return Compile(options, new CustomerCraftConfiguration(section, path), conditionTypes);
+    }
+
+    /// <summary>Compiles the empowerment policy and the escalation ladder that refers to its roles; errors of both (and the binding's) are reported together.</summary>
+    public static PolicyCompilation Compile(CustomerCraftOptions options, CustomerCraftConfiguration source, ConditionTypeRegistry conditionTypes)
     {
         EmpowermentOptions empowerment = options.Empowerment ?? new EmpowermentOptions();
-        PolicyCompilation compilation = PolicyCompiler.Compile(empowerment, source.EmpowermentPath, conditionTypes, version);
-        var errors = new List<string>(compilation.Errors);
+        PolicyCompilation compilation = PolicyCompiler.Compile(empowerment, source.EmpowermentPath, conditionTypes, options.BindingErrors.Count == 0 ? PolicyVersion.Of(options) : 0);
+        var errors = new List<string>(options.BindingErrors);
+        errors.AddRange(DependencyInjection.CustomerCraftOptionsValidator.WithoutKnockOns(compilation.Errors, options.BindingErrors));
         Escalation.Sla.EscalationPolicy? ladder = Escalation.Sla.EscalationCompiler.Compile(options.Escalation ?? new(), source.EscalationPath, empowerment.Roles, errors);
         Coaching.Scoring.CoachingPolicy? coaching = Coaching.Scoring.CoachingPolicy.Compile(options.Coaching ?? new(), $"{source.Path}:Coaching", empowerment.Actions, errors);
         if (errors.Count > 0 || compilation.Snapshot is null || ladder is null || coaching is null)
@@ -120,7 +130,7 @@ internal sealed class PolicyProvider : IDisposable
         {
             // A reload token fires for any change anywhere in the configuration (and some
             // sources fire twice); only a change to the CustomerCraft section is a new policy.
-            string? seen = _source.Configuration is { } configuration ? Fingerprint(configuration) : null;
+            string? seen = _source.Configuration is { } configuration ? DependencyInjection.ConfigurationSnapshot.Fingerprint(configuration) : null;
             if (seen is not null && string.Equals(seen, _lastSeenConfiguration, StringComparison.Ordinal))
             {
                 return;
@@ -175,7 +185,4 @@ internal sealed class PolicyProvider : IDisposable
         _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "rejected"));
         Log.PolicyRejected(_logger, Current.Version, errors);
     }
-
-    private static string Fingerprint(IConfiguration configuration) =>
-        string.Join('\n', configuration.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => $"{pair.Key}={pair.Value}"));
 }

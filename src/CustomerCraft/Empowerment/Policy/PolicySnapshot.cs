@@ -40,6 +40,15 @@ internal sealed class PolicySnapshot
 
     public required CompiledCondition[] Conditions { get; init; }
 
+    /// <summary>Every compiled test node; conditions point into it.</summary>
+    public required TestNode[] Tests { get; init; }
+
+    /// <summary>How many host-condition nodes the tests have (each answers once per evaluation).</summary>
+    public required int HostSlots { get; init; }
+
+    /// <summary>The request attributes the policy reads, with their types.</summary>
+    public required AttributeSchema Attributes { get; init; }
+
     /// <summary>Per action, the index of the highest-ranked human role with authority for it; -1 when none.</summary>
     public required int[] TopHumanRole { get; init; }
 
@@ -60,7 +69,29 @@ internal sealed class PolicySnapshot
 
 internal sealed record RoleEntry(string Name, string DisplayName, int Rank, bool IsBot, int Index);
 
-internal sealed record ActionEntry(string Name, string DisplayName, string? Description, int Index);
+internal sealed record ActionEntry(string Name, string DisplayName, string? Description, int Index)
+{
+    /// <summary>What the action's amounts count.</summary>
+    public ActionUnit Unit { get; init; }
+
+    /// <summary>The unit's name in reasons and headroom: the currency code, <c>grants</c>, or the quantity's name.</summary>
+    public string UnitName { get; init; } = string.Empty;
+
+    /// <summary>How many decimals an amount may have (the currency's minor units for money).</summary>
+    public int Decimals { get; init; }
+
+    public bool IsMoney => Unit == ActionUnit.Money;
+
+    public bool IsCount => Unit == ActionUnit.Count;
+}
+
+/// <summary>What an action's amounts count.</summary>
+internal enum ActionUnit : byte
+{
+    Money,
+    Count,
+    Quantity,
+}
 
 /// <summary>One role's compiled limits for one action.</summary>
 internal sealed class CompiledLimit
@@ -73,7 +104,10 @@ internal sealed class CompiledLimit
 
     public string IncidentCountPath => field ??= $"{Path}:PerIncident:Count";
 
-    public required decimal IncidentAmount { get; init; }
+    /// <summary>Authority without any limit (budgets are still charged).</summary>
+    public bool Unlimited { get; init; }
+
+    public required decimal? IncidentAmount { get; init; }
 
     public required int? IncidentCount { get; init; }
 

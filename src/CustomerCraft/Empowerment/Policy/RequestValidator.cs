@@ -28,35 +28,7 @@ internal static class RequestValidator
             throw new ArgumentException($"Action '{request.Action}' is not configured; configured actions: {string.Join(", ", snapshot.Actions.Select(a => a.Name))}.", "request.Action");
         }
 
-        if (request.Amount <= 0)
-        {
-            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount must be greater than zero; got {request.Amount.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
-        if (request.Amount > PolicyCompiler.MaxAmount)
-        {
-            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount {request.Amount.ToString(CultureInfo.InvariantCulture)} is larger than any resolution CustomerCraft handles ({PolicyCompiler.MaxAmount.ToString(CultureInfo.InvariantCulture)}).");
-        }
-
-        int minorUnits = snapshot.MinorUnits;
-        string? currency = request.Currency;
-        if (currency is not null && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
-        {
-            if (!Iso4217.TryGetMinorUnits(currency.ToUpperInvariant(), out minorUnits))
-            {
-                throw new ArgumentException($"Currency '{currency}' is not an ISO 4217 currency code.", "request.Currency");
-            }
-
-            if (!canConvertCurrency)
-            {
-                throw new ArgumentException($"Currency '{currency}' differs from the policy currency {snapshot.Currency} and no ICurrencyConverter is registered; send amounts in {snapshot.Currency} or register a converter with UseCurrencyConverter<T>().", "request.Currency");
-            }
-        }
-
-        if (!Iso4217.FitsMinorUnits(request.Amount, minorUnits))
-        {
-            throw new ArgumentException($"Amount {request.Amount.ToString(CultureInfo.InvariantCulture)} has more than {minorUnits} decimals, which {currency?.ToUpperInvariant() ?? snapshot.Currency} allows.", "request.Amount");
-        }
+        ValidateAmount(request, snapshot, snapshot.Actions[action], canConvertCurrency);
 
         approverRole = -1;
         if (request.Approver is { } approver)
@@ -89,6 +61,71 @@ internal static class RequestValidator
                     $"Approver role '{approver.Role}' (rank {approverRank}) does not rank above the requester's role '{request.Role}' (rank {requesterRank}); an approval must come from higher up (or from a peer only at the top of the ladder for {snapshot.Actions[action].Name}).",
                     "request.Approver.Role");
             }
+        }
+    }
+
+    /// <summary>An amount that suits the action's unit: money in a currency's minor units, a quantity in its decimals, nothing for a counted action.</summary>
+    private static void ValidateAmount(ResolutionRequest request, PolicySnapshot snapshot, ActionEntry action, bool canConvertCurrency)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        string? currency = request.Currency;
+        if (action.IsCount)
+        {
+            if (request.Amount != 0)
+            {
+                throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"{action.Name} is counted (Unit Count), so a request carries no amount; got {request.Amount.ToString(inv)}. Leave Amount at 0.");
+            }
+
+            RejectCurrency(action, currency);
+            return;
+        }
+
+        if (request.Amount <= 0)
+        {
+            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount must be greater than zero; got {request.Amount.ToString(inv)}.");
+        }
+
+        if (request.Amount > PolicyCompiler.MaxAmount)
+        {
+            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount {request.Amount.ToString(inv)} is larger than any resolution CustomerCraft handles ({PolicyCompiler.MaxAmount.ToString(inv)}).");
+        }
+
+        if (!action.IsMoney)
+        {
+            RejectCurrency(action, currency);
+            if (!Iso4217.FitsMinorUnits(request.Amount, action.Decimals))
+            {
+                throw new ArgumentException($"Amount {request.Amount.ToString(inv)} has more than {action.Decimals} decimals, which {action.Name} ({action.UnitName}) allows.", "request.Amount");
+            }
+
+            return;
+        }
+
+        int minorUnits = snapshot.MinorUnits;
+        if (currency is not null && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Iso4217.TryGetMinorUnits(currency.ToUpperInvariant(), out minorUnits))
+            {
+                throw new ArgumentException($"Currency '{currency}' is not an ISO 4217 currency code.", "request.Currency");
+            }
+
+            if (!canConvertCurrency)
+            {
+                throw new ArgumentException($"Currency '{currency}' differs from the policy currency {snapshot.Currency} and no ICurrencyConverter is registered; send amounts in {snapshot.Currency} or register a converter with UseCurrencyConverter<T>().", "request.Currency");
+            }
+        }
+
+        if (!Iso4217.FitsMinorUnits(request.Amount, minorUnits))
+        {
+            throw new ArgumentException($"Amount {request.Amount.ToString(inv)} has more than {minorUnits} decimals, which {currency?.ToUpperInvariant() ?? snapshot.Currency} allows.", "request.Amount");
+        }
+    }
+
+    private static void RejectCurrency(ActionEntry action, string? currency)
+    {
+        if (currency is not null)
+        {
+            throw new ArgumentException($"{action.Name} is measured in {action.UnitName}, not money; send no Currency.", "request.Currency");
         }
     }
 
