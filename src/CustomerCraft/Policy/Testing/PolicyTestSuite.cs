@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace CustomerCraft.Policy.Testing;
+
+/// <summary>
+/// A policy's test cases, read from a JSON file that lives beside the policy: each case is a request,
+/// a frozen clock, the grants already made and the expected decision. Run them with
+/// <see cref="PolicyTestRunner"/>, from xunit or any test framework. See <c>docs/configuration.md</c>
+/// (Testing a policy) for the format.
+/// </summary>
+public sealed class PolicyTestSuite
+{
+    private PolicyTestSuite(string source, IReadOnlyList<PolicyTestCase> cases)
+    {
+        Source = source;
+        Cases = cases;
+    }
+
+    /// <summary>Where the suite was read from, for messages.</summary>
+    public string Source { get; }
+
+    /// <summary>The cases, in file order.</summary>
+    public IReadOnlyList<PolicyTestCase> Cases { get; }
+
+    /// <summary>Reads a suite from a file.</summary>
+    /// <param name="path">The test file, for example <c>samples/policies/broadband.tests.json</c>.</param>
+    /// <exception cref="FormatException">The file is not a valid suite; the message names the case and the field.</exception>
+    public static PolicyTestSuite Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads a suite from JSON text.</summary>
+    /// <param name="json">The suite.</param>
+    /// <param name="source">A name for messages, such as the file's path.</param>
+    /// <exception cref="FormatException">The text is not a valid suite; the message names the case and the field.</exception>
+    public static PolicyTestSuite Parse(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{source}: not valid JSON: {ex.Message}", ex);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            JsonElement defaults = root.TryGetProperty("Defaults", out JsonElement d) ? d : default;
+            if (!root.TryGetProperty("Cases", out JsonElement cases) || cases.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"{source}: a suite needs \"Cases\", an object of named cases.");
+            }
+
+            var list = new List<PolicyTestCase>();
+            foreach (JsonProperty property in cases.EnumerateObject())
+            {
+                list.Add(ReadCase(property.Name, property.Value, defaults, $"{source}: case '{property.Name}'"));
+            }
+
+            return new PolicyTestSuite(source, list);
+        }
+    }
+
+    private static PolicyTestCase ReadCase(string name, JsonElement json, JsonElement defaults, string where)
+    {
+        string? nowText = Text(json, "Now") ?? (defaults.ValueKind == JsonValueKind.Object ? Text(defaults, "Now") : null);
+        DateTimeOffset now = nowText is null
+            ? throw new FormatException($"{where}: no \"Now\" (the frozen clock), in the case or in Defaults.")
+            : Time(nowText, $"{where}: Now");
+
+        Dictionary<string, JsonElement> request = Merge(defaults.ValueKind == JsonValueKind.Object && defaults.TryGetProperty("Request", out JsonElement dr) ? dr : default, json.TryGetProperty("Request", out JsonElement r) ? r : default);
+        var prior = new List<PolicyTestGrant>();
+        if (json.TryGetProperty("PriorGrants", out JsonElement grants))
+        {
+            int i = 0;
+            foreach (JsonElement grant in grants.EnumerateArray())
+            {
+                Dictionary<string, JsonElement> fields = Merge(default, grant);
+                string at = Text(grant, "At") ?? throw new FormatException($"{where}: PriorGrants:{i}: no \"At\".");
+                prior.Add(new PolicyTestGrant(
+                    Time(at, $"{where}: PriorGrants:{i}:At"),
+                    Field(fields, "AgentId") ?? Field(request, "AgentId") ?? "agent",
+                    Field(fields, "CustomerId") ?? Field(request, "CustomerId") ?? "customer",
+                    Field(fields, "IncidentId") ?? Field(request, "IncidentId") ?? "incident",
+                    Field(fields, "Action") ?? Field(request, "Action") ?? throw new FormatException($"{where}: PriorGrants:{i}: no \"Action\"."),
+                    Number(fields, "Amount", $"{where}: PriorGrants:{i}:Amount") ?? 0m));
+                i++;
+            }
+        }
+
+        JsonElement expect = json.TryGetProperty("Expect", out JsonElement e) ? e : throw new FormatException($"{where}: no \"Expect\".");
+        var headroom = new Dictionary<string, PolicyTestHeadroom>(StringComparer.OrdinalIgnoreCase);
+        if (expect.TryGetProperty("Headroom", out JsonElement h))
+        {
+            foreach (JsonProperty action in h.EnumerateObject())
+            {
+                Dictionary<string, JsonElement> fields = Merge(default, action.Value);
+                headroom[action.Name] = new PolicyTestHeadroom(
+                    Number(fields, "Amount", $"{where}: Expect:Headroom:{action.Name}:Amount"),
+                    Number(fields, "Count", $"{where}: Expect:Headroom:{action.Name}:Count") is decimal count ? (int)count : null,
+                    fields.TryGetValue("HasAuthority", out JsonElement has) ? has.GetBoolean() : null);
+            }
+        }
+
+        DecisionOutcomeText(Text(expect, "Outcome"), Text(expect, "Error"), where, out Empowerment.DecisionOutcome? outcome);
+        return new PolicyTestCase
+        {
+            Name = name,
+            Description = Text(json, "Description"),
+            Now = now,
+            Request = ToRequest(request, where),
+            PriorGrants = prior,
+            ExpectedOutcome = outcome,
+            ExpectedApproverRole = Text(expect, "ApproverRole"),
+            ExpectedHeadroom = headroom,
+            ExpectedReasons = expect.TryGetProperty("Reasons", out JsonElement reasons) ? [.. reasons.EnumerateArray().Select(x => x.GetString() ?? string.Empty)] : [],
+            ExpectedError = Text(expect, "Error"),
+        };
+    }
+
+    private static void DecisionOutcomeText(string? outcome, string? error, string where, out Empowerment.DecisionOutcome? parsed)
+    {
+        parsed = null;
+        if (outcome is null)
+        {
+            if (error is null)
+            {
+                throw new FormatException($"{where}: Expect needs an \"Outcome\" (Allowed, RequiresApproval, Denied) or an \"Error\".");
+            }
+
+            return;
+        }
+
+        if (!Enum.TryParse(outcome, ignoreCase: true, out Empowerment.DecisionOutcome value) || !Enum.IsDefined(value) || int.TryParse(outcome, out _))
+        {
+            throw new FormatException($"{where}: Expect:Outcome '{outcome}' is not Allowed, RequiresApproval or Denied.");
+        }
+
+        parsed = value;
+    }
+
+    private static Empowerment.ResolutionRequest ToRequest(Dictionary<string, JsonElement> fields, string where)
+    {
+        Dictionary<string, string>? attributes = null;
+        if (fields.TryGetValue("Attributes", out JsonElement a) && a.ValueKind == JsonValueKind.Object)
+        {
+            attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (JsonProperty attribute in a.EnumerateObject())
+            {
+                attributes[attribute.Name] = attribute.Value.ValueKind switch
+                {
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    JsonValueKind.Number => attribute.Value.GetRawText(),
+                    _ => attribute.Value.GetString() ?? string.Empty,
+                };
+            }
+        }
+
+        return new Empowerment.ResolutionRequest
+        {
+            AgentId = Field(fields, "AgentId") ?? throw new FormatException($"{where}: Request has no AgentId (in the case or in Defaults)."),
+            Role = Field(fields, "Role") ?? throw new FormatException($"{where}: Request has no Role."),
+            CustomerId = Field(fields, "CustomerId") ?? throw new FormatException($"{where}: Request has no CustomerId."),
+            IncidentId = Field(fields, "IncidentId") ?? throw new FormatException($"{where}: Request has no IncidentId."),
+            Action = Field(fields, "Action") ?? throw new FormatException($"{where}: Request has no Action."),
+            Amount = Number(fields, "Amount", $"{where}: Request:Amount") ?? 0m,
+            Currency = Field(fields, "Currency"),
+            CustomerSegment = Field(fields, "CustomerSegment"),
+            Channel = Field(fields, "Channel"),
+            ReasonCodes = fields.TryGetValue("ReasonCodes", out JsonElement codes) ? [.. codes.EnumerateArray().Select(c => c.GetString() ?? string.Empty)] : null,
+            CustomerSince = Field(fields, "CustomerSince") is { } since ? Time(since, $"{where}: Request:CustomerSince") : null,
+            Attributes = attributes,
+            Approver = Field(fields, "ApproverId") is { } approverId ? new Empowerment.ApproverAuthority(approverId, Field(fields, "ApproverRole") ?? string.Empty) : null,
+        };
+    }
+
+    /// <summary>The fields of <paramref name="defaults"/> overlaid with <paramref name="values"/> (a case's own win).</summary>
+    private static Dictionary<string, JsonElement> Merge(JsonElement defaults, JsonElement values)
+    {
+        var merged = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        foreach (JsonElement source in new[] { defaults, values })
+        {
+            if (source.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty property in source.EnumerateObject())
+                {
+                    merged[property.Name] = property.Value.Clone();
+                }
+            }
+        }
+
+        return merged;
+    }
+
+    private static string? Field(Dictionary<string, JsonElement> fields, string name) =>
+        fields.TryGetValue(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
+
+    private static decimal? Number(Dictionary<string, JsonElement> fields, string name, string where)
+    {
+        if (!fields.TryGetValue(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out decimal number)
+            ? number
+            : throw new FormatException($"{where}: '{value.GetRawText()}' is not a number.");
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static DateTimeOffset Time(string text, string where) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time)
+            ? time
+            : throw new FormatException($"{where}: '{text}' is not an ISO 8601 date and time.");
+}
