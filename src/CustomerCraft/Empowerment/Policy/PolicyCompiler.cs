@@ -394,7 +394,7 @@ internal static class PolicyCompiler
                     decimal? lowCeiling = Ceiling(low);
                     CompareLimit(high.IncidentAmount, low.IncidentAmount ?? lowCeiling, $"{high.Path}:PerIncident:Amount", roles[higher], roles[lower], errors);
                     CompareLimit(high.IncidentCount, low.IncidentCount, $"{high.Path}:PerIncident:Count", roles[higher], roles[lower], errors);
-                    CompareLimit(high.Customer?.Amount, low.Customer?.Amount ?? lowCeiling, $"{high.Path}:PerCustomer:Amount", roles[higher], roles[lower], errors, high.Customer is null);
+                    CompareLimit(high.Customer?.Amount, low.Customer?.Amount, $"{high.Path}:PerCustomer:Amount", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
                     CompareLimit(high.Customer?.Count, low.Customer?.Count, $"{high.Path}:PerCustomer:Count", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
                     if (high.Agent is { } highAgent && low.Agent is { } lowAgent && highAgent.Window == lowAgent.Window && highAgent.Length == lowAgent.Length)
                     {
