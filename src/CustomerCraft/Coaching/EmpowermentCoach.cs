@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Escalation;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Coaching;
 

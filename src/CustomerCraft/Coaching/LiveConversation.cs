@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerCraft.Coaching.Scoring;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Coaching;
 
@@ -150,7 +151,7 @@ public sealed class LiveConversation
         }
 
         int action = _requestedAction is null ? 0 : Math.Max(0, Array.FindIndex(coaching.Actions, a => string.Equals(a, _requestedAction, StringComparison.OrdinalIgnoreCase)));
-        Empowerment.Policy.PolicySnapshot snapshot = _coach.Policy.Current;
+        PolicySnapshot snapshot = _coach.Policy.Current;
         AuthorityDecision decision;
         try
         {
@@ -208,7 +209,7 @@ public sealed class LiveConversation
 
     /// <summary>The smallest amount the currency can express: asking about it reads the headroom without requesting anything real.</summary>
     /// <summary>The smallest amount an action takes: nothing for a counted action, one minor unit otherwise (the question is the headroom, not the amount).</summary>
-    private static decimal ProbeAmount(Empowerment.Policy.PolicySnapshot snapshot, string actionName) =>
+    private static decimal ProbeAmount(PolicySnapshot snapshot, string actionName) =>
         snapshot.ActionIndex.TryGetValue(actionName, out int index) && snapshot.Actions[index] is { } action
             ? action.IsCount ? 0m : SmallestAmount(action.Decimals)
             : SmallestAmount(snapshot.MinorUnits);
@@ -268,6 +269,6 @@ public sealed class LiveConversation
     }
 
     /// <summary>An action as people write it: its display name in lower case ("fee waiver").</summary>
-    private static string Describe(Empowerment.Policy.PolicySnapshot snapshot, string action) =>
+    private static string Describe(PolicySnapshot snapshot, string action) =>
         (snapshot.ActionIndex.TryGetValue(action, out int index) ? snapshot.Actions[index].DisplayName : action).ToLower(CultureInfo.InvariantCulture);
 }

@@ -5,8 +5,8 @@ namespace CustomerCraft.Diagnostics;
 /// <summary>Source-generated log messages. Amounts and ids of people stay out of messages at Information and above.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Empowerment policy version {Version} is in force ({RoleCount} roles, {ActionCount} actions, {ConditionCount} conditions).")]
-    public static partial void PolicyApplied(ILogger logger, long version, int roleCount, int actionCount, int conditionCount);
+    [LoggerMessage(1, LogLevel.Information, "Policy version {Version} is in force ({RoleCount} roles, {ActionCount} actions).")]
+    public static partial void PolicyApplied(ILogger logger, string version, int roleCount, int actionCount);
 
     [LoggerMessage(2, LogLevel.Error, "Reloaded empowerment configuration is invalid and was rejected; policy version {Version} stays in force. Errors: {Errors}")]
     public static partial void PolicyRejected(ILogger logger, long version, string errors);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Empowerment;
 

@@ -5,6 +5,7 @@ using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment.Policy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Empowerment;
 
@@ -838,9 +839,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                     case ConditionEffect.Multiply when condition.AppliesToRole(role):
                         // Capped so that no combination of multipliers can overflow a decimal.
                         decimal factor = condition.Multiplier;
-                        incident = (condition.Scopes & LimitScopes.PerIncident) != 0 ? Math.Min(incident * factor, PolicyCompiler.MaxMultiplier) : incident;
-                        customer = (condition.Scopes & LimitScopes.PerCustomer) != 0 ? Math.Min(customer * factor, PolicyCompiler.MaxMultiplier) : customer;
-                        agent = (condition.Scopes & LimitScopes.PerAgent) != 0 ? Math.Min(agent * factor, PolicyCompiler.MaxMultiplier) : agent;
+                        incident = (condition.Scopes & LimitScopes.PerIncident) != 0 ? Math.Min(incident * factor, EmpowermentCompiler.MaxMultiplier) : incident;
+                        customer = (condition.Scopes & LimitScopes.PerCustomer) != 0 ? Math.Min(customer * factor, EmpowermentCompiler.MaxMultiplier) : customer;
+                        agent = (condition.Scopes & LimitScopes.PerAgent) != 0 ? Math.Min(agent * factor, EmpowermentCompiler.MaxMultiplier) : agent;
                         break;
                 }
             }

@@ -7,6 +7,7 @@ using CustomerCraft.Empowerment.Policy;
 using Microsoft.Extensions.Configuration;
 using CustomerCraft.DependencyInjection;
 using Microsoft.Extensions.Options;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Insight;
 
@@ -18,7 +19,7 @@ namespace CustomerCraft.Insight;
 internal sealed class PolicyWhatIf(
     IDecisionLog decisionLog,
     PolicyProvider policy,
-    ConditionTypeRegistry conditionTypes,
+    IEnumerable<IPolicyPartCompiler> parts,
     ICurrencyConverter? currencyConverter = null) : IPolicyWhatIf
 {
     /// <summary>The meter the simulated engine reports to, so that replayed decisions never count as the host's.</summary>
@@ -75,7 +76,7 @@ internal sealed class PolicyWhatIf(
     {
         string path = alternative is IConfigurationSection section ? section.Path : CustomerCraftOptions.SectionName;
         var source = new CustomerCraftConfiguration(alternative, path);
-        PolicyCompilation compilation = PolicyProvider.Compile(alternative, conditionTypes);
+        PolicyCompilation compilation = PolicyProvider.Compile(alternative, [.. parts]);
         PolicySnapshot snapshot = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
         return (PolicyProvider.Fixed(snapshot), source);
     }

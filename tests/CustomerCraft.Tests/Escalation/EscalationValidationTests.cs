@@ -1,3 +1,4 @@
+using CustomerCraft.Policy;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using CustomerCraft.Empowerment.Policy;

@@ -3,6 +3,7 @@ using CustomerCraft.Coaching.Sentiment;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Escalation;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Coaching.Scoring;
 

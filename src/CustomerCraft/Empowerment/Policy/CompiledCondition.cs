@@ -1,3 +1,5 @@
+using CustomerCraft.Policy;
+
 namespace CustomerCraft.Empowerment.Policy;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal sealed class CompiledCondition
 
     public required string Path { get; init; }
 
-    /// <summary>The index of the condition's test in <see cref="PolicySnapshot.Tests"/>.</summary>
+    /// <summary>The index of the condition's test in <see cref="EmpowermentPolicy.Tests"/>.</summary>
     public required int Test { get; init; }
 
     public required ConditionEffect Effect { get; init; }

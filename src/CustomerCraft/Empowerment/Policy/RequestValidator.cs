@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Empowerment.Policy;
 
@@ -85,9 +86,9 @@ internal static class RequestValidator
             throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount must be greater than zero; got {request.Amount.ToString(inv)}.");
         }
 
-        if (request.Amount > PolicyCompiler.MaxAmount)
+        if (request.Amount > EmpowermentCompiler.MaxAmount)
         {
-            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount {request.Amount.ToString(inv)} is larger than any resolution CustomerCraft handles ({PolicyCompiler.MaxAmount.ToString(inv)}).");
+            throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount {request.Amount.ToString(inv)} is larger than any resolution CustomerCraft handles ({EmpowermentCompiler.MaxAmount.ToString(inv)}).");
         }
 
         if (!action.IsMoney)

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Empowerment.Policy;
 

@@ -6,6 +6,7 @@ using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Escalation.Sla;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Escalation.Workflow;
 

@@ -5,6 +5,7 @@ using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Policy.Testing;
 
@@ -31,8 +32,11 @@ public sealed class PolicyTestRunner
     public PolicyTestRunner(IConfiguration customerCraftSection, IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(customerCraftSection);
-        ConditionTypeRegistry conditionTypes = services?.GetService(typeof(ConditionTypeRegistry)) as ConditionTypeRegistry ?? ConditionTypeRegistry.Empty;
-        PolicyCompilation compilation = PolicyProvider.Compile(customerCraftSection, conditionTypes);
+        // The host's part compilers (with its condition types) when given, else the built-in ones.
+        IPolicyPartCompiler[] parts = services?.GetService(typeof(IEnumerable<IPolicyPartCompiler>)) is IEnumerable<IPolicyPartCompiler> registered && registered.Any()
+            ? [.. registered]
+            : DependencyInjection.PolicyParts.Create(ConditionTypeRegistry.Empty);
+        PolicyCompilation compilation = PolicyProvider.Compile(customerCraftSection, parts);
         _snapshot = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
     }
 

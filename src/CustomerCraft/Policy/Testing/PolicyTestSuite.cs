@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CustomerCraft.Empowerment;
 
 namespace CustomerCraft.Policy.Testing;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CustomerCraft.Empowerment.Policy;
+namespace CustomerCraft.Policy;
 
 /// <summary>
 /// Active ISO 4217 currency codes and their minor units (the number of decimals an amount may

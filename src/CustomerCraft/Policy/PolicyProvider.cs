@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace CustomerCraft.Empowerment.Policy;
+namespace CustomerCraft.Policy;
 
 /// <summary>Where the CustomerCraft options come from: a configuration section (which may reload) or code.</summary>
 internal sealed record CustomerCraftConfiguration(IConfiguration? Configuration, string Path)
@@ -26,7 +26,7 @@ internal sealed class PolicyProvider : IDisposable
 {
     private readonly IOptionsFactory<CustomerCraftOptions> _optionsFactory;
     private readonly IOptionsMonitorCache<CustomerCraftOptions> _optionsCache;
-    private readonly ConditionTypeRegistry _conditionTypes;
+    private readonly IPolicyPartCompiler[] _parts;
     private readonly CustomerCraftConfiguration _source;
     private readonly CustomerCraftTelemetry _telemetry;
     private readonly ILogger _logger;
@@ -39,26 +39,26 @@ internal sealed class PolicyProvider : IDisposable
         IOptionsMonitor<CustomerCraftOptions> options,
         IOptionsFactory<CustomerCraftOptions> optionsFactory,
         IOptionsMonitorCache<CustomerCraftOptions> optionsCache,
-        ConditionTypeRegistry conditionTypes,
+        IEnumerable<IPolicyPartCompiler> parts,
         CustomerCraftConfiguration source,
         CustomerCraftTelemetry telemetry,
         ILogger<PolicyProvider>? logger = null)
     {
         _optionsFactory = optionsFactory;
         _optionsCache = optionsCache;
-        _conditionTypes = conditionTypes;
+        _parts = [.. parts];
         _source = source;
         _telemetry = telemetry;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
 
         // The configuration's fingerprint is taken before the options are read: a change landing
         // in between then differs from it and is picked up by the next reload notification.
-        _lastSeenConfiguration = source.Configuration is { } seen ? DependencyInjection.ConfigurationSnapshot.Fingerprint(seen) : null;
+        _lastSeenConfiguration = source.Configuration is { } seen ? ConfigurationSnapshot.Fingerprint(seen) : null;
 
         // Reading the options runs the validator: invalid configuration throws here, at start-up.
         PolicyCompilation compilation = Compile(options.CurrentValue);
         _current = compilation.Snapshot ?? throw new OptionsValidationException(Options.DefaultName, typeof(CustomerCraftOptions), compilation.Errors);
-        Log.PolicyApplied(_logger, _current.Version, _current.Roles.Length, _current.Actions.Length, _current.Conditions.Length);
+        Log.PolicyApplied(_logger, PolicyVersion.Format(_current.Version), _current.Roles.Length, _current.Actions.Length);
 
         if (source.Configuration is { } configuration)
         {
@@ -72,7 +72,7 @@ internal sealed class PolicyProvider : IDisposable
         _current = snapshot;
         _optionsFactory = null!;
         _optionsCache = null!;
-        _conditionTypes = null!;
+        _parts = [];
         _source = new CustomerCraftConfiguration(null, CustomerCraftOptions.SectionName);
         _telemetry = null!;
         _logger = NullLogger.Instance;
@@ -85,37 +85,76 @@ internal sealed class PolicyProvider : IDisposable
     public PolicySnapshot Current => Volatile.Read(ref _current);
 
     /// <summary>Compiles options into a snapshot, or returns the errors.</summary>
-    public PolicyCompilation Compile(CustomerCraftOptions options) => Compile(options, _source, _conditionTypes);
+    public PolicyCompilation Compile(CustomerCraftOptions options) => Compile(options, _source, _parts);
 
     /// <summary>
     /// Binds a configuration section strictly and compiles it, exactly as <c>AddCustomerCraft</c> does:
     /// the binding errors and the policy's errors together, each with its path.
     /// </summary>
-    public static PolicyCompilation Compile(IConfiguration section, ConditionTypeRegistry conditionTypes)
+    public static PolicyCompilation Compile(IConfiguration section, IReadOnlyList<IPolicyPartCompiler> parts)
     {
         string path = section is IConfigurationSection named ? named.Path : CustomerCraftOptions.SectionName;
         var options = new CustomerCraftOptions();
-        options.BindingErrors.AddRange(DependencyInjection.StrictConfigurationBinder.Bind(section, options, path));
-        return Compile(options, new CustomerCraftConfiguration(section, path), conditionTypes);
+        options.BindingErrors.AddRange(StrictConfigurationBinder.Bind(section, options, path));
+        return Compile(options, new CustomerCraftConfiguration(section, path), parts);
     }
 
-    /// <summary>Compiles the empowerment policy and the escalation ladder that refers to its roles; errors of both (and the binding's) are reported together.</summary>
-    public static PolicyCompilation Compile(CustomerCraftOptions options, CustomerCraftConfiguration source, ConditionTypeRegistry conditionTypes)
+    /// <summary>
+    /// Compiles the policy core, then each capability's part over it; the binding's errors, the core's
+    /// and every part's are reported together, so one pass shows every problem.
+    /// </summary>
+    public static PolicyCompilation Compile(CustomerCraftOptions options, CustomerCraftConfiguration source, IReadOnlyList<IPolicyPartCompiler> parts)
     {
-        EmpowermentOptions empowerment = options.Empowerment ?? new EmpowermentOptions();
-        PolicyCompilation compilation = PolicyCompiler.Compile(empowerment, source.EmpowermentPath, conditionTypes, options.BindingErrors.Count == 0 ? PolicyVersion.Of(options) : 0);
+        var compileErrors = new List<string>();
+        long version = options.BindingErrors.Count == 0 ? PolicyVersion.Of(options) : 0;
+        PolicySnapshot snapshot = PolicyCoreCompiler.Compile(options.Empowerment ?? new(), source.EmpowermentPath, version, compileErrors);
+        var compiled = new List<object>(parts.Count);
+        foreach (IPolicyPartCompiler part in parts)
+        {
+            if (part.Compile(options, snapshot, source, compileErrors) is { } result)
+            {
+                compiled.Add(result);
+            }
+        }
+
         var errors = new List<string>(options.BindingErrors);
-        errors.AddRange(DependencyInjection.CustomerCraftOptionsValidator.WithoutKnockOns(compilation.Errors, options.BindingErrors));
-        Escalation.Sla.EscalationPolicy? ladder = Escalation.Sla.EscalationCompiler.Compile(options.Escalation ?? new(), source.EscalationPath, empowerment.Roles, errors);
-        Coaching.Scoring.CoachingPolicy? coaching = Coaching.Scoring.CoachingPolicy.Compile(options.Coaching ?? new(), $"{source.Path}:Coaching", empowerment.Actions, errors);
-        if (errors.Count > 0 || compilation.Snapshot is null || ladder is null || coaching is null)
+        errors.AddRange(WithoutKnockOns(compileErrors, options.BindingErrors));
+        if (errors.Count > 0)
         {
             return new PolicyCompilation(null, errors);
         }
 
-        compilation.Snapshot.Escalation = ladder;
-        compilation.Snapshot.Coaching = coaching;
-        return compilation;
+        foreach (object part in compiled)
+        {
+            snapshot.SetPart(part);
+        }
+
+        return new PolicyCompilation(snapshot, errors);
+    }
+
+    /// <summary>
+    /// A value that did not bind leaves its setting unset, and a compiler then says it is missing: one
+    /// mistake, two messages. A compiler's message about a setting that failed to bind (or about its
+    /// group missing something) is dropped.
+    /// </summary>
+    internal static IEnumerable<string> WithoutKnockOns(IEnumerable<string> compileErrors, List<string> bindingErrors)
+    {
+        if (bindingErrors.Count == 0)
+        {
+            return compileErrors;
+        }
+
+        string[] paths = [.. bindingErrors.Select(PathOf)];
+        return compileErrors.Where(error =>
+        {
+            string path = PathOf(error);
+            return !paths.Any(p =>
+                p.Equals(path, StringComparison.OrdinalIgnoreCase)
+                || path.StartsWith(p + ":", StringComparison.OrdinalIgnoreCase)
+                || (p.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase) && error.Contains("missing", StringComparison.Ordinal)));
+        });
+
+        static string PathOf(string error) => error.IndexOf(": ", StringComparison.Ordinal) is int end and >= 0 ? error[..end] : error;
     }
 
     /// <summary>Re-reads the configuration and applies it when valid. Never throws.</summary>
@@ -130,7 +169,7 @@ internal sealed class PolicyProvider : IDisposable
         {
             // A reload token fires for any change anywhere in the configuration (and some
             // sources fire twice); only a change to the CustomerCraft section is a new policy.
-            string? seen = _source.Configuration is { } configuration ? DependencyInjection.ConfigurationSnapshot.Fingerprint(configuration) : null;
+            string? seen = _source.Configuration is { } configuration ? ConfigurationSnapshot.Fingerprint(configuration) : null;
             if (seen is not null && string.Equals(seen, _lastSeenConfiguration, StringComparison.Ordinal))
             {
                 return;
@@ -162,7 +201,7 @@ internal sealed class PolicyProvider : IDisposable
                 }
                 while (!_optionsCache.TryAdd(Options.DefaultName, options));
                 _telemetry.PolicyReloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
-                Log.PolicyApplied(_logger, compilation.Snapshot.Version, compilation.Snapshot.Roles.Length, compilation.Snapshot.Actions.Length, compilation.Snapshot.Conditions.Length);
+                Log.PolicyApplied(_logger, PolicyVersion.Format(compilation.Snapshot.Version), compilation.Snapshot.Roles.Length, compilation.Snapshot.Actions.Length);
             }
             catch (OptionsValidationException ex)
             {

@@ -1,22 +1,20 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using CustomerCraft.Policy;
 
 namespace CustomerCraft.Empowerment.Policy;
 
 /// <summary>
-/// Validates <see cref="EmpowermentOptions"/> and compiles them into a <see cref="PolicySnapshot"/>.
+/// Validates the empowerment settings (limits, the ladder rule, named tests and conditions) over the
+/// compiled policy core and compiles them into an <see cref="EmpowermentPolicy"/>.
 /// Every problem is collected (not just the first) and named by its configuration path, so an
 /// administrator fixes a policy file in one pass.
 /// </summary>
-internal static class PolicyCompiler
+internal static class EmpowermentCompiler
 {
     /// <summary>At most 64 conditions: the ones that match a request are tracked as a bit mask on the hot path.</summary>
     public const int MaxConditions = 64;
 
-    /// <summary>The most decimals a named quantity may have.</summary>
-    public const int MaxQuantityDecimals = 4;
-
-    private const int MaxDecimalScale = 28;
 
     /// <summary>
     /// The largest amount a limit or a request may have (a trillion): far above any resolution,
@@ -27,93 +25,17 @@ internal static class PolicyCompiler
     /// <summary>The largest condition multiplier.</summary>
     public const decimal MaxMultiplier = 1_000m;
 
-    public static PolicyCompilation Compile(
-        EmpowermentOptions options,
-        string path,
-        ConditionTypeRegistry conditionTypes,
-        long version)
+    /// <summary>Compiles the empowerment part over a compiled core, or returns <see langword="null"/> with its errors added.</summary>
+    public static EmpowermentPolicy? Compile(EmpowermentOptions options, PolicySnapshot core, ConditionTypeRegistry conditionTypes, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
-
-        // Currency and time.
-        string currency = options.Currency ?? string.Empty;
-        if (!Iso4217.TryGetMinorUnits(currency, out int minorUnits))
-        {
-            // Without a currency there is no minor unit to check amounts against; checking
-            // against 0 would bury the one real error under knock-on ones.
-            minorUnits = MaxDecimalScale;
-            errors.Add($"{path}:Currency: '{currency}' is not an ISO 4217 currency code (three upper-case letters such as USD or EUR).");
-        }
-
-        TimeZoneInfo timeZone = TimeZoneInfo.Utc;
-        if (string.IsNullOrWhiteSpace(options.TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out TimeZoneInfo? found))
-        {
-            errors.Add($"{path}:TimeZone: '{options.TimeZone}' is not a known time zone id (use an IANA id such as 'America/New_York' or 'UTC').");
-        }
-        else
-        {
-            timeZone = found;
-        }
-
-        if (!Enum.IsDefined(options.FirstDayOfWeek))
-        {
-            errors.Add($"{path}:FirstDayOfWeek: '{options.FirstDayOfWeek}' is not a day of the week.");
-        }
-
-        AttributeSchema attributes = AttributeSchema.Compile(options.Attributes, $"{path}:Attributes", errors);
-
-        // Actions and their units.
-        if (options.Actions.Count == 0)
-        {
-            errors.Add($"{path}:Actions: at least one action is required (for example Refund).");
-        }
-
-        ActionEntry[] actions = options.Actions
-            .Select((pair, index) => CompileAction(pair.Key, pair.Value ?? new ActionOptions(), index, $"{path}:Actions:{pair.Key}", currency, minorUnits, errors))
-            .ToArray();
-        FrozenDictionary<string, int> actionIndex = actions.ToFrozenDictionary(a => a.Name, a => a.Index, StringComparer.OrdinalIgnoreCase);
-
-        // Roles.
-        if (options.Roles.Count == 0)
-        {
-            errors.Add($"{path}:Roles: at least one role is required (for example Agent with Rank 10).");
-        }
-
-        var rankedRoles = new List<(string Name, RoleOptions Options, int Rank)>();
-        foreach ((string name, RoleOptions? role) in options.Roles)
-        {
-            string rolePath = $"{path}:Roles:{name}";
-            if (role?.Rank is not int rank)
-            {
-                errors.Add($"{rolePath}:Rank: a rank is required (a whole number; higher means more authority).");
-                continue;
-            }
-
-            if (rank < 0)
-            {
-                errors.Add($"{rolePath}:Rank: {rank} is negative; ranks must be zero or more.");
-            }
-
-            rankedRoles.Add((name, role, rank));
-        }
-
-        foreach (IGrouping<int, (string Name, RoleOptions Options, int Rank)> group in rankedRoles.GroupBy(r => r.Rank).Where(g => g.Count() > 1))
-        {
-            string names = string.Join(", ", group.Select(r => r.Name));
-            foreach ((string name, _, _) in group)
-            {
-                errors.Add($"{path}:Roles:{name}:Rank: rank {group.Key} is used by more than one role ({names}); each role needs its own rank.");
-            }
-        }
-
-        rankedRoles.Sort((a, b) => a.Rank.CompareTo(b.Rank));
-        RoleEntry[] roles = rankedRoles
-            .Select((r, index) => new RoleEntry(r.Name, r.Options.DisplayName ?? r.Name, r.Rank, r.Options.IsBot, index))
-            .ToArray();
-        FrozenDictionary<string, int> roleIndex = roles
-            .DistinctBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
-            .ToFrozenDictionary(r => r.Name, r => r.Index, StringComparer.OrdinalIgnoreCase);
+        int before = errors.Count;
+        string path = core.Path;
+        ActionEntry[] actions = core.Actions;
+        RoleEntry[] roles = core.Roles;
+        FrozenDictionary<string, int> actionIndex = core.ActionIndex;
+        FrozenDictionary<string, int> roleIndex = core.RoleIndex;
+        var rankedRoles = roles.Select(r => (r.Name, Options: options.Roles.First(p => string.Equals(p.Key, r.Name, StringComparison.OrdinalIgnoreCase)).Value!, r.Rank)).ToList();
 
         // Limits.
         var limits = new CompiledLimit?[roles.Length * Math.Max(actions.Length, 1)];
@@ -150,7 +72,7 @@ internal static class PolicyCompiler
             errors.Add($"{path}:Conditions: {options.Conditions.Count} conditions are configured; at most {MaxConditions} are supported.");
         }
 
-        var tests = new TestCompiler(attributes, conditionTypes, options.Tests, $"{path}:Tests", errors);
+        var tests = new TestCompiler(core.Attributes, conditionTypes, options.Tests, $"{path}:Tests", errors);
         tests.CompileNamedTests();
         var conditions = new List<CompiledCondition>();
         foreach ((string name, ConditionOptions? condition) in options.Conditions)
@@ -162,56 +84,20 @@ internal static class PolicyCompiler
             }
         }
 
-        if (errors.Count > 0)
+        if (errors.Count > before)
         {
-            return new PolicyCompilation(null, errors);
+            return null;
         }
 
-        var snapshot = new PolicySnapshot
+        return new EmpowermentPolicy
         {
-            Version = version,
-            Path = path,
-            Currency = currency,
-            MinorUnits = minorUnits,
-            TimeZone = timeZone,
-            FirstDayOfWeek = options.FirstDayOfWeek,
-            Roles = roles,
-            RoleIndex = roleIndex,
-            Actions = actions,
-            ActionIndex = actionIndex,
+            ActionCount = actions.Length,
             Limits = limits,
             Conditions = [.. conditions],
             Tests = tests.Nodes,
             HostSlots = tests.HostSlots,
-            Attributes = attributes,
             TopHumanRole = actions.Select(a => Array.FindLastIndex(roles, r => !r.IsBot && limits[(r.Index * actions.Length) + a.Index] is not null)).ToArray(),
-        };
-        return new PolicyCompilation(snapshot, errors);
-    }
-
-    private static ActionEntry CompileAction(string name, ActionOptions action, int index, string actionPath, string currency, int minorUnits, List<string> errors)
-    {
-        string unit = action.Unit ?? "Money";
-        if (string.IsNullOrWhiteSpace(unit) || unit != unit.Trim())
-        {
-            errors.Add($"{actionPath}:Unit: '{unit}' is empty or has spaces at an end; use Money, Count or the name of a quantity such as Days.");
-        }
-
-        ActionUnit kind = unit.Equals("Money", StringComparison.OrdinalIgnoreCase) ? ActionUnit.Money
-            : unit.Equals("Count", StringComparison.OrdinalIgnoreCase) ? ActionUnit.Count
-            : ActionUnit.Quantity;
-        if (action.Decimals is int decimals && (kind != ActionUnit.Quantity || decimals is < 0 or > MaxQuantityDecimals))
-        {
-            errors.Add(kind == ActionUnit.Quantity
-                ? $"{actionPath}:Decimals: {decimals} must be from 0 to {MaxQuantityDecimals}."
-                : $"{actionPath}:Decimals: applies only to a named quantity; {(kind == ActionUnit.Money ? $"money has the currency's {minorUnits} decimals" : "a Count action has no amounts")}.");
-        }
-
-        return new ActionEntry(name, action.DisplayName ?? name, action.Description, index)
-        {
-            Unit = kind,
-            UnitName = kind switch { ActionUnit.Money => currency, ActionUnit.Count => "grants", _ => unit },
-            Decimals = kind switch { ActionUnit.Money => minorUnits, ActionUnit.Count => 0, _ => Math.Clamp(action.Decimals ?? 0, 0, MaxQuantityDecimals) },
+            Windows = new BudgetWindows(core.TimeZone, core.FirstDayOfWeek),
         };
     }
 
@@ -615,10 +501,4 @@ internal static class PolicyCompiler
 
         return filter;
     }
-}
-
-/// <summary>The result of compiling a policy: a snapshot, or the errors that stopped it.</summary>
-internal sealed record PolicyCompilation(PolicySnapshot? Snapshot, IReadOnlyList<string> Errors)
-{
-    public bool Succeeded => Snapshot is not null;
 }

@@ -1,7 +1,8 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using CustomerCraft.Empowerment;
 
-namespace CustomerCraft.Empowerment.Policy;
+namespace CustomerCraft.Policy;
 
 /// <summary>Where an attribute's value comes from.</summary>
 internal enum AttributeSource : byte

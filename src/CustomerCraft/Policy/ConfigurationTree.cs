@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace CustomerCraft.DependencyInjection;
+namespace CustomerCraft.Policy;
 
 /// <summary>
 /// A configuration section read once into a tree of keys. Walking an <see cref="IConfiguration"/>

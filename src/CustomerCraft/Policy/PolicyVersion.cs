@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace CustomerCraft.Empowerment.Policy;
+namespace CustomerCraft.Policy;
 
 /// <summary>
 /// A policy's version: the first 64 bits of the SHA-256 of its content in a canonical form (every

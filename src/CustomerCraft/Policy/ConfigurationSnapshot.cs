@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace CustomerCraft.DependencyInjection;
+namespace CustomerCraft.Policy;
 
 /// <summary>Every key and value below a configuration section, with keys relative to it.</summary>
 internal static class ConfigurationSnapshot

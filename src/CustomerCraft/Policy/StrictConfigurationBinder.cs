@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
-namespace CustomerCraft.DependencyInjection;
+namespace CustomerCraft.Policy;
 
 /// <summary>
 /// Binds the CustomerCraft section strictly and never throws: every key that is not a setting, every

@@ -1,0 +1,93 @@
+using CustomerCraft.Policy;
+
+namespace CustomerCraft.Empowerment.Policy;
+
+/// <summary>
+/// The empowerment part of a compiled policy: each role's limits per action, the conditions and
+/// their compiled tests. Compiled by <see cref="EmpowermentCompiler"/> from the policy core.
+/// </summary>
+internal sealed class EmpowermentPolicy
+{
+    public required int ActionCount { get; init; }
+
+    /// <summary>Limits by <c>role * ActionCount + action</c>; <see langword="null"/> for no authority.</summary>
+    public required CompiledLimit?[] Limits { get; init; }
+
+    public required CompiledCondition[] Conditions { get; init; }
+
+    /// <summary>Every compiled test node; conditions point into it.</summary>
+    public required TestNode[] Tests { get; init; }
+
+    /// <summary>How many host-condition nodes the tests have (each answers once per evaluation).</summary>
+    public required int HostSlots { get; init; }
+
+    /// <summary>Per action, the index of the highest-ranked human role with authority for it; -1 when none.</summary>
+    public required int[] TopHumanRole { get; init; }
+
+    /// <summary>Window starts, with calendar periods cached for the policy's time zone.</summary>
+    public required BudgetWindows Windows { get; init; }
+
+    public CompiledLimit? LimitFor(int role, int action) => Limits[(role * ActionCount) + action];
+}
+
+/// <summary>The empowerment part, read from a snapshot as if it were the snapshot's own.</summary>
+internal static class EmpowermentPolicySnapshotExtensions
+{
+    extension(PolicySnapshot snapshot)
+    {
+        public EmpowermentPolicy Empowerment => snapshot.Part<EmpowermentPolicy>();
+
+        public CompiledCondition[] Conditions => snapshot.Part<EmpowermentPolicy>().Conditions;
+
+        public TestNode[] Tests => snapshot.Part<EmpowermentPolicy>().Tests;
+
+        public int HostSlots => snapshot.Part<EmpowermentPolicy>().HostSlots;
+
+        public int[] TopHumanRole => snapshot.Part<EmpowermentPolicy>().TopHumanRole;
+
+        public BudgetWindows Windows => snapshot.Part<EmpowermentPolicy>().Windows;
+
+        public CompiledLimit? LimitFor(int role, int action) => snapshot.Part<EmpowermentPolicy>().LimitFor(role, action);
+    }
+}
+
+/// <summary>One role's compiled limits for one action.</summary>
+internal sealed class CompiledLimit
+{
+    public required string Path { get; init; }
+
+    // Paths are built once here so that evaluation, which records them in decisions, never
+    // formats a string.
+    public string IncidentAmountPath => field ??= $"{Path}:PerIncident:Amount";
+
+    public string IncidentCountPath => field ??= $"{Path}:PerIncident:Count";
+
+    /// <summary>Authority without any limit (budgets are still charged).</summary>
+    public bool Unlimited { get; init; }
+
+    public required decimal? IncidentAmount { get; init; }
+
+    public required int? IncidentCount { get; init; }
+
+    public required CompiledBudget? Customer { get; init; }
+
+    public required CompiledBudget? Agent { get; init; }
+}
+
+/// <summary>A compiled cumulative budget.</summary>
+internal sealed class CompiledBudget
+{
+    public required string Path { get; init; }
+
+    public string AmountPath => field ??= $"{Path}:Amount";
+
+    public string CountPath => field ??= $"{Path}:Count";
+
+    public required decimal? Amount { get; init; }
+
+    public required int? Count { get; init; }
+
+    public required BudgetWindow Window { get; init; }
+
+    public required TimeSpan Length { get; init; }
+}
