@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Policy;
 
@@ -18,14 +17,13 @@ public sealed class AuthorityDecision
 {
     private readonly PolicySnapshot _snapshot;
     private readonly bool _allActionsHeadroom;
-    private LimitChecks _checks;
-    private HeadroomSlots _headroom;
-    private HeadroomSlot[]? _headroomOverflow;
+    private readonly DecisionFacts _facts;
     private IReadOnlyList<DecisionReason>? _reasons;
     private IReadOnlyList<ActionHeadroom>? _headroomList;
 
-    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, decimal amount, DateTimeOffset evaluatedAt, bool allActionsHeadroom = true)
+    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, decimal amount, DateTimeOffset evaluatedAt, bool allActionsHeadroom, in DecisionFacts facts)
     {
+        _facts = facts;
         _allActionsHeadroom = allActionsHeadroom;
         _snapshot = snapshot;
         Request = request;
@@ -34,16 +32,10 @@ public sealed class AuthorityDecision
         ActionIndex = action;
         Amount = amount;
         EvaluatedAt = evaluatedAt;
-        ForcedCondition = -1;
-        ApproverRoleIndex = -1;
-        if (snapshot.Actions.Length > HeadroomSlots.Length)
-        {
-            _headroomOverflow = new HeadroomSlot[snapshot.Actions.Length];
-        }
     }
 
     /// <summary>The outcome.</summary>
-    public DecisionOutcome Outcome { get; internal set; }
+    public DecisionOutcome Outcome => _facts.Outcome;
 
     /// <summary>The request that was evaluated.</summary>
     public ResolutionRequest Request { get; }
@@ -96,27 +88,23 @@ public sealed class AuthorityDecision
 
     internal int ActionIndex { get; }
 
-    internal int ApproverRoleIndex { get; set; }
+    internal int ApproverRoleIndex => _facts.ApproverRoleIndex;
 
-    internal int ForcedCondition { get; set; }
+    internal int ForcedCondition => _facts.ForcedCondition;
 
-    internal ulong MatchedConditions { get; set; }
+    internal ulong MatchedConditions => _facts.MatchedConditions;
 
-    internal bool NoAuthority { get; set; }
+    internal bool NoAuthority => _facts.NoAuthority;
 
-    internal bool NoApprover { get; set; }
+    internal bool NoApprover => _facts.NoApprover;
 
-    internal bool ForcedApprovalSatisfied { get; set; }
+    internal bool ForcedApprovalSatisfied => _facts.ForcedApprovalSatisfied;
 
-    /// <summary>An Allow condition lifted every limit of the requested action.</summary>
-    internal bool AllowedWithoutLimit { get; set; }
+    internal bool[]? HostResults => _facts.HostResults;
 
-    /// <summary>The host conditions' answers, kept only for policies that have host conditions, so the reasons can show them.</summary>
-    internal bool[]? HostResults { get; set; }
+    internal DateTimeOffset CustomerWindowStart => _facts.CustomerWindowStart;
 
-    internal DateTimeOffset CustomerWindowStart { get; set; }
-
-    internal DateTimeOffset AgentWindowStart { get; set; }
+    internal DateTimeOffset AgentWindowStart => _facts.AgentWindowStart;
 
     internal PolicySnapshot Snapshot => _snapshot;
 
@@ -136,23 +124,9 @@ public sealed class AuthorityDecision
     /// <summary>The amount with its unit ("60 USD", "7 Days"), or "1 grant" for a counted action.</summary>
     private string Quantity() => _snapshot.Actions[ActionIndex].IsCount ? "1 grant" : $"{Format(Amount)} {Unit}";
 
-    internal LimitCheck GetCheck(LimitKind kind) => _checks.Get(kind);
+    internal LimitCheck GetCheck(LimitKind kind) => _facts.GetCheck(kind);
 
-    internal void SetCheck(LimitKind kind, decimal limit, decimal used) => _checks.Set(kind, limit, used);
-
-    internal void SetHeadroom(int action, in HeadroomSlot slot)
-    {
-        if (_headroomOverflow is not null)
-        {
-            _headroomOverflow[action] = slot;
-        }
-        else
-        {
-            _headroom[action] = slot;
-        }
-    }
-
-    private HeadroomSlot GetSlot(int action) => _headroomOverflow is not null ? _headroomOverflow[action] : _headroom[action];
+    private HeadroomSlot GetSlot(int action) => _facts.GetSlot(action);
 
     private ActionHeadroom ToHeadroom(int action)
     {
@@ -201,7 +175,7 @@ public sealed class AuthorityDecision
 
         for (int kind = 0; kind < LimitChecks.Length; kind++)
         {
-            LimitCheck check = _checks.Get((LimitKind)kind);
+            LimitCheck check = _facts.GetCheck((LimitKind)kind);
             if (!check.Applies)
             {
                 continue;
@@ -336,81 +310,3 @@ public sealed class AuthorityDecision
     };
 }
 
-/// <summary>How one limit stood when it was checked.</summary>
-internal readonly record struct LimitCheck(bool Applies, decimal Limit, decimal Used);
-
-/// <summary>
-/// The six limit checks of a decision, stored compactly inline (amounts as decimals, counts as
-/// integers): the decision is the one allocation of an evaluation, so its size is worth keeping
-/// down.
-/// </summary>
-internal struct LimitChecks
-{
-    public const int Length = 6;
-
-    private AmountPairs _amounts;   // limit, used for Incident, Customer, Agent
-    private CountPairs _counts;     // limit, used for Incident, Customer, Agent
-    private byte _applies;          // bit per LimitKind
-
-    public readonly LimitCheck Get(LimitKind kind)
-    {
-        int scope = (int)kind >> 1;
-        if ((_applies & (1 << (int)kind)) == 0)
-        {
-            return default;
-        }
-
-        return ((int)kind & 1) == 0
-            ? new LimitCheck(true, _amounts[scope * 2], _amounts[(scope * 2) + 1])
-            : new LimitCheck(true, _counts[scope * 2], _counts[(scope * 2) + 1]);
-    }
-
-    public void Set(LimitKind kind, decimal limit, decimal used)
-    {
-        int scope = (int)kind >> 1;
-        if (((int)kind & 1) == 0)
-        {
-            _amounts[scope * 2] = limit;
-            _amounts[(scope * 2) + 1] = used;
-        }
-        else
-        {
-            _counts[scope * 2] = (int)limit;
-            _counts[(scope * 2) + 1] = (int)used;
-        }
-
-        _applies |= (byte)(1 << (int)kind);
-    }
-
-    [InlineArray(6)]
-    private struct AmountPairs
-    {
-        private decimal _element;
-    }
-
-    [InlineArray(6)]
-    private struct CountPairs
-    {
-        private int _element;
-    }
-}
-
-/// <summary>Raw headroom for one action, kept inline in the decision.</summary>
-internal struct HeadroomSlot
-{
-    public bool HasAuthority;
-    public bool HasCount;
-    public int Count;
-    public decimal Amount;
-}
-
-/// <summary>
-/// Up to 8 actions' headroom is stored inline so a decision is a single allocation; larger
-/// policies fall back to an array.
-/// </summary>
-[InlineArray(Length)]
-internal struct HeadroomSlots
-{
-    public const int Length = 8;
-    private HeadroomSlot _element;
-}

@@ -174,59 +174,90 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         decimal amount = await ToPolicyCurrencyAsync(snapshot, request, action, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
         int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
-        var decision = new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, allActionsHeadroom);
+        var facts = new DecisionFacts(snapshot.Actions.Length);
 
         // 2. Conditions: matched once per request; each applies to the actions (and roles) it names.
-        (ulong matched, bool[]? hostResults) = await MatchConditionsAsync(snapshot, request, amount, now, cancellationToken).ConfigureAwait(false);
-        decision.MatchedConditions = matched;
-        decision.HostResults = hostResults;
+        (facts.MatchedConditions, facts.HostResults) = await MatchConditionsAsync(snapshot, request, amount, now, cancellationToken).ConfigureAwait(false);
 
-        // 3 and 4. Budgets and limits, for the requested action and (for headroom) every other one.
-        await ApplyLimitsAsync(snapshot, request, decision, approverRole, now, allActionsHeadroom, cancellationToken).ConfigureAwait(false);
+        // 3. Budgets, read in one batch for the requested action and (for headroom) every other one;
+        // 4. each action's limits under the matched conditions: the requested action's checks and
+        // every action's headroom.
+        int firstAction = allActionsHeadroom ? 0 : action;
+        int endAction = allActionsHeadroom ? snapshot.Actions.Length : action + 1;
+        BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(snapshot.Actions.Length * 3);
+        BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(snapshot.Actions.Length * 3);
+        try
+        {
+            int queryCount = BudgetQueries(snapshot, request, effectiveRole, firstAction, endAction, now, queries);
+            await _ledger.ReadUsageAsync(queries.AsMemory(0, queryCount), usage.AsMemory(0, queryCount), cancellationToken).ConfigureAwait(false);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, queries, usage);
+        }
+        finally
+        {
+            ArrayPool<BudgetQuery>.Shared.Return(queries);
+            ArrayPool<BudgetUsage>.Shared.Return(usage);
+        }
 
-        // 5. The outcome.
-        Effects requested = Effects.For(snapshot, matched, action, effectiveRole);
+        // 5. The outcome, and 6. an approver when the request exceeds the authority.
+        Effects requested = Effects.For(snapshot, facts.MatchedConditions, action, effectiveRole);
+        facts.Outcome = Decide(snapshot, in facts, requested, requesterRole, action, approverRole, amount, out int approverNeeded);
+        if (approverNeeded == FindApprover)
+        {
+            int requesterRank = snapshot.Roles[requesterRole].Rank;
+            int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+            int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !facts.NoAuthority && IncidentAndCustomerChecksPass(in facts, amount)
+                ? requesterRole
+                : -1;
+            approverNeeded = await FindApproverAsync(snapshot, request, facts.MatchedConditions, action, amount, requested.MinimumApproverRank, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (facts.Outcome == DecisionOutcome.RequiresApproval)
+        {
+            if (approverNeeded >= 0)
+            {
+                facts.ApproverRoleIndex = approverNeeded;
+            }
+            else
+            {
+                facts.NoApprover = true;
+                facts.Outcome = DecisionOutcome.Denied;
+            }
+        }
+
+        return new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, allActionsHeadroom, in facts);
+    }
+
+    /// <summary>Marks "walk the ladder for an approver" in <see cref="Decide"/>'s answer.</summary>
+    private const int FindApprover = int.MinValue;
+
+    /// <summary>
+    /// The outcome from the facts: denied by a condition, allowed within authority, or needing an
+    /// approval; then <paramref name="approver"/> is the role that approves when it is already known,
+    /// or <see cref="FindApprover"/> when the ladder must be walked.
+    /// </summary>
+    private static DecisionOutcome Decide(PolicySnapshot snapshot, in DecisionFacts facts, in Effects requested, int requesterRole, int action, int approverRole, decimal amount, out int approver)
+    {
+        approver = -1;
         if (requested.Outcome == ConditionEffect.Deny)
         {
-            decision.Outcome = DecisionOutcome.Denied;
-            return decision;
+            return DecisionOutcome.Denied;
         }
 
-        bool withinAuthority = !decision.NoAuthority && ChecksPass(decision, amount);
-        bool approvalForced = requested.Outcome == ConditionEffect.RequireApproval && !decision.ForcedApprovalSatisfied;
+        bool withinAuthority = !facts.NoAuthority && ChecksPass(in facts, amount);
+        bool approvalForced = requested.Outcome == ConditionEffect.RequireApproval && !facts.ForcedApprovalSatisfied;
         if (withinAuthority && !approvalForced)
         {
-            decision.Outcome = DecisionOutcome.Allowed;
-            return decision;
+            return DecisionOutcome.Allowed;
         }
-
-        // 6. An approver. At the top of the ladder nobody ranks above, so a peer (another person in
-        // the same role) approves what only needs a second pair of eyes or another person's own
-        // budget: a forced approval, or a request that fits the role's incident and customer limits
-        // but not the requester's per-agent budget. Anything beyond the role's limits stays denied.
-        int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
-            ? requesterRole
-            : -1;
 
         // A named approver whose role covers the request but whose own per-agent budget is spent:
-        // another person in the same role can approve; nobody higher is needed.
-        int requesterRank = snapshot.Roles[requesterRole].Rank;
-        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
-        int approver = approverRole >= 0 && !approvalForced && !decision.NoAuthority && IncidentAndCustomerChecksPass(decision, amount)
+        // another person in the same role can approve; nobody higher is needed. Otherwise walk the
+        // ladder (at its top a peer, another person in the same role, approves what only needs a
+        // second pair of eyes or another person's own budget).
+        approver = approverRole >= 0 && !approvalForced && !facts.NoAuthority && IncidentAndCustomerChecksPass(in facts, amount)
             ? approverRole
-            : await FindApproverAsync(snapshot, request, decision, requested.MinimumApproverRank, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
-        if (approver >= 0)
-        {
-            decision.ApproverRoleIndex = approver;
-            decision.Outcome = DecisionOutcome.RequiresApproval;
-        }
-        else
-        {
-            decision.NoApprover = true;
-            decision.Outcome = DecisionOutcome.Denied;
-        }
-
-        return decision;
+            : FindApprover;
+        return DecisionOutcome.RequiresApproval;
     }
 
     /// <summary>The request's amount in the policy currency (converted for money in another currency).</summary>
@@ -314,129 +345,123 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>
-    /// Reads every budget the effective role's limits touch, for every action, in one batch (one round
-    /// trip for a durable ledger; pooled buffers keep it allocation-free), then works out each action's
-    /// limits under the matched conditions: the requested action's checks and every action's headroom.
+    /// Lists every budget the effective role's limits touch, for every action asked about, so the
+    /// ledger reads them in one batch (one round trip for a durable ledger; the pooled buffers keep
+    /// evaluation allocation-free). Returns how many were listed.
     /// </summary>
-    private async ValueTask ApplyLimitsAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, int approverRole, DateTimeOffset now, bool allActionsHeadroom, CancellationToken cancellationToken)
+    private static int BudgetQueries(PolicySnapshot snapshot, ResolutionRequest request, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, BudgetQuery[] queries)
     {
-        int action = decision.ActionIndex;
-        int effectiveRole = decision.EffectiveRoleIndex;
-        int requesterRank = snapshot.Roles[decision.RequesterRoleIndex].Rank;
-        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
-        int firstAction = allActionsHeadroom ? 0 : action;
-        int endAction = allActionsHeadroom ? snapshot.Actions.Length : action + 1;
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
         string chargedAgent = request.Approver?.ApproverId ?? request.AgentId;
-
-        BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(snapshot.Actions.Length * 3);
-        BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(snapshot.Actions.Length * 3);
-        try
+        int count = 0;
+        for (int a = firstAction; a < endAction; a++)
         {
-            int queryCount = 0;
-            for (int a = firstAction; a < endAction; a++)
+            if (empowerment.LimitFor(effectiveRole, a) is not { } limit)
             {
-                if (snapshot.LimitFor(effectiveRole, a) is not { } limit)
-                {
-                    continue;
-                }
-
-                string actionName = snapshot.Actions[a].Name;
-                queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue);
-                if (limit.Customer is { } customerBudget)
-                {
-                    queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), snapshot.Windows.Start(customerBudget, now));
-                }
-
-                if (limit.Agent is { } agentBudget)
-                {
-                    queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Agent, chargedAgent, actionName), snapshot.Windows.Start(agentBudget, now));
-                }
+                continue;
             }
 
-            await _ledger.ReadUsageAsync(queries.AsMemory(0, queryCount), usage.AsMemory(0, queryCount), cancellationToken).ConfigureAwait(false);
-
-            // Consume the usage in the order it was asked for.
-            int next = 0;
-            for (int a = firstAction; a < endAction; a++)
+            string actionName = snapshot.Actions[a].Name;
+            queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue);
+            if (limit.Customer is { } customerBudget)
             {
-                Effects effects = Effects.For(snapshot, decision.MatchedConditions, a, effectiveRole);
+                queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), empowerment.Windows.Start(customerBudget, now));
+            }
 
-                // A forced approval is satisfied by an approver above the requester, or by a peer
-                // (another person, per four-eyes) when the requester's role is the top of the ladder
-                // for this action, so nobody above could approve.
-                bool forcedSatisfied = effects.Outcome == ConditionEffect.RequireApproval
-                    && approverRole >= 0
-                    && effectiveRank >= effects.MinimumApproverRank
-                    && (effectiveRank > requesterRank || (effectiveRank == requesterRank && snapshot.TopHumanRole[a] == effectiveRole));
-                bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
-
-                CompiledLimit? limit = snapshot.LimitFor(effectiveRole, a);
-                bool isRequested = a == action;
-                if (isRequested)
-                {
-                    decision.ForcedCondition = effects.ForcedCondition;
-                    decision.ForcedApprovalSatisfied = forcedSatisfied;
-                    decision.NoAuthority = limit is null;
-                    decision.AllowedWithoutLimit = limit is not null && effects.Unlimited;
-                }
-
-                if (limit is null || effects.Unlimited)
-                {
-                    // No budget was read for a role without limits; an Allow needs none.
-                    next += limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
-                    decision.SetHeadroom(a, limit is null ? default : new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : decimal.MaxValue });
-                    continue;
-                }
-
-                var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = decimal.MaxValue, Count = int.MaxValue };
-                ActionEntry entry = snapshot.Actions[a];
-                BudgetUsage incident = usage[next++];
-                decimal? incidentAmount = effects.AmountLimit(limit.IncidentAmount, LimitScopes.PerIncident, entry);
-                int? incidentCount = effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry);
-                Apply(ref slot, incidentAmount, incident.Amount, incidentCount, incident.Count);
-                if (isRequested)
-                {
-                    if (incidentAmount is decimal incidentLimit)
-                    {
-                        decision.SetCheck(LimitKind.IncidentAmount, incidentLimit, incident.Amount);
-                    }
-
-                    if (incidentCount is int incidentCountLimit)
-                    {
-                        decision.SetCheck(LimitKind.IncidentCount, incidentCountLimit, incident.Count);
-                    }
-                }
-
-                if (limit.Customer is { } customerBudget)
-                {
-                    ApplyBudget(decision, ref slot, customerBudget, effects, LimitScopes.PerCustomer, entry, queries[next], usage[next], LimitKind.CustomerAmount, isRequested);
-                    next++;
-                }
-
-                if (limit.Agent is { } agentBudget)
-                {
-                    ApplyBudget(decision, ref slot, agentBudget, effects, LimitScopes.PerAgent, entry, queries[next], usage[next], LimitKind.AgentAmount, isRequested);
-                    next++;
-                }
-
-                if (slot.Count == 0 || !slot.HasAuthority)
-                {
-                    slot.Amount = 0;
-                }
-
-                slot.HasCount = slot.Count != int.MaxValue;
-                if (!slot.HasCount)
-                {
-                    slot.Count = 0;
-                }
-
-                decision.SetHeadroom(a, slot);
+            if (limit.Agent is { } agentBudget)
+            {
+                queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Agent, chargedAgent, actionName), empowerment.Windows.Start(agentBudget, now));
             }
         }
-        finally
+
+        return count;
+    }
+
+    /// <summary>
+    /// Works out each action's limits under the matched conditions from the usage read (consumed in
+    /// the order <see cref="BudgetQueries"/> asked for it): the requested action's checks and every
+    /// action's headroom.
+    /// </summary>
+    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, int firstAction, int endAction, BudgetQuery[] queries, BudgetUsage[] usage)
+    {
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
+        int requesterRank = snapshot.Roles[requesterRole].Rank;
+        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+        int next = 0;
+        for (int a = firstAction; a < endAction; a++)
         {
-            ArrayPool<BudgetQuery>.Shared.Return(queries);
-            ArrayPool<BudgetUsage>.Shared.Return(usage);
+            Effects effects = Effects.For(snapshot, facts.MatchedConditions, a, effectiveRole);
+
+            // A forced approval is satisfied by an approver above the requester, or by a peer
+            // (another person, per four-eyes) when the requester's role is the top of the ladder
+            // for this action, so nobody above could approve.
+            bool forcedSatisfied = effects.Outcome == ConditionEffect.RequireApproval
+                && approverRole >= 0
+                && effectiveRank >= effects.MinimumApproverRank
+                && (effectiveRank > requesterRank || (effectiveRank == requesterRank && empowerment.TopHumanRole[a] == effectiveRole));
+            bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+
+            CompiledLimit? limit = empowerment.LimitFor(effectiveRole, a);
+            bool isRequested = a == action;
+            if (isRequested)
+            {
+                facts.ForcedCondition = effects.ForcedCondition;
+                facts.ForcedApprovalSatisfied = forcedSatisfied;
+                facts.NoAuthority = limit is null;
+                facts.AllowedWithoutLimit = limit is not null && effects.Unlimited;
+            }
+
+            if (limit is null || effects.Unlimited)
+            {
+                // No budget was read for a role without limits; an Allow needs none.
+                next += limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
+                facts.SetHeadroom(a, limit is null ? default : new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : decimal.MaxValue });
+                continue;
+            }
+
+            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = decimal.MaxValue, Count = int.MaxValue };
+            ActionEntry entry = snapshot.Actions[a];
+            BudgetUsage incident = usage[next++];
+            decimal? incidentAmount = effects.AmountLimit(limit.IncidentAmount, LimitScopes.PerIncident, entry);
+            int? incidentCount = effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry);
+            Apply(ref slot, incidentAmount, incident.Amount, incidentCount, incident.Count);
+            if (isRequested)
+            {
+                if (incidentAmount is decimal incidentLimit)
+                {
+                    facts.SetCheck(LimitKind.IncidentAmount, incidentLimit, incident.Amount);
+                }
+
+                if (incidentCount is int incidentCountLimit)
+                {
+                    facts.SetCheck(LimitKind.IncidentCount, incidentCountLimit, incident.Count);
+                }
+            }
+
+            if (limit.Customer is { } customerBudget)
+            {
+                ApplyBudget(ref facts, ref slot, customerBudget, effects, LimitScopes.PerCustomer, entry, queries[next], usage[next], LimitKind.CustomerAmount, isRequested);
+                next++;
+            }
+
+            if (limit.Agent is { } agentBudget)
+            {
+                ApplyBudget(ref facts, ref slot, agentBudget, effects, LimitScopes.PerAgent, entry, queries[next], usage[next], LimitKind.AgentAmount, isRequested);
+                next++;
+            }
+
+            if (slot.Count == 0 || !slot.HasAuthority)
+            {
+                slot.Amount = 0;
+            }
+
+            slot.HasCount = slot.Count != int.MaxValue;
+            if (!slot.HasCount)
+            {
+                slot.Count = 0;
+            }
+
+            facts.SetHeadroom(a, slot);
         }
     }
 
@@ -447,11 +472,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// approver's own per-agent budget is checked when the approver grants; it is not known yet who
     /// that will be.
     /// </summary>
-    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, AuthorityDecision decision, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, ulong matched, int action, decimal amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        int action = decision.ActionIndex;
         ActionEntry entry = snapshot.Actions[action];
-        decimal amount = decision.Amount;
         BudgetUsage? incident = null;
         for (int r = 0; r < snapshot.Roles.Length; r++)
         {
@@ -467,7 +490,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 continue;
             }
 
-            Effects effects = Effects.For(snapshot, decision.MatchedConditions, action, r);
+            Effects effects = Effects.For(snapshot, matched, action, r);
             if (effects.Unlimited)
             {
                 return r;
@@ -499,14 +522,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         static bool Exceeds(decimal? limit, decimal used, decimal requested) => limit is decimal value && used + requested > value;
     }
 
-    private static bool IncidentAndCustomerChecksPass(AuthorityDecision decision, decimal amount) =>
-        ChecksPass(decision, amount, (int)LimitKind.CustomerCount + 1);
+    private static bool IncidentAndCustomerChecksPass(in DecisionFacts facts, decimal amount) =>
+        ChecksPass(in facts, amount, (int)LimitKind.CustomerCount + 1);
 
-    private static bool ChecksPass(AuthorityDecision decision, decimal amount, int kinds = LimitChecks.Length)
+    private static bool ChecksPass(in DecisionFacts facts, decimal amount, int kinds = LimitChecks.Length)
     {
         for (int kind = 0; kind < kinds; kind++)
         {
-            LimitCheck check = decision.GetCheck((LimitKind)kind);
+            LimitCheck check = facts.GetCheck((LimitKind)kind);
             decimal requested = kind is (int)LimitKind.IncidentCount or (int)LimitKind.CustomerCount or (int)LimitKind.AgentCount ? 1 : amount;
             if (check.Applies && check.Used + requested > check.Limit)
             {
@@ -521,7 +544,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// Applies a cumulative budget (customer or agent, named by <paramref name="amountKind"/>) to an
     /// action's headroom and, for the requested action, records its checks and window.
     /// </summary>
-    private static void ApplyBudget(AuthorityDecision decision, ref HeadroomSlot slot, CompiledBudget budget, in Effects effects, LimitScopes scope, ActionEntry action, BudgetQuery query, BudgetUsage used, LimitKind amountKind, bool isRequested)
+    private static void ApplyBudget(ref DecisionFacts facts, ref HeadroomSlot slot, CompiledBudget budget, in Effects effects, LimitScopes scope, ActionEntry action, BudgetQuery query, BudgetUsage used, LimitKind amountKind, bool isRequested)
     {
         decimal? amountLimit = effects.AmountLimit(budget.Amount, scope, action);
         int? countLimit = effects.CountLimit(budget.Count, scope, action);
@@ -533,21 +556,21 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         if (amountKind == LimitKind.CustomerAmount)
         {
-            decision.CustomerWindowStart = query.Since;
+            facts.CustomerWindowStart = query.Since;
         }
         else
         {
-            decision.AgentWindowStart = query.Since;
+            facts.AgentWindowStart = query.Since;
         }
 
         if (amountLimit is decimal limit)
         {
-            decision.SetCheck(amountKind, limit, used.Amount);
+            facts.SetCheck(amountKind, limit, used.Amount);
         }
 
         if (countLimit is int count)
         {
-            decision.SetCheck(amountKind + 1, count, used.Count);
+            facts.SetCheck(amountKind + 1, count, used.Count);
         }
     }
 
