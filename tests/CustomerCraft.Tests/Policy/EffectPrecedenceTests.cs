@@ -440,6 +440,35 @@ public class EffectPrecedenceTests
     }
 
     [Fact]
+    public async Task Multipliers_Combined_AreCappedAtAThousand()
+    {
+        Dictionary<string, string?> s = Ladder()
+            .WithCodeCondition("a_Huge", "X", "Multiply", ("Multiplier", "1000"))
+            .WithCodeCondition("b_Double", "X", "Multiply", ("Multiplier", "2"));
+        using TestHost host = Host(s);
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Request(100_000m, codes: ["X"]));
+
+        decision.IncidentLimit().Should().Be(100_000m);
+        decision.Outcome.Should().Be(DecisionOutcome.Allowed);
+        (await host.Authority.EvaluateAsync(Request(100_000.01m, codes: ["X"]))).Outcome.Should().NotBe(DecisionOutcome.Allowed);
+    }
+
+    [Fact]
+    public async Task RequireApproval_ByTeamLead_WhoseLimitIsZeroHere_GoesToTheManager()
+    {
+        Dictionary<string, string?> s = Ladder()
+            .WithCodeCondition("a_Ask", "X", "RequireApproval", ("ApproverRole", "TeamLead"))
+            .WithCodeCondition("b_LeadsNever", "X", "Limit", ("Limit", "0"), ("Roles:0", "TeamLead"));
+        using TestHost host = Host(s);
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Request(10m, codes: ["X"]));
+
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        decision.RequiredApproverRole.Should().Be("Manager");
+    }
+
+    [Fact]
     public async Task RequireApproval_GrantedUnderAQualifiedApprover_IsAllowedAndTheReasonSaysSo()
     {
         using TestHost host = Host(Declared("ApproveByTeamLead"));

@@ -286,6 +286,33 @@ public class TestCompositionTests
         errors.Should().OnlyContain(e => e.StartsWith($"{C}:", StringComparison.Ordinal), all);
     }
 
+    [Theory]
+    [InlineData("Within")]
+    [InlineData("NewerThan")]
+    [InlineData("AtLeastAgo")]
+    [InlineData("OlderThan")]
+    public void DateTimeSpan_OfZero_IsAStartUpError(string comparison)
+    {
+        // docs/configuration.md, Validation rules, Tests: "Date-time spans (Within, NewerThan, AtLeastAgo,
+        // OlderThan) are greater than zero" (CustomerCraft:Empowerment:Tests:Recent:Within: 00:00:00 must be greater than zero.)
+        Dictionary<string, string?> s = Ladder().With("Attributes:PurchasedAt:Type", "DateTime");
+        s[$"{E}:Tests:Recent:Attribute"] = "PurchasedAt";
+        s[$"{E}:Tests:Recent:{comparison}"] = "00:00:00";
+
+        Errors(s).Should().ContainSingle().Which.Should().StartWith($"{E}:Tests:Recent:{comparison}: ");
+    }
+
+    [Fact]
+    public void NumberBounds_ThatLeaveNothingBetweenThem_AreAStartUpError()
+    {
+        Dictionary<string, string?> s = Ladder().With("Attributes:Hours:Type", "Number");
+        s[$"{E}:Tests:Never:Attribute"] = "Hours";
+        s[$"{E}:Tests:Never:GreaterThan"] = "5";
+        s[$"{E}:Tests:Never:LessThan"] = "5";
+
+        Errors(s).Should().ContainSingle().Which.Should().StartWith($"{E}:Tests:Never: ");
+    }
+
     [Fact]
     public void Condition_WithoutWhenOrEffect_IsAStartUpError()
     {
