@@ -284,6 +284,20 @@ public sealed class AuthorityDecision
     /// <summary>The configuration path of one of the effective role's limits for the action (kept in the snapshot, not per decision).</summary>
     private string PathOf(LimitKind kind)
     {
+        // A limit set by a Limit condition is that condition's, wherever the role's own limit is (a
+        // condition's limit acts on amounts, or on counts for a counted action).
+        bool isCount = kind is LimitKind.IncidentCount or LimitKind.CustomerCount or LimitKind.AgentCount;
+        int from = kind switch
+        {
+            LimitKind.IncidentAmount or LimitKind.IncidentCount => _facts.IncidentLimitFrom,
+            LimitKind.CustomerAmount or LimitKind.CustomerCount => _facts.CustomerLimitFrom,
+            _ => _facts.AgentLimitFrom,
+        };
+        if (from >= 0 && isCount == _snapshot.Actions[ActionIndex].IsCount)
+        {
+            return $"{_snapshot.Conditions[from].Path}:Limit";
+        }
+
         CompiledLimit limit = _snapshot.LimitFor(EffectiveRoleIndex, ActionIndex)!;
         return kind switch
         {

@@ -24,6 +24,11 @@ internal struct DecisionFacts
     /// <summary>The host conditions' answers, kept only for policies that have host conditions, so the reasons can show them.</summary>
     public bool[]? HostResults;
 
+    /// <summary>The condition whose absolute limit set each scope's limit of the requested action; -1 for the configured one.</summary>
+    public int IncidentLimitFrom;
+    public int CustomerLimitFrom;
+    public int AgentLimitFrom;
+
     public DateTimeOffset CustomerWindowStart;
     public DateTimeOffset AgentWindowStart;
 
@@ -35,6 +40,7 @@ internal struct DecisionFacts
     {
         ApproverRoleIndex = -1;
         ForcedCondition = -1;
+        IncidentLimitFrom = CustomerLimitFrom = AgentLimitFrom = -1;
         if (actionCount > HeadroomSlots.Length)
         {
             _headroomOverflow = new HeadroomSlot[actionCount];

@@ -1,10 +1,9 @@
 namespace CustomerCraft.Empowerment;
 
 /// <summary>
-/// A host-defined condition: a typed test a host registers with
-/// <c>builder.AddCondition&lt;T&gt;("TypeName")</c> and names in configuration
-/// (<c>"Type": "TypeName"</c>). Its effect (multiplier or forced outcome) and its action filter
-/// are configured like any built-in condition's.
+/// A host-defined test: a host registers it with <c>builder.AddCondition&lt;T&gt;("TypeName")</c> and
+/// a policy names it inside any test (<c>{ "Condition": "TypeName", "Parameters": { ... } }</c>), where
+/// it composes with the built-in attribute tests under all-of, any-of and none-of.
 /// </summary>
 /// <remarks>
 /// A condition is resolved once from the container (as a singleton) and called on every
@@ -22,7 +21,7 @@ public interface IResolutionCondition
 
 /// <summary>What a <see cref="IResolutionCondition"/> sees.</summary>
 /// <param name="Request">The request being evaluated.</param>
-/// <param name="ConditionName">The condition's key in configuration.</param>
+/// <param name="ConditionName">The key of the condition whose test names this host condition (or, inside a named test, the test's name).</param>
 /// <param name="Parameters">The condition's <c>Parameters</c> from configuration.</param>
 /// <param name="Now">The evaluation time, from the engine's <see cref="TimeProvider"/>.</param>
 public readonly record struct ResolutionConditionContext(

@@ -339,7 +339,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         {
             if (node.Kind == TestKind.Host)
             {
-                results[node.HostSlot] = await node.HostCondition!.IsMatchAsync(new ResolutionConditionContext(request, node.HostType!, node.Parameters!, now), cancellationToken).ConfigureAwait(false);
+                results[node.HostSlot] = await node.HostCondition!.IsMatchAsync(new ResolutionConditionContext(request, node.Name!, node.Parameters!, now), cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -409,6 +409,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 facts.ForcedApprovalSatisfied = forcedSatisfied;
                 facts.NoAuthority = limit is null;
                 facts.AllowedWithoutLimit = limit is not null && effects.Unlimited;
+                facts.IncidentLimitFrom = effects.LimitFrom(LimitScopes.PerIncident);
+                facts.CustomerLimitFrom = effects.LimitFrom(LimitScopes.PerCustomer);
+                facts.AgentLimitFrom = effects.LimitFrom(LimitScopes.PerAgent);
             }
 
             if (limit is null || effects.Unlimited)
@@ -738,9 +741,13 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         private readonly decimal? _incidentLimit;
         private readonly decimal? _customerLimit;
         private readonly decimal? _agentLimit;
+        private readonly int _incidentLimitFrom;
+        private readonly int _customerLimitFrom;
+        private readonly int _agentLimitFrom;
 
-        private Effects(decimal incident, decimal customer, decimal agent, decimal? incidentLimit, decimal? customerLimit, decimal? agentLimit, bool unlimited, ConditionEffect? outcome, int forced, int minimumRank)
+        private Effects(decimal incident, decimal customer, decimal agent, decimal? incidentLimit, decimal? customerLimit, decimal? agentLimit, bool unlimited, ConditionEffect? outcome, int forced, int minimumRank, (int Incident, int Customer, int Agent) limitFrom)
         {
+            (_incidentLimitFrom, _customerLimitFrom, _agentLimitFrom) = limitFrom;
             _incidentMultiplier = incident;
             _customerMultiplier = customer;
             _agentMultiplier = agent;
@@ -763,7 +770,15 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         public int MinimumApproverRank { get; }
 
-        private static readonly Effects None = new(1m, 1m, 1m, null, null, null, unlimited: false, outcome: null, forced: -1, minimumRank: int.MinValue);
+        private static readonly Effects None = new(1m, 1m, 1m, null, null, null, unlimited: false, outcome: null, forced: -1, minimumRank: int.MinValue, limitFrom: (-1, -1, -1));
+
+        /// <summary>The condition whose absolute limit sets a scope's limit; -1 when none does (or an Allow lifts it).</summary>
+        public int LimitFrom(LimitScopes scope) => Unlimited ? -1 : scope switch
+        {
+            LimitScopes.PerIncident => _incidentLimitFrom,
+            LimitScopes.PerCustomer => _customerLimitFrom,
+            _ => _agentLimitFrom,
+        };
 
         /// <summary>The amount limit of a scope: an absolute limit if one applies, else the configured one scaled.</summary>
         public decimal? AmountLimit(decimal? configured, LimitScopes scope, ActionEntry action)
@@ -817,6 +832,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             decimal incident = 1m, customer = 1m, agent = 1m;
             decimal? incidentLimit = null, customerLimit = null, agentLimit = null;
+            int incidentFrom = -1, customerFrom = -1, agentFrom = -1;
             bool unlimited = false;
             ConditionEffect? outcome = null;
             int forced = -1;
@@ -855,9 +871,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                         break;
                     case ConditionEffect.Limit when condition.AppliesToRole(role):
                         decimal value = condition.Limit!.Value;
-                        incidentLimit = Smaller(incidentLimit, value, condition.Scopes, LimitScopes.PerIncident);
-                        customerLimit = Smaller(customerLimit, value, condition.Scopes, LimitScopes.PerCustomer);
-                        agentLimit = Smaller(agentLimit, value, condition.Scopes, LimitScopes.PerAgent);
+                        incidentLimit = Smaller(incidentLimit, value, condition.Scopes, LimitScopes.PerIncident, i, ref incidentFrom);
+                        customerLimit = Smaller(customerLimit, value, condition.Scopes, LimitScopes.PerCustomer, i, ref customerFrom);
+                        agentLimit = Smaller(agentLimit, value, condition.Scopes, LimitScopes.PerAgent, i, ref agentFrom);
                         break;
                     case ConditionEffect.Multiply when condition.AppliesToRole(role):
                         // Capped so that no combination of multipliers can overflow a decimal.
@@ -869,10 +885,18 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 }
             }
 
-            return new Effects(incident, customer, agent, incidentLimit, customerLimit, agentLimit, unlimited, outcome, forced, minimumRank);
+            return new Effects(incident, customer, agent, incidentLimit, customerLimit, agentLimit, unlimited, outcome, forced, minimumRank, (incidentFrom, customerFrom, agentFrom));
 
-            static decimal? Smaller(decimal? current, decimal value, LimitScopes scopes, LimitScopes scope) =>
-                (scopes & scope) == 0 ? current : current is decimal existing ? Math.Min(existing, value) : value;
+            static decimal? Smaller(decimal? current, decimal value, LimitScopes scopes, LimitScopes scope, int condition, ref int from)
+            {
+                if ((scopes & scope) == 0 || (current is decimal existing && existing <= value))
+                {
+                    return current;
+                }
+
+                from = condition;
+                return value;
+            }
         }
 
         /// <summary>Scales a limit by a multiplier, rounding down to the unit's decimals (never grant a fraction of a cent more).</summary>

@@ -179,13 +179,14 @@ internal sealed class AttributeSchema
         switch (definition.Type)
         {
             case AttributeType.Number:
-                ok = decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out value.Number);
+                // A dot for decimals and nothing else: "3,5" must not read as 35, nor "5-" as -5.
+                ok = decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value.Number);
                 break;
             case AttributeType.Boolean:
                 ok = bool.TryParse(text, out value.Boolean);
                 break;
             case AttributeType.DateTime:
-                ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value.Time);
+                ok = TryParseIso8601(text, out value.Time);
                 break;
             default:
                 CheckInSet(definition, text, $"request.Attributes[{definition.Name}]");
@@ -206,6 +207,18 @@ internal sealed class AttributeSchema
 
         return value;
     }
+
+    private static readonly string[] s_iso8601 =
+    [
+        "yyyy-MM-dd",
+        "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd'T'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+    ];
+
+    /// <summary>ISO 8601 only (a date, or a date and time with an optional offset, UTC when none): "03/04/2026" is ambiguous and refused.</summary>
+    internal static bool TryParseIso8601(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParseExact(text, s_iso8601, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
 
     private static void CheckField(AttributeDefinition field, ResolutionRequest request)
     {

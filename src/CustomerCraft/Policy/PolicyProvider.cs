@@ -133,9 +133,9 @@ internal sealed class PolicyProvider : IDisposable
     }
 
     /// <summary>
-    /// A value that did not bind leaves its setting unset, and a compiler then says it is missing: one
-    /// mistake, two messages. A compiler's message about a setting that failed to bind (or about its
-    /// group missing something) is dropped.
+    /// A value that did not bind leaves its setting unset, and a compiler then says it is missing or
+    /// empty: one mistake, two messages. A compiler's message about a setting that failed to bind, about
+    /// anything below it, or about the groups that contain it, is dropped.
     /// </summary>
     internal static IEnumerable<string> WithoutKnockOns(IEnumerable<string> compileErrors, List<string> bindingErrors)
     {
@@ -151,7 +151,7 @@ internal sealed class PolicyProvider : IDisposable
             return !paths.Any(p =>
                 p.Equals(path, StringComparison.OrdinalIgnoreCase)
                 || path.StartsWith(p + ":", StringComparison.OrdinalIgnoreCase)
-                || (p.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase) && error.Contains("missing", StringComparison.Ordinal)));
+                || p.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase));
         });
 
         static string PathOf(string error) => error.IndexOf(": ", StringComparison.Ordinal) is int end and >= 0 ? error[..end] : error;

@@ -24,7 +24,7 @@ internal static class PolicyVersion
         var text = new StringBuilder();
         Write(tree, text);
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
-        return BitConverter.ToInt64(hash, 0);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(hash);
     }
 
     /// <summary>The version as people read it: 16 hexadecimal digits.</summary>
@@ -57,6 +57,10 @@ internal static class PolicyVersion
                 break;
             case null:
                 text.Append("null");
+                break;
+            case JsonValue value when value.TryGetValue(out decimal number):
+                // 100 and 100.00 are the same limit: decimals keep their written scale, so normalise it.
+                text.Append(number.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture));
                 break;
             default:
                 text.Append(node.ToJsonString());

@@ -184,10 +184,11 @@ internal static class StrictConfigurationBinder
             case TypeCode.Int64 when !type.IsEnum && long.TryParse(text, NumberStyles.Integer, invariant, out long l):
                 value = l;
                 return true;
-            case TypeCode.Decimal when decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, invariant, out decimal m):
+            // A dot for decimals, no thousands separators: "1,5" must be an error, not 15.
+            case TypeCode.Decimal when decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, invariant, out decimal m):
                 value = m;
                 return true;
-            case TypeCode.Double when double.TryParse(text, NumberStyles.Float, invariant, out double d) && double.IsFinite(d):
+            case TypeCode.Double when double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, invariant, out double d) && double.IsFinite(d):
                 value = d;
                 return true;
         }

@@ -244,7 +244,7 @@ public class ValidationTests
         { "When:Attribute=ReasonCodes|When:In:0=A|Effect=RequireApproval|ApproverRole=Pope", $"{E}:Conditions:X:ApproverRole: 'Pope' is not a configured role*" },
         { "When:Attribute=ReasonCodes|When:In:0=A|Effect=Deny|ApproverRole=TeamLead", $"{E}:Conditions:X:ApproverRole: does not belong to a Deny effect*" },
         { "When:Attribute=ReasonCodes|When:In:0=A|Effect=RequireApproval|ApproverRole=Bot", $"{E}:Conditions:X:ApproverRole: 'Bot' is a bot*" },
-        { "When:Attribute=CustomerSince|When:NewerThan=-1.00:00:00|Effect=Deny", $"{E}:Conditions:X:When:NewerThan: -1.00:00:00 is negative*" },
+        { "When:Attribute=CustomerSince|When:NewerThan=-1.00:00:00|Effect=Deny", $"{E}:Conditions:X:When:NewerThan: -1.00:00:00 is not a span of time*" },
     };
 
     [Theory]

@@ -360,7 +360,7 @@ internal static class EmpowermentCompiler
         List<string> errors)
     {
         int before = errors.Count;
-        int test = tests.Compile(condition.When, $"{conditionPath}:When");
+        int test = tests.CompileCondition(name, condition.When, $"{conditionPath}:When");
 
         ConditionEffect effect = ConditionEffect.Deny;
         if (condition.Effect is not ConditionEffect configured || !Enum.IsDefined(configured))

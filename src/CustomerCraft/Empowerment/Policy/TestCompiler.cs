@@ -21,6 +21,7 @@ internal sealed class TestCompiler
     private readonly Dictionary<string, int> _compiledNamed = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _inProgress = [];
     private int _hostSlots;
+    private string _owner = string.Empty;
 
     public TestCompiler(AttributeSchema schema, ConditionTypeRegistry hostTypes, Dictionary<string, ConditionTestOptions> named, string testsPath, List<string> errors)
     {
@@ -42,6 +43,13 @@ internal sealed class TestCompiler
         {
             _ = CompileNamed(name, $"{_testsPath}:{name}");
         }
+    }
+
+    /// <summary>Compiles a condition's test; host conditions in it are told the condition's name.</summary>
+    public int CompileCondition(string conditionName, ConditionTestOptions? test, string path)
+    {
+        _owner = conditionName;
+        return Compile(test, path);
     }
 
     /// <summary>Compiles a test and returns its index, or -1 when it has errors (already reported).</summary>
@@ -130,9 +138,14 @@ internal sealed class TestCompiler
             return -1;
         }
 
+        // A host condition inside a named test is told the test's name: a named test is compiled once
+        // and shared by every condition that references it.
+        string owner = _owner;
+        _owner = name;
         _inProgress.Add(name);
         int index = Compile(named, $"{_testsPath}:{name}");
         _inProgress.RemoveAt(_inProgress.Count - 1);
+        _owner = owner;
         _compiledNamed[name] = index;
         return index;
     }
@@ -151,6 +164,7 @@ internal sealed class TestCompiler
         {
             Kind = TestKind.Host,
             HostType = test.Condition,
+            Name = _owner,
             HostCondition = condition,
             Parameters = (test.Parameters ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
             HostSlot = _hostSlots++,
@@ -222,9 +236,9 @@ internal sealed class TestCompiler
 
         foreach ((string name, TimeSpan? span) in new[] { (nameof(test.OlderThan), test.OlderThan), (nameof(test.AtLeastAgo), test.AtLeastAgo), (nameof(test.NewerThan), test.NewerThan), (nameof(test.Within), test.Within) })
         {
-            if (span < TimeSpan.Zero)
+            if (span <= TimeSpan.Zero)
             {
-                _errors.Add($"{path}:{name}: {span} is negative; give how long ago, such as \"14.00:00:00\".");
+                _errors.Add($"{path}:{name}: {span} is not a span of time; give how long ago, greater than zero, such as \"14.00:00:00\".");
             }
         }
 

@@ -27,7 +27,7 @@ internal sealed class TestNode
     /// <summary>For composites: the indexes of the children in the table.</summary>
     public int[] Children { get; init; } = [];
 
-    /// <summary>For a reference: the named test's name, shown in explanations only when asked.</summary>
+    /// <summary>For a host condition: the name of the condition (or named test) it is configured in, which its context carries.</summary>
     public string? Name { get; init; }
 
     public AttributeDefinition? Attribute { get; init; }
@@ -241,39 +241,26 @@ internal static class TestEvaluator
     /// Writes the test as evaluated for a request: the request's values beside the rule's, joined with
     /// AND, OR and NOT, for example <c>Plan is Business AND OutageHours 5 &gt;= 4</c>.
     /// </summary>
-    public static void Explain(TestNode[] nodes, int index, in TestContext context, StringBuilder text, bool nested = false)
+    public static void Explain(TestNode[] nodes, int index, in TestContext context, StringBuilder text)
     {
         TestNode node = nodes[index];
         switch (node.Kind)
         {
             case TestKind.AllOf:
             case TestKind.AnyOf:
-                if (node.Children.Length == 1)
-                {
-                    Explain(nodes, node.Children[0], context, text, nested);
-                    return;
-                }
-
                 string separator = node.Kind == TestKind.AllOf ? " AND " : " OR ";
-                bool parenthesise = nested && node.Kind == TestKind.AnyOf;
-                text.Append(parenthesise ? "(" : string.Empty);
                 for (int i = 0; i < node.Children.Length; i++)
                 {
                     text.Append(i == 0 ? string.Empty : separator);
-                    Explain(nodes, node.Children[i], context, text, nested: true);
+                    ExplainGrouped(nodes, node.Children[i], context, text, node.Kind);
                 }
 
-                text.Append(parenthesise ? ")" : string.Empty);
                 return;
             case TestKind.NoneOf:
                 for (int i = 0; i < node.Children.Length; i++)
                 {
                     text.Append(i == 0 ? "NOT " : " AND NOT ");
-                    TestNode child = nodes[node.Children[i]];
-                    bool wrap = child.Kind is TestKind.AllOf or TestKind.AnyOf && child.Children.Length > 1;
-                    text.Append(wrap ? "(" : string.Empty);
-                    Explain(nodes, node.Children[i], context, text, nested: true);
-                    text.Append(wrap ? ")" : string.Empty);
+                    ExplainGrouped(nodes, node.Children[i], context, text, node.Kind);
                 }
 
                 return;
@@ -284,6 +271,21 @@ internal static class TestEvaluator
                 ExplainCompare(node, context, text);
                 return;
         }
+    }
+
+    /// <summary>
+    /// A child inside a composite: in brackets when it combines several tests itself, so the grouping
+    /// reads as configured, except where the brackets change nothing (ANDs inside an AND, ORs inside an OR).
+    /// </summary>
+    private static void ExplainGrouped(TestNode[] nodes, int index, in TestContext context, StringBuilder text, TestKind parent)
+    {
+        TestNode child = nodes[index];
+        bool combines = child.Kind is TestKind.AllOf or TestKind.AnyOf or TestKind.NoneOf && child.Children.Length > 1;
+        bool associative = (parent == TestKind.AllOf && child.Kind is TestKind.AllOf or TestKind.NoneOf) || (parent == TestKind.AnyOf && child.Kind == TestKind.AnyOf);
+        bool bracket = combines && !associative;
+        text.Append(bracket ? "(" : string.Empty);
+        Explain(nodes, index, context, text);
+        text.Append(bracket ? ")" : string.Empty);
     }
 
     private static void ExplainCompare(TestNode node, in TestContext context, StringBuilder text)
@@ -310,11 +312,12 @@ internal static class TestEvaluator
         switch (attribute.Type)
         {
             case AttributeType.Boolean:
-                text.Append(boolean ? string.Empty : "NOT ").Append(attribute.Name);
+                // Written as the test, not the value: NoneOf supplies its own NOT, and "NOT NOT Receipt" reads as nonsense.
+                text.Append(node.Is == false ? "NOT " : string.Empty).Append(attribute.Name);
                 return;
             case AttributeType.String:
                 string shown = attribute.Source == AttributeSource.ReasonCodes ? string.Join("+", context.Request.ReasonCodes!) : value!;
-                bool inSet = node.In is null || Evaluate([node], 0, context);
+                bool inSet = node.In is null || Compare(node, context);
                 text.Append(attribute.Name).Append(' ').Append(shown);
                 if (!inSet)
                 {

@@ -54,8 +54,21 @@ public sealed class PolicyTestSuite
         using (document)
         {
             JsonElement root = document.RootElement;
-            JsonElement defaults = root.TryGetProperty("Defaults", out JsonElement d) ? d : default;
-            if (!root.TryGetProperty("Cases", out JsonElement cases) || cases.ValueKind != JsonValueKind.Object)
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"{source}: a suite is a JSON object with \"Cases\".");
+            }
+
+            CheckKeys(root, source, "$schema", "Defaults", "Cases");
+            JsonElement defaults = Get(root, "Defaults");
+            if (defaults.ValueKind == JsonValueKind.Object)
+            {
+                CheckKeys(defaults, $"{source}: Defaults", "Now", "Request");
+                CheckKeys(Get(defaults, "Request"), $"{source}: Defaults:Request", s_requestKeys);
+            }
+
+            JsonElement cases = Get(root, "Cases");
+            if (cases.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"{source}: a suite needs \"Cases\", an object of named cases.");
             }
@@ -63,27 +76,59 @@ public sealed class PolicyTestSuite
             var list = new List<PolicyTestCase>();
             foreach (JsonProperty property in cases.EnumerateObject())
             {
-                list.Add(ReadCase(property.Name, property.Value, defaults, $"{source}: case '{property.Name}'"));
+                string where = $"{source}: case '{property.Name}'";
+                try
+                {
+                    list.Add(ReadCase(property.Name, property.Value, defaults, where));
+                }
+                catch (FormatException ex) when (!ex.Message.StartsWith(where, StringComparison.Ordinal))
+                {
+                    throw new FormatException($"{where}: {ex.Message}", ex);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException or ArgumentException)
+                {
+                    // A value of the wrong JSON kind (a string where a list belongs, say).
+                    throw new FormatException($"{where}: a value has the wrong kind: {ex.Message}", ex);
+                }
             }
 
             return new PolicyTestSuite(source, list);
         }
     }
 
+    private static readonly string[] s_requestKeys =
+    [
+        "AgentId", "Role", "CustomerId", "IncidentId", "Action", "Amount", "Currency", "CustomerSegment", "Channel",
+        "ReasonCodes", "CustomerSince", "Attributes", "ApproverId", "ApproverRole",
+    ];
+
     private static PolicyTestCase ReadCase(string name, JsonElement json, JsonElement defaults, string where)
     {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{where}: a case is an object with Request and Expect.");
+        }
+
+        CheckKeys(json, where, "Description", "Now", "Request", "PriorGrants", "Expect");
+        CheckKeys(Get(json, "Request"), $"{where}: Request", s_requestKeys);
         string? nowText = Text(json, "Now") ?? (defaults.ValueKind == JsonValueKind.Object ? Text(defaults, "Now") : null);
         DateTimeOffset now = nowText is null
             ? throw new FormatException($"{where}: no \"Now\" (the frozen clock), in the case or in Defaults.")
             : Time(nowText, $"{where}: Now");
 
-        Dictionary<string, JsonElement> request = Merge(defaults.ValueKind == JsonValueKind.Object && defaults.TryGetProperty("Request", out JsonElement dr) ? dr : default, json.TryGetProperty("Request", out JsonElement r) ? r : default);
+        Dictionary<string, JsonElement> request = Merge(Get(defaults, "Request"), Get(json, "Request"));
         var prior = new List<PolicyTestGrant>();
-        if (json.TryGetProperty("PriorGrants", out JsonElement grants))
+        if (Get(json, "PriorGrants") is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } grants)
         {
+            if (grants.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException($"{where}: PriorGrants is {grants.GetRawText()}; give a list of grants.");
+            }
+
             int i = 0;
             foreach (JsonElement grant in grants.EnumerateArray())
             {
+                CheckKeys(grant, $"{where}: PriorGrants:{i}", "At", "AgentId", "Role", "CustomerId", "IncidentId", "Action", "Amount");
                 Dictionary<string, JsonElement> fields = Merge(default, grant);
                 string at = Text(grant, "At") ?? throw new FormatException($"{where}: PriorGrants:{i}: no \"At\".");
                 prior.Add(new PolicyTestGrant(
@@ -97,17 +142,28 @@ public sealed class PolicyTestSuite
             }
         }
 
-        JsonElement expect = json.TryGetProperty("Expect", out JsonElement e) ? e : throw new FormatException($"{where}: no \"Expect\".");
+        JsonElement expect = Get(json, "Expect") is { ValueKind: JsonValueKind.Object } e ? e : throw new FormatException($"{where}: no \"Expect\" object.");
+        CheckKeys(expect, $"{where}: Expect", "Outcome", "ApproverRole", "Headroom", "Reasons", "Error");
         var headroom = new Dictionary<string, PolicyTestHeadroom>(StringComparer.OrdinalIgnoreCase);
-        if (expect.TryGetProperty("Headroom", out JsonElement h))
+        if (Get(expect, "Headroom") is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } h)
         {
+            if (h.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"{where}: Expect:Headroom is {h.GetRawText()}; give an object of actions.");
+            }
+
             foreach (JsonProperty action in h.EnumerateObject())
             {
+                CheckKeys(action.Value, $"{where}: Expect:Headroom:{action.Name}", "Amount", "Count", "HasAuthority");
                 Dictionary<string, JsonElement> fields = Merge(default, action.Value);
                 headroom[action.Name] = new PolicyTestHeadroom(
                     Number(fields, "Amount", $"{where}: Expect:Headroom:{action.Name}:Amount"),
-                    Number(fields, "Count", $"{where}: Expect:Headroom:{action.Name}:Count") is decimal count ? (int)count : null,
-                    fields.TryGetValue("HasAuthority", out JsonElement has) ? has.GetBoolean() : null);
+                    Number(fields, "Count", $"{where}: Expect:Headroom:{action.Name}:Count") is decimal count
+                        ? count == decimal.Truncate(count) && count is >= 0 and <= int.MaxValue ? (int)count : throw new FormatException($"{where}: Expect:Headroom:{action.Name}:Count: {count} is not a whole number of grants.")
+                        : null,
+                    fields.TryGetValue("HasAuthority", out JsonElement has)
+                        ? has.ValueKind is JsonValueKind.True or JsonValueKind.False ? has.GetBoolean() : throw new FormatException($"{where}: Expect:Headroom:{action.Name}:HasAuthority is {has.GetRawText()}; give true or false.")
+                        : null);
             }
         }
 
@@ -122,7 +178,7 @@ public sealed class PolicyTestSuite
             ExpectedOutcome = outcome,
             ExpectedApproverRole = Text(expect, "ApproverRole"),
             ExpectedHeadroom = headroom,
-            ExpectedReasons = expect.TryGetProperty("Reasons", out JsonElement reasons) ? [.. reasons.EnumerateArray().Select(x => x.GetString() ?? string.Empty)] : [],
+            ExpectedReasons = Texts(Get(expect, "Reasons"), $"{where}: Expect:Reasons") ?? [],
             ExpectedError = Text(expect, "Error"),
         };
     }
@@ -151,7 +207,12 @@ public sealed class PolicyTestSuite
     private static Empowerment.ResolutionRequest ToRequest(Dictionary<string, JsonElement> fields, string where)
     {
         Dictionary<string, string>? attributes = null;
-        if (fields.TryGetValue("Attributes", out JsonElement a) && a.ValueKind == JsonValueKind.Object)
+        if (fields.TryGetValue("Attributes", out JsonElement a) && a.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            throw new FormatException($"{where}: Request:Attributes is {a.GetRawText()}; give an object of named values.");
+        }
+
+        if (a.ValueKind == JsonValueKind.Object)
         {
             attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (JsonProperty attribute in a.EnumerateObject())
@@ -161,7 +222,8 @@ public sealed class PolicyTestSuite
                     JsonValueKind.True => "true",
                     JsonValueKind.False => "false",
                     JsonValueKind.Number => attribute.Value.GetRawText(),
-                    _ => attribute.Value.GetString() ?? string.Empty,
+                    JsonValueKind.String => attribute.Value.GetString() ?? string.Empty,
+                    _ => throw new FormatException($"{where}: Request:Attributes:{attribute.Name} is {attribute.Value.GetRawText()}; give text, a number or true/false."),
                 };
             }
         }
@@ -177,7 +239,7 @@ public sealed class PolicyTestSuite
             Currency = Field(fields, "Currency"),
             CustomerSegment = Field(fields, "CustomerSegment"),
             Channel = Field(fields, "Channel"),
-            ReasonCodes = fields.TryGetValue("ReasonCodes", out JsonElement codes) ? [.. codes.EnumerateArray().Select(c => c.GetString() ?? string.Empty)] : null,
+            ReasonCodes = fields.TryGetValue("ReasonCodes", out JsonElement codes) ? Texts(codes, $"{where}: Request:ReasonCodes") : null,
             CustomerSince = Field(fields, "CustomerSince") is { } since ? Time(since, $"{where}: Request:CustomerSince") : null,
             Attributes = attributes,
             Approver = Field(fields, "ApproverId") is { } approverId ? new Empowerment.ApproverAuthority(approverId, Field(fields, "ApproverRole") ?? string.Empty) : null,
@@ -220,10 +282,72 @@ public sealed class PolicyTestSuite
     }
 
     private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        Get(element, name) switch
+        {
+            { ValueKind: JsonValueKind.String } value => value.GetString(),
+            { ValueKind: JsonValueKind.Undefined or JsonValueKind.Null } => null,
+            var value => throw new FormatException($"\"{name}\" is {value.GetRawText()}, where text is expected."),
+        };
+
+    /// <summary>A list of texts, or <see langword="null"/> when absent; anything else names the field.</summary>
+    private static string[]? Texts(JsonElement element, string where)
+    {
+        if (element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            throw new FormatException($"{where} is {element.GetRawText()}; give a list of texts.");
+        }
+
+        return [.. element.EnumerateArray().Select(e => e.GetString()!)];
+    }
+
+    /// <summary>A property of an object, matched ignoring case (like configuration keys); undefined when absent.</summary>
+    private static JsonElement Get(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return default;
+        }
+
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>A key the format does not have is an error: a misspelled "Reason" would otherwise make a case that checks nothing.</summary>
+    private static void CheckKeys(JsonElement element, string where, params string[] allowed)
+    {
+        if (element.ValueKind == JsonValueKind.Undefined || element.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{where}: {element.GetRawText()} is not an object.");
+        }
+
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new FormatException($"{where}: \"{property.Name}\" is not part of the format; use {string.Join(", ", allowed)}.");
+            }
+        }
+    }
 
     private static DateTimeOffset Time(string text, string where) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time)
+        AttributeSchema.TryParseIso8601(text, out DateTimeOffset time)
             ? time
             : throw new FormatException($"{where}: '{text}' is not an ISO 8601 date and time.");
 }
