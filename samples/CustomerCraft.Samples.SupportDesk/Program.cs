@@ -39,6 +39,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorization();
 builder.Services.AddSingleton<InteractionArchive>();
 builder.Services.AddSingleton<Ladder>();
+builder.Services.AddSingleton<CaseViews>();
 
 // OpenTelemetry: CustomerCraft's meter and activities (both named "CustomerCraft") on the console,
 // with the API's writes as their parents (the page's polling GETs would drown them out).

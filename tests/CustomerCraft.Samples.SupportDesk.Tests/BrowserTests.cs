@@ -14,9 +14,9 @@ namespace CustomerCraft.Samples.SupportDesk.Tests;
 public sealed class BrowserTests(ITestOutputHelper output)
 {
     /// <summary>Debian's Chromium (<c>apt-get install -y chromium</c>); override with CUSTOMERCRAFT_CHROMIUM.</summary>
-    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CUSTOMERCRAFT_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    internal static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CUSTOMERCRAFT_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
     [
         "--no-sandbox", // CI runs as root in a container, where Chromium's sandbox cannot start
         // Nothing phones home: the machine reaches no network beyond its package registries.
@@ -68,7 +68,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
         try
         {
             // Ana, an agent, proposes a $400 refund: over her $100 limit.
-            await SignInAsync(agent, baseUrl, "ana", "Ana (agent)");
+            await SignInAsync(agent, baseUrl, "ana", "Ana · Agent");
             await agent.GetByTestId("tab-agent").ClickAsync();
             await agent.GetByTestId("case-item-SD-1002").ClickAsync();
             await Assertions.Expect(agent.GetByTestId("case-id")).ToContainTextAsync("SD-1002");
@@ -80,11 +80,11 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await Shot(agent, "agent-requires-approval");
 
             await agent.GetByTestId("request-approval-button").ClickAsync();
-            await Assertions.Expect(agent.GetByTestId("case-state")).ToHaveTextAsync("AwaitingApproval");
+            await Assertions.Expect(agent.GetByTestId("case-state")).ToHaveAttributeAsync("data-state", "AwaitingApproval");
             await Shot(agent, "agent-awaiting-approval");
 
             // Tara, the team lead, signs in and finds it in her queue with its deadline counting down.
-            await SignInAsync(lead, baseUrl, "tara", "Tara (team lead)");
+            await SignInAsync(lead, baseUrl, "tara", "Tara · Team lead");
             await lead.GetByTestId("tab-approver").ClickAsync();
             ILocator row = lead.GetByTestId("queue-item-SD-1002");
             await Assertions.Expect(row).ToBeVisibleAsync();
@@ -98,12 +98,12 @@ public sealed class BrowserTests(ITestOutputHelper output)
 
             // Ana's console sees the approval arrive (it polls the case) and she resolves the case.
             await Assertions.Expect(agent.GetByTestId("approval-outcome")).ToContainTextAsync("Approved by tara", new() { Timeout = 15_000 });
-            await Assertions.Expect(agent.GetByTestId("case-state")).ToHaveTextAsync("InProgress");
+            await Assertions.Expect(agent.GetByTestId("case-state")).ToHaveAttributeAsync("data-state", "InProgress");
             await Shot(agent, "agent-sees-approval");
 
             await agent.GetByTestId("resolve-button").ClickAsync();
-            await Assertions.Expect(agent.GetByTestId("case-state")).ToHaveTextAsync("Resolved");
-            await Assertions.Expect(agent.GetByTestId("timeline")).ToContainTextAsync("Resolve");
+            await Assertions.Expect(agent.GetByTestId("case-state")).ToHaveAttributeAsync("data-state", "Resolved");
+            await Assertions.Expect(agent.GetByTestId("timeline")).ToContainTextAsync("ana resolved the case");
             await Shot(agent, "agent-resolved");
         }
         catch
@@ -114,7 +114,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task SignInAsync(IPage page, string baseUrl, string userId, string name)
+    internal static async Task SignInAsync(IPage page, string baseUrl, string userId, string name)
     {
         await page.GotoAsync(baseUrl);
         await page.GetByTestId("user-select").SelectOptionAsync(userId);
@@ -123,7 +123,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
     }
 
     /// <summary><c>artifacts/e2e</c> at the repository root (CUSTOMERCRAFT_ARTIFACTS overrides).</summary>
-    private static string ArtifactsDirectory()
+    internal static string ArtifactsDirectory()
     {
         string? root = Environment.GetEnvironmentVariable("CUSTOMERCRAFT_ARTIFACTS");
         if (string.IsNullOrEmpty(root))

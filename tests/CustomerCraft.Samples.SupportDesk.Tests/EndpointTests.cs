@@ -70,7 +70,7 @@ public sealed class EndpointTests : IAsyncLifetime
 
         me.Str("id").Should().Be("tara");
         me.Str("role").Should().Be("TeamLead");
-        me.Str("name").Should().Be("Tara (team lead)");
+        me.Str("name").Should().Be("Tara");
     }
 
     [Fact]
