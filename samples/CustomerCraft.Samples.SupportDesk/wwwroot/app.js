@@ -559,7 +559,7 @@ function renderCaseList() {
 }
 
 function stateBadge(state, testId) {
-  return el('span', { class: `badge state-${state}`, 'data-testid': testId, text: state });
+  return el('span', { class: `badge state-${state}`, 'data-testid': testId, 'data-state': state, text: humanize(state) });
 }
 
 function priorityBadge(priority) {
@@ -665,7 +665,7 @@ function renderCase() {
   prio.className = `badge priority priority-${c.priority}`;
 
   $('case-customer').textContent = c.customerId;
-  $('case-level').textContent = c.levelName;
+  $('case-level').textContent = humanize(c.levelName);
   $('case-owner').textContent = actor(c.owner);
   $('case-handler').textContent = c.handler ? actor(c.handler) : 'waiting for an approver';
   fill($('case-tech'), el('summary', { text: 'Details' }),
@@ -907,7 +907,7 @@ async function requestApproval() {
     const view = await api('POST', `/api/cases/${enc(caseId)}/approval-requests`, body);
     clearDecision();
     $('resolution-note').value = '';
-    flash(`Sent ${caseId} to ${view.pendingApproval ? view.pendingApproval.requiredApproverRole : 'an approver'} for approval.`);
+    flash(`Sent ${caseId} to ${view.pendingApproval ? roleWithArticle(view.pendingApproval.requiredApproverRole) : 'an approver'} for approval.`);
     await applyCase(view);
   } catch (err) {
     await refreshAfterConflict(err);
@@ -1318,7 +1318,7 @@ function renderTrend(report, metric, grouping, period) {
   const keys = [...new Set(rows.map(keyOf))].sort();
   const periods = [...new Set(rows.map((r) => r.periodStart))].sort();
   const periodLabel = (iso) => (period === 'Week' ? `week of ${dayFormat.format(parseTime(iso))}` : dayFormat.format(parseTime(iso)));
-  const width = 640, height = 240, left = 44, right = 16, top = 14, bottom = 34;
+  const width = 640, height = 240, left = 44, right = 48, top = 14, bottom = 34;
   const x = (i) => left + (periods.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (periods.length - 1));
   const y = (v) => top + ((100 - v) * (height - top - bottom)) / 100;
 
