@@ -18,7 +18,7 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task An_agent_sees_true_headroom_only_permitted_moves_and_plain_sentences()
     {
-        Skip.IfNot(File.Exists(BrowserTests.ChromiumPath), $"Chromium is not installed at {BrowserTests.ChromiumPath}: `apt-get install -y chromium` (.ci/run does), or set CUSTOMERCRAFT_CHROMIUM.");
+        BrowserTests.SkipWithoutChromium();
         await using Session session = await Session.StartAsync(output, 1280, "agent");
         IPage page = session.Page;
         await BrowserTests.SignInAsync(page, session.BaseUrl, "ana", "Ana · Agent");
@@ -80,23 +80,51 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         int unnamed = await page.EvaluateAsync<int>(@"() => [...document.querySelectorAll('#panel-agent input, #panel-agent select, #panel-agent button')]
             .filter((c) => c.offsetParent !== null && !(c.labels && c.labels.length) && !c.getAttribute('aria-label') && !c.textContent.trim()).length");
         unnamed.Should().Be(0);
+        (await ContrastFailuresAsync(page)).Should().BeEmpty("text must keep WCAG AA contrast (4.5:1, 3:1 for large text)");
     }
+
+    /// <summary>
+    /// Every visible piece of text whose colour against its background is below WCAG 2.1 AA:
+    /// 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold). Disabled controls are exempt, as in WCAG.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> ContrastFailuresAsync(IPage page) =>
+        await page.EvaluateAsync<string[]>(@"() => {
+            const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const background = (node) => {
+                for (let n = node; n; n = n.parentElement) {
+                    const c = rgb(getComputedStyle(n).backgroundColor);
+                    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+                }
+                return [255, 255, 255];
+            };
+            const failures = [];
+            for (const node of document.querySelectorAll('body *')) {
+                if (!node.offsetParent || node.closest(':disabled') || node.closest('svg')) continue;
+                const text = [...node.childNodes].filter((c) => c.nodeType === 3).map((c) => c.textContent.trim()).join(' ').trim();
+                if (!text) continue;
+                const style = getComputedStyle(node);
+                const a = lum(rgb(style.color)), b = lum(background(node));
+                const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+                const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+                if (ratio < needed) failures.push(`${ratio.toFixed(2)} < ${needed}: ${text.slice(0, 40)}`);
+            }
+            return failures;
+        }");
 
     [SkippableFact]
     public async Task At_800_pixels_the_header_is_one_line_and_the_deadline_and_metrics_agree_with_themselves()
     {
-        Skip.IfNot(File.Exists(BrowserTests.ChromiumPath), $"Chromium is not installed at {BrowserTests.ChromiumPath}: `apt-get install -y chromium` (.ci/run does), or set CUSTOMERCRAFT_CHROMIUM.");
+        BrowserTests.SkipWithoutChromium();
         await using Session session = await Session.StartAsync(output, 800, "narrow");
         IPage page = session.Page;
         await BrowserTests.SignInAsync(page, session.BaseUrl, "ana", "Ana · Agent");
         float headerHeight = (await page.Locator("header.topbar").BoundingBoxAsync())!.Height;
         headerHeight.Should().BeLessThan(60, "one line of header, not four");
 
-        await page.GetByTestId("case-item-SD-1002").ClickAsync();
-        await page.GetByTestId("amount-input").FillAsync("400");
-        await page.GetByTestId("check-button").ClickAsync();
-        await page.GetByTestId("request-approval-button").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("case-state")).ToHaveAttributeAsync("data-state", "AwaitingApproval");
+        await AskApprovalForSd1002Async(page);
         await session.ShotAsync("agent-800px");
 
         // The deadline of a case that is not due today says which day.
@@ -111,22 +139,19 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         await Assertions.Expect(escalation).ToContainTextAsync("25%");
         await Assertions.Expect(page.GetByTestId("metrics-footer")).ToContainTextAsync("4 cases, of which 1 went up the ladder (0 escalated, 1 sent for approval)");
         await session.ShotAsync("metrics-agree");
+        (await ContrastFailuresAsync(page)).Should().BeEmpty();
     }
 
     [SkippableFact]
     public async Task A_team_lead_sees_the_metrics_over_time_per_team_and_agent_as_charts()
     {
-        Skip.IfNot(File.Exists(BrowserTests.ChromiumPath), $"Chromium is not installed at {BrowserTests.ChromiumPath}: `apt-get install -y chromium` (.ci/run does), or set CUSTOMERCRAFT_CHROMIUM.");
+        BrowserTests.SkipWithoutChromium();
         await using Session session = await Session.StartAsync(output, 1280, "trend");
         IPage page = session.Page;
 
         // Day one: Ana sends SD-1002 for approval (one of the four seeded cases went up).
         await BrowserTests.SignInAsync(page, session.BaseUrl, "ana", "Ana · Agent");
-        await page.GetByTestId("case-item-SD-1002").ClickAsync();
-        await page.GetByTestId("amount-input").FillAsync("400");
-        await page.GetByTestId("check-button").ClickAsync();
-        await page.GetByTestId("request-approval-button").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("case-state")).ToHaveAttributeAsync("data-state", "AwaitingApproval");
+        await AskApprovalForSd1002Async(page);
 
         // Day two: Ana opens a new case, handled without going up.
         session.Desk.Time.Advance(TimeSpan.FromDays(1));
@@ -149,6 +174,7 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         await Assertions.Expect(page.GetByTestId("trend-legend")).ToContainTextAsync("Retail");
         await Assertions.Expect(chart.Locator("[data-series=Retail] circle")).ToHaveCountAsync(2);
         await session.ShotAsync("team-lead-trend-per-team");
+        (await ContrastFailuresAsync(page)).Should().BeEmpty();
 
         await page.GetByTestId("trend-grouping").SelectOptionAsync("Agent");
         await Assertions.Expect(page.GetByTestId("trend-legend")).ToContainTextAsync("ana");
@@ -156,6 +182,16 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         await page.GetByTestId("trend-numbers").Locator("summary").ClickAsync();
         await Assertions.Expect(page.GetByTestId("trend-numbers")).ToContainTextAsync(new Regex(@"\d+% \(n = 2\)"));
         await session.ShotAsync("team-lead-trend-per-agent");
+    }
+
+    /// <summary>Ana checks a 400 refund on SD-1002 (over her 100) and sends it for approval.</summary>
+    private static async Task AskApprovalForSd1002Async(IPage page)
+    {
+        await page.GetByTestId("case-item-SD-1002").ClickAsync();
+        await page.GetByTestId("amount-input").FillAsync("400");
+        await page.GetByTestId("check-button").ClickAsync();
+        await page.GetByTestId("request-approval-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-state")).ToHaveAttributeAsync("data-state", "AwaitingApproval");
     }
 
     /// <summary>The desk on Kestrel and one browser page at the given width.</summary>

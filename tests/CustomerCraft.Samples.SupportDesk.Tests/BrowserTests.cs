@@ -36,7 +36,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task An_agent_asks_a_team_lead_approves_from_the_queue_and_the_agent_resolves()
     {
-        Skip.IfNot(File.Exists(ChromiumPath), $"Chromium is not installed at {ChromiumPath}: `apt-get install -y chromium` (.ci/run does), or set CUSTOMERCRAFT_CHROMIUM.");
+        SkipWithoutChromium();
         string screenshots = ArtifactsDirectory();
 
         await using var desk = new SupportDeskFactory();
@@ -113,6 +113,10 @@ public sealed class BrowserTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    /// <summary>Skips a browser test, saying why and how to fix it, where Chromium is not installed.</summary>
+    internal static void SkipWithoutChromium() =>
+        Skip.IfNot(File.Exists(ChromiumPath), $"Chromium is not installed at {ChromiumPath}: `apt-get install -y chromium` (.ci/run does), or set CUSTOMERCRAFT_CHROMIUM.");
 
     internal static async Task SignInAsync(IPage page, string baseUrl, string userId, string name)
     {
