@@ -161,6 +161,7 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         await Assertions.Expect(page.GetByTestId("case-list")).ToContainTextAsync("Missing charger");
 
         await page.GetByTestId("sign-out").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-select")).ToBeVisibleAsync(); // signed out on the server before the page reloads
         await BrowserTests.SignInAsync(page, session.BaseUrl, "tara", "Tara · Team lead");
         await page.GetByTestId("tab-coaching").ClickAsync();
         await page.GetByTestId("metrics-refresh").ClickAsync();
