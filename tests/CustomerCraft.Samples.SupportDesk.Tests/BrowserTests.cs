@@ -75,7 +75,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await agent.GetByTestId("action-select").SelectOptionAsync("Refund");
             await agent.GetByTestId("amount-input").FillAsync("400");
             await agent.GetByTestId("check-button").ClickAsync();
-            await Assertions.Expect(agent.GetByTestId("decision-outcome")).ToContainTextAsync("Requires approval by TeamLead");
+            await Assertions.Expect(agent.GetByTestId("decision-outcome")).ToContainTextAsync("Requires approval by a team lead");
             await Assertions.Expect(agent.GetByTestId("decision-reasons")).ToContainTextAsync("Per-incident amount limit for Agent");
             await Shot(agent, "agent-requires-approval");
 

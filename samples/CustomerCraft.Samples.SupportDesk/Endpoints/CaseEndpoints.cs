@@ -83,7 +83,7 @@ internal static class CaseEndpoints
 
         if (!result.IsReplay)
         {
-            await workflow.AddNoteAsync(caseId, agent.ToActor(), $"Granted {grant.Action} {grant.Amount:0.##} {grant.Currency} (grant {grant.GrantId}){(body.Note is { Length: > 0 } note ? $": {note}" : string.Empty)}", cancellationToken: ct);
+            await workflow.AddNoteAsync(caseId, agent.ToActor(), $"Granted {grant.Action.ToLowerInvariant()} of {grant.Amount:0.##} {grant.Currency} (grant {grant.GrantId}){(body.Note is { Length: > 0 } note ? $": {note}" : string.Empty)}", cancellationToken: ct);
         }
 
         return TypedResults.Ok(new GrantView(true, result.IsReplay, grant, result.Decision is { } d ? DecisionView.From(d) : null));

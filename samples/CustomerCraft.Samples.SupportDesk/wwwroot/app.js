@@ -828,7 +828,7 @@ function clearDecision() {
 
 function outcomeText(d) {
   if (d.outcome === 'Allowed') return 'Allowed';
-  if (d.outcome === 'RequiresApproval') return `Requires approval by ${d.requiredApproverRole || 'an approver'}`;
+  if (d.outcome === 'RequiresApproval') return `Requires approval by ${d.requiredApproverRole ? roleWithArticle(d.requiredApproverRole) : 'an approver'}`;
   return humanize(d.outcome);
 }
 
@@ -886,7 +886,7 @@ async function grant() {
       result.replay ? el('span', { class: 'muted', text: ' It had already been granted: nothing was charged twice.' }) : null,
       detailsEl('grant-details', `Grant ${g.grantId}`));
     $('resolution-note').value = '';
-    flash(`Granted ${humanize(g.action)} ${money(g.amount, g.currency)} on ${caseId}.`);
+    flash(`Granted ${humanize(g.action).toLowerCase()} of ${money(g.amount, g.currency)} on ${caseId}.`);
   } else {
     box.className = 'grant-result bad';
     fill(box, el('b', { text: 'Not granted.' }), ' ', result.decision ? outcomeText(result.decision) : '');
