@@ -63,6 +63,10 @@ internal static class CoachingStory
         }
 
         output.WriteLine($"   {"Overall (of 100)",-20} {Total(poorCard),6} {Total(goodCard),6}");
+        if (poorCard.CriticalFailures.Count > 0 || goodCard.CriticalFailures.Count > 0)
+        {
+            output.WriteLine("   (! = a critical item failed, which sets the overall score to 0 whatever the criteria scored)");
+        }
         foreach (CriticalFailure failure in poorCard.CriticalFailures)
         {
             output.WriteLine($"   Paul, critical: {failure.Item} in turn {failure.Evidence.Turn}: {failure.Evidence.Finding}");
@@ -93,13 +97,29 @@ internal static class CoachingStory
             (Speaker.Customer, "I sent one already. Can I get a refund of $60?"),
             (Speaker.Agent, "I'll have to ask my supervisor about a refund."),
         ];
+        // A nudge stays in force until it is acted on; an agent's screen shows it once and then only
+        // that it is still open, as printed here.
+        var shown = new HashSet<string>(StringComparer.Ordinal);
         foreach ((Speaker speaker, string text) in conversation)
         {
             IReadOnlyList<Nudge> nudges = await live.AddTurnAsync(new Turn(speaker, text, start));
             output.WriteLine($"   {speaker}: {text}");
+            var stillOpen = new List<string>();
             foreach (Nudge nudge in nudges)
             {
-                output.WriteLine($"      nudge ({nudge.Kind}): {nudge.Message}");
+                if (shown.Add(nudge.Message))
+                {
+                    output.WriteLine($"      nudge ({nudge.Kind}): {nudge.Message}");
+                }
+                else
+                {
+                    stillOpen.Add(nudge.Kind.ToString());
+                }
+            }
+
+            if (stillOpen.Count > 0)
+            {
+                output.WriteLine($"      still open: {string.Join(", ", stillOpen)}");
             }
         }
 

@@ -35,7 +35,7 @@ internal static class EscalationStory
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-4004", IncidentId = "T-801",
             Action = ResolutionActions.Refund, Amount = 400m,
-        }, "Full refund of $400; beyond my $100.");
+        }, "Full refund of 400 USD; beyond my 100 USD.");
         output.WriteLine($"   {Time(clock)}  Ana asks for approval -> {awaiting.State} at level {awaiting.Level} (the TeamLead queue); approval due {Time(awaiting.Timers.First(t => t.Kind == SlaTimerKind.Approval).DueAt!.Value)}");
 
         // The escalation monitor (CustomerCraft.Hosting) would call ProcessDueAsync every 30 seconds.
@@ -52,7 +52,7 @@ internal static class EscalationStory
         output.WriteLine($"   {Time(clock)}  Maya approves -> grant {approved.Grant.GrantId} under {approved.Grant.ApproverRole} authority; the case is back with {approved.Case.Handler!.Id}");
 
         clock.MoveTo(Local(2026, 11, 23, 9, 45));
-        SupportCase resolved = await workflow.ResolveAsync("T-801", ana, "Called the customer: refund of $400 on its way.");
+        SupportCase resolved = await workflow.ResolveAsync("T-801", ana, "Called the customer: refund of 400 USD on its way.");
         output.WriteLine($"   {Time(clock)}  Ana resolves the case -> {resolved.State}");
 
         output.WriteLine("   Timeline (what anyone picking up the case reads):");
@@ -60,10 +60,20 @@ internal static class EscalationStory
         {
             string what = entry.Kind == CaseEventKind.Transition ? entry.Trigger!.Value.ToString() : entry.Kind.ToString();
             string who = entry.Actor?.Id ?? "sla";
-            string text = string.Join(" | ", new[] { entry.Detail, entry.Note }.Where(s => s is not null));
+            string text = string.Join(" | ", new[] { entry.Detail is { } detail ? Shorten(detail) : null, entry.Note }.Where(s => s is not null));
             output.WriteLine($"   {entry.Sequence,2}. {Time(entry.At)}  {what,-15} {who,-5} L{entry.Level}  {text}");
         }
     }
+
+    /// <summary>
+    /// A timeline line fits a terminal: the decision summary behind a request lists every reason and
+    /// can run to 300 characters; its first clause ("RequiresApproval by TeamLead: Refund 400 USD")
+    /// says what was asked, and the case keeps the rest.
+    /// </summary>
+    private static string Shorten(string text) =>
+        text.Length <= 100 ? text
+        : text.IndexOf("; ", StringComparison.Ordinal) is > 0 and var clause ? string.Concat(text.AsSpan(0, clause), "; …")
+        : string.Concat(text.AsSpan(0, 99), "…");
 
     private static DateTimeOffset Local(int year, int month, int day, int hour, int minute)
     {

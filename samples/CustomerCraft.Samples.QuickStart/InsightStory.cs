@@ -22,14 +22,16 @@ internal static class InsightStory
         output.WriteLine($"   {interactions.Count} interactions, {overall.Cases} case(s)");
         output.WriteLine($"   CSAT {Percent(overall.Csat)} (share of 4 and 5 on 1-5), NPS {Number(overall.Nps, "0")} (9-10 minus 0-6, on 0-10), CES {Number(overall.Ces, "0.0")} (mean ease, 1-7)");
         output.WriteLine($"   First contact resolution {Percent(overall.FirstContactResolution)}, SLA compliance {Percent(overall.SlaCompliance)}, escalation rate {Percent(overall.EscalationRate)}");
-        output.WriteLine($"   Approval turnaround: median {Duration(overall.ApprovalTurnaround.Median)}, 90th percentile {Duration(overall.ApprovalTurnaround.Percentile90)} ({overall.ApprovalTurnaround.Count} approval(s))");
-        foreach (ServiceMetricsRow row in report.Rows)
+        output.WriteLine($"   Approval turnaround: median {Duration(overall.ApprovalTurnaround.Median)}, 90th percentile {Duration(overall.ApprovalTurnaround.Percentile90)} ({overall.ApprovalTurnaround.Count} approval(s)),");
+        output.WriteLine("   on the wall clock from request to decision (a weekend included); the SLA clocks above count business hours only");
+        // Per agent, the interaction metrics: an agent with no reviewed interaction today has no row.
+        foreach (ServiceMetricsRow row in report.Rows.Where(r => r.Interactions > 0))
         {
             output.WriteLine($"   {row.Key,-6} CSAT {Percent(row.Csat),-6} FCR {Percent(row.FirstContactResolution),-6} ({row.Interactions} interaction(s))");
         }
 
         output.WriteLine();
-        output.WriteLine("12. What if agents could refund up to $500 an incident and $600 a customer (senior agents too)?");
+        output.WriteLine("12. What if agents could refund up to 500 USD an incident and 600 USD a customer?");
         IConfigurationSection alternative = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: false)
@@ -51,6 +53,8 @@ internal static class InsightStory
         }
 
         output.WriteLine($"   {"Total",-12} {string.Empty,-12} {whatIf.Totals.Requests,8} {$"{whatIf.Totals.EscalationsBefore} -> {whatIf.Totals.EscalationsAfter}",12} {whatIf.Totals.EscalationsAvoided,8} {$"{whatIf.Totals.DenialsBefore} -> {whatIf.Totals.DenialsAfter}",8} {Money(whatIf.Totals.ExtraSpend, whatIf.Currency),12}");
+        output.WriteLine("   Senior agents' per-incident limit rises with the agents' (a higher role never has less authority);");
+        output.WriteLine("   only roles that asked for a refund in the log have a row.");
     }
 
     private static string Percent(MetricValue metric) => metric.Value is { } value ? $"{value.ToString("0", CultureInfo.InvariantCulture)}%" : "n/a";

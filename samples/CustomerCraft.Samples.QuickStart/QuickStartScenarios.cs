@@ -15,6 +15,7 @@ public static class QuickStartScenarios
     {
         IResolutionAuthority authority = services.GetRequiredService<IResolutionAuthority>();
         var print = new DecisionPrinter(output);
+        output.WriteLine("CustomerCraft quick start: twelve support scenarios on a simulated clock (Friday 20 November 2026, 17:30 in New York)");
 
         print.Title("1. Within authority: an agent refunds a late delivery");
         var lateDelivery = new ResolutionRequest
@@ -27,14 +28,14 @@ public static class QuickStartScenarios
         GrantResult granted = await authority.GrantAsync(lateDelivery);
         print.Grant(granted);
 
-        print.Title("2. The Ritz-Carlton rule: $1,800 of goodwill, no one asked");
+        print.Title("2. The Ritz-Carlton rule: 1800 USD of goodwill, no one asked");
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-1001", IncidentId = "T-502",
             Action = ResolutionActions.Goodwill, Amount = 1800m, ReasonCodes = ["RuinedAnniversary"],
         }), showHeadroom: false);
 
-        print.Title("3. Over the agent's authority: a $400 refund needs a team lead");
+        print.Title("3. Over the agent's authority: a 400 USD refund needs a team lead");
         var bigRefund = new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-1001", IncidentId = "T-503",
@@ -60,7 +61,7 @@ public static class QuickStartScenarios
                 AgentId = "ben", Role = "Agent", CustomerId = "C-2002", IncidentId = $"T-60{i}",
                 Action = ResolutionActions.Refund, Amount = 80m, IdempotencyKey = $"T-60{i}/refund/1",
             });
-            output.WriteLine($"   grant {i}: $80 refund on T-60{i} -> {(result.IsGranted ? "granted" : result.Decision!.Outcome.ToString())}");
+            output.WriteLine($"   grant {i}: {Money(80m)} refund on T-60{i} -> {(result.IsGranted ? "granted" : result.Decision!.Outcome.ToString())}");
         }
 
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest
@@ -69,7 +70,7 @@ public static class QuickStartScenarios
             Action = ResolutionActions.Refund, Amount = 20m,
         }));
 
-        print.Title("6. A platinum customer: limits x1.5, so $140 is within the agent's $100 limit");
+        print.Title("6. A platinum customer: limits x1.5, so 140 USD is within the agent's 100 USD limit");
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-3003", IncidentId = "T-701",
@@ -102,5 +103,6 @@ public static class QuickStartScenarios
         output.WriteLine();
     }
 
-    internal static string Money(decimal amount) => amount.ToString("$#,0.##", CultureInfo.InvariantCulture);
+    /// <summary>Money as the library's reasons write it ("100 USD"), so one run reads one way.</summary>
+    internal static string Money(decimal amount) => $"{amount.ToString("0.##", CultureInfo.InvariantCulture)} USD";
 }

@@ -1,10 +1,10 @@
-using System.Text.Json.Serialization;
 using CustomerCraft;
 using CustomerCraft.Samples.SupportDesk;
 using CustomerCraft.Samples.SupportDesk.Endpoints;
 using CustomerCraft.Samples.SupportDesk.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -37,9 +37,9 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
     });
 builder.Services.AddAuthorization();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddSingleton<InteractionArchive>();
 builder.Services.AddSingleton<Ladder>();
+builder.Services.AddSingleton<CaseViews>();
 
 // OpenTelemetry: CustomerCraft's meter and activities (both named "CustomerCraft") on the console,
 // with the API's writes as their parents (the page's polling GETs would drown them out).
@@ -52,7 +52,25 @@ if (desk.ConsoleTelemetry)
 }
 
 WebApplication app = builder.Build();
-await app.Services.MigrateCustomerCraftDatabaseAsync();
+try
+{
+    // Validates CustomerCraft's configuration before it creates the database or a table.
+    await app.Services.MigrateCustomerCraftDatabaseAsync();
+}
+catch (OptionsValidationException error)
+{
+    // A configuration mistake is the operator's to fix, not a crash: every error with its
+    // configuration path, no stack trace, and a plain failing exit code.
+    string[] failures = [.. error.Failures];
+    Console.Error.WriteLine($"SupportDesk cannot start: its configuration has {failures.Length} error(s).");
+    foreach (string failure in failures)
+    {
+        Console.Error.WriteLine($"  - {failure}");
+    }
+
+    return 1;
+}
+
 if (desk.SeedCases)
 {
     await SeedCases.EnsureAsync(app.Services);
@@ -73,6 +91,7 @@ app.MapCaseEndpoints();
 app.MapApprovalEndpoints();
 app.MapCoachingEndpoints();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point; public for WebApplicationFactory in the tests.</summary>
 public partial class Program;

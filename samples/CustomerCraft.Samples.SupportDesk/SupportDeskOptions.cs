@@ -33,4 +33,7 @@ public sealed class DeskUser
 
     /// <summary>The role (the Role claim), one of CustomerCraft:Empowerment:Roles.</summary>
     public string Role { get; set; } = "";
+
+    /// <summary>The team the user works in, for the metrics per team; none for approvers.</summary>
+    public string? Team { get; set; }
 }

@@ -113,8 +113,37 @@ public sealed class AgentIdentityTests
 
         result.GetProperty("role").GetString().Should().Be("Agent");
         result.GetProperty("agentId").GetString().Should().Be("ana");
-        result.GetProperty("outcome").GetInt32().Should().Be((int)DecisionOutcome.RequiresApproval, "$400 is over the Agent's $100 and within the Manager's $5,000 the body claimed");
+        result.GetProperty("outcome").GetString().Should().Be(nameof(DecisionOutcome.RequiresApproval), "$400 is over the Agent's $100 and within the Manager's $5,000 the body claimed");
     }
+
+    [Fact]
+    public async Task A_request_built_for_the_signed_in_agent_carries_only_the_claims_identity()
+    {
+        // The body type has no agent or role at all; CreateRequest compiles without them (the
+        // ResolutionRequest's required members are set from the claims) and a forged "role" in
+        // the JSON is simply not bound.
+        await using TestApp app = await TestApp.StartAsync(app => app.MapPost("/cases/{caseId}/proposals",
+            async (string caseId, ProposalBody body, AgentIdentity agent, IResolutionAuthority authority) =>
+            {
+                ResolutionRequest request = agent.CreateRequest("C-1", caseId, body.Action, body.Amount) with { ReasonCodes = body.ReasonCodes };
+                AuthorityDecision decision = await authority.EvaluateAsync(request);
+                return new { decision.Outcome, decision.Role, decision.Request.AgentId, decision.Request.IncidentId, reasons = decision.Request.ReasonCodes };
+            }));
+        var forged = new { agentId = "mia", role = "Manager", action = "Refund", amount = 400m, reasonCodes = new[] { "LateDelivery" } };
+
+        using HttpResponseMessage response = await app.Client.SendAsync(TestApp.Request(HttpMethod.Post, "/cases/T-9/proposals", $"{Id}=ana;{Role}=Agent", forged));
+        JsonElement result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        result.GetProperty("agentId").GetString().Should().Be("ana");
+        result.GetProperty("role").GetString().Should().Be("Agent");
+        result.GetProperty("incidentId").GetString().Should().Be("T-9");
+        result.GetProperty("reasons")[0].GetString().Should().Be("LateDelivery");
+        result.GetProperty("outcome").GetString().Should().Be(nameof(DecisionOutcome.RequiresApproval), "$400 is over the Agent's $100");
+    }
+
+    /// <summary>What a client sends for a proposal: no agent id, no role.</summary>
+    private sealed record ProposalBody(string Action, decimal Amount, IReadOnlyList<string>? ReasonCodes = null);
 
     [Fact]
     public async Task The_identity_is_read_once_per_request()

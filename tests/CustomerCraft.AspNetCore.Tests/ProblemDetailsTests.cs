@@ -36,6 +36,11 @@ public sealed class ProblemDetailsTests
             await workflow.AddNoteAsync("case-1", EscalationFixtures.Ana, "first", opened.Version);
             return await workflow.AddNoteAsync("case-1", EscalationFixtures.Ana, "second, on the stale version", opened.Version);
         });
+        app.MapPost("/case-exists", async (ICaseWorkflow workflow) =>
+        {
+            await workflow.OpenAsync("case-1");
+            return await workflow.OpenAsync("case-1");
+        });
         app.MapPost("/not-found", async (ICaseWorkflow workflow) => await workflow.ResolveAsync("no-such-case", EscalationFixtures.Ana));
         app.MapPost("/own-approval", async (ICaseWorkflow workflow) =>
         {
@@ -133,6 +138,20 @@ public sealed class ProblemDetailsTests
         problem.GetProperty("expectedVersion").GetInt64().Should().Be(1);
         problem.GetProperty("currentVersion").GetInt64().Should().Be(2);
         problem.GetProperty("retry").GetString().Should().Contain("Read the case again");
+    }
+
+    [Fact]
+    public async Task Opening_a_case_whose_id_exists_is_its_own_409_with_no_retry_hint()
+    {
+        await using TestApp app = await TestApp.StartAsync(MapScenarios);
+
+        (HttpResponseMessage response, JsonElement problem) = await PostAsync(app, "/case-exists");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        problem.GetProperty("code").GetString().Should().Be(ProblemCodes.CaseExists);
+        problem.GetProperty("caseId").GetString().Should().Be("case-1");
+        problem.GetProperty("detail").GetString().Should().Contain("already exists").And.NotContain("retry");
+        response.Headers.Contains("Retry-After").Should().BeFalse("the same id can never be opened again, so a retry cannot succeed");
     }
 
     [Fact]

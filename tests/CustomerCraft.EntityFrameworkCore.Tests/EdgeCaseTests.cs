@@ -108,7 +108,7 @@ public abstract class EdgeCaseTests
 
     /// <summary>
     /// Two instances open a case with the same id at the same instant (a host that uses its ticket id
-    /// as the case id): the second create fails with <see cref="CaseConcurrencyException"/>, and the
+    /// as the case id): the second create fails with <see cref="CaseAlreadyExistsException"/>, and the
     /// first one's opening note is the one stored.
     /// </summary>
     [SkippableFact]
@@ -121,7 +121,7 @@ public abstract class EdgeCaseTests
 
         Func<Task> again = async () => await second.Workflow().OpenAsync(new OpenCaseRequest { CaseId = "T-7", CustomerId = "C-1", Subject = "Blender", Owner = Ana, Note = "customer emailed" });
 
-        await again.Should().ThrowAsync<CaseConcurrencyException>("the id is taken");
+        await again.Should().ThrowAsync<CaseAlreadyExistsException>("the id is taken");
     }
 
     /// <summary>

@@ -5,7 +5,11 @@ using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Escalation;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.EntityFrameworkCore.Tests;
 
@@ -53,6 +57,39 @@ public class RegistrationTests
             SqliteConnection.ClearAllPools();
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task Migrating_validates_the_configuration_before_the_database_is_created()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"customercraft-invalid-{Guid.NewGuid():N}.db");
+        Dictionary<string, string?> settings = EscalationFixtures.Ladder();
+        settings["CustomerCraft:Empowerment:Roles:Agent:Rank"] = "-1";
+        settings["CustomerCraft:Empowerment:Currency"] = "XYZ";
+        var services = new ServiceCollection();
+        services.AddCustomerCraft(new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("CustomerCraft"))
+            .AddEntityFrameworkStores(o => o.UseSqlite($"Data Source={file}"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        Func<Task> migrate = () => provider.MigrateCustomerCraftDatabaseAsync();
+
+        OptionsValidationException error = (await migrate.Should().ThrowAsync<OptionsValidationException>()).Which;
+        error.Failures.Should().HaveCountGreaterThanOrEqualTo(2).And.Contain(f => f.Contains("Rank", StringComparison.Ordinal)).And.Contain(f => f.Contains("XYZ", StringComparison.Ordinal));
+        File.Exists(file).Should().BeFalse("nothing may be created for a host whose configuration is wrong");
+    }
+
+    [Fact]
+    public async Task Opening_a_case_whose_id_exists_logs_no_database_error()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        var logs = new FakeLogCollector();
+        using TestHost host = db.Host(customize: builder => builder.Services.AddLogging(l => l.AddProvider(new FakeLoggerProvider(logs))));
+        await host.Workflow().OpenAsync("case-1");
+
+        Func<Task> again = async () => await host.Workflow().OpenAsync("case-1");
+
+        await again.Should().ThrowAsync<CaseAlreadyExistsException>();
+        logs.GetSnapshot().Should().NotContain(r => r.Level >= LogLevel.Warning, "a taken id is the caller's mistake, answered before any INSERT fails");
     }
 
     [Fact]

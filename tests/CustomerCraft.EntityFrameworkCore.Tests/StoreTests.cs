@@ -199,7 +199,7 @@ public abstract class StoreTests
         (await save.Should().ThrowAsync<CaseConcurrencyException>()).Which.Message.Should().Contain("case-1");
         (await store.FindAsync("case-1")).Should().BeEquivalentTo(moved, o => o.ComparingByMembers<SupportCase>());
         Func<Task> create = async () => await store.CreateAsync(opened);
-        (await create.Should().ThrowAsync<CaseConcurrencyException>()).WithMessage("*already exists*");
+        (await create.Should().ThrowAsync<CaseAlreadyExistsException>()).WithMessage("*already exists*");
         Func<Task> missing = async () => await store.SaveAsync(opened with { Id = "nope", Version = 1 }, 0);
         await missing.Should().ThrowAsync<CaseNotFoundException>();
         Func<Task> rewrite = async () => await store.SaveAsync(moved with { Version = moved.Version + 1, History = moved.History.Take(1).ToArray() }, moved.Version);

@@ -26,23 +26,23 @@ public partial class QuickStartTests
         await QuickStartScenarios.RunAsync(provider, output);
 
         string text = output.ToString();
-        text.Should().Contain("Refund $60 for C-1001 on T-501 -> ALLOWED");
-        text.Should().Contain("Goodwill $1,800 for C-1001 on T-502 -> ALLOWED");
-        text.Should().Contain("Refund $400 for C-1001 on T-503 -> REQUIRES APPROVAL by TeamLead");
+        text.Should().Contain("Refund 60 USD for C-1001 on T-501 -> ALLOWED");
+        text.Should().Contain("Goodwill 1800 USD for C-1001 on T-502 -> ALLOWED");
+        text.Should().Contain("Refund 400 USD for C-1001 on T-503 -> REQUIRES APPROVAL by TeamLead");
         text.Should().Contain("under TeamLead tara's authority");
         text.Should().Contain("-> DENIED").And.Contain("FraudSuspected: ReasonCodes FraudSuspected -> Deny");
-        text.Should().Contain("Refund $20 for C-2002 on T-604 -> REQUIRES APPROVAL by SeniorAgent");
-        text.Should().Contain("Refund $140 for C-3003 on T-701 -> ALLOWED");
+        text.Should().Contain("Refund 20 USD for C-2002 on T-604 -> REQUIRES APPROVAL by SeniorAgent");
+        text.Should().Contain("Refund 140 USD for C-3003 on T-701 -> ALLOWED");
         text.Should().Contain("same key, same request -> replayed");
         text.Should().Contain("IdempotencyConflictException");
-        text.Should().Contain("refunds on T-501 after the retry: $60 of $100 used (charged once)");
+        text.Should().Contain("refunds on T-501 after the retry: 60 USD of 100 USD used (charged once)");
         text.Should().Contain("Fri 17:40:00  Ana asks for approval -> AwaitingApproval at level 1 (the TeamLead queue); approval due Mon 09:10:00");
         text.Should().Contain("Fri 17:55:00  SlaWarning      sla   L1  Approval clock at level TeamLead (00:30:00 business hours): 50% of the target used");
         text.Should().Contain("Mon 09:02:30  SlaWarning");
         text.Should().Contain("Mon 09:10:00  SlaBreach       sla   L1  Approval clock at level TeamLead (00:30:00 business hours): target breached; the approval moves up");
         text.Should().Contain("Mon 09:15:00  deadlines processed: 0 warning(s), 1 breach(es) -> AwaitingApproval at level 2");
         text.Should().Contain("under Manager authority; the case is back with ana");
-        text.Should().Contain("Mon 09:45:00  Resolve         ana   L0  Called the customer: refund of $400 on its way.");
+        text.Should().Contain("Mon 09:45:00  Resolve         ana   L0  Called the customer: refund of 400 USD on its way.");
         text.Should().Contain("Overall (of 100)         0!    100");
         text.Should().Contain("Paul, critical: PromiseBeyondAuthority in turn 4: promised Credit 300 USD");
         text.Should().Contain("tip: Instead of \"calm down\"");
@@ -50,6 +50,20 @@ public partial class QuickStartTests
         text.Should().Contain("CSAT 50% (share of 4 and 5 on 1-5), NPS 25 (9-10 minus 0-6, on 0-10), CES 5.0 (mean ease, 1-7)");
         text.Should().Contain("First contact resolution 75%");
         text.Should().MatchRegex(@"Refund\s+Agent\s+7\s+2 -> 0\s+2\s+0 -> 0\s+0 USD");
+
+        // The text polish of issue 14: a title line, money one way, the "!" explained, a nudge
+        // shown once and then as still open, no agent row without data, turnaround labelled as
+        // wall-clock, and timeline lines that fit a terminal.
+        string[] lines = text.Split(Environment.NewLine);
+        lines[0].Should().StartWith("CustomerCraft quick start: twelve support scenarios");
+        lines.Where(l => !l.TrimStart().StartsWith("Customer:", StringComparison.Ordinal) && !l.TrimStart().StartsWith("Agent:", StringComparison.Ordinal) && !l.Contains('"', StringComparison.Ordinal))
+            .Should().NotContain(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\$\d"), "money is written as the library writes it, 100 USD (what people say aside)");
+        text.Should().Contain("(! = a critical item failed, which sets the overall score to 0");
+        lines.Count(l => l.Contains("nudge (AcknowledgeFeelings)", StringComparison.Ordinal)).Should().Be(1);
+        text.Should().Contain("      still open: AcknowledgeFeelings");
+        lines.Should().NotContain(l => l.TrimStart().StartsWith("ana ", StringComparison.Ordinal) && l.Contains("CSAT", StringComparison.Ordinal));
+        text.Should().Contain("on the wall clock from request to decision");
+        lines.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+\d+\. (Fri|Mon) ")).Should().OnlyContain(l => l.Length <= 180, "the request line was 300 characters; a line now holds one clause of the decision and the note");
     }
 
     [Fact]

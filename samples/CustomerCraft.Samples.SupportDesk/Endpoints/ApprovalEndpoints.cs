@@ -52,14 +52,14 @@ internal static class ApprovalEndpoints
     }
 
     /// <summary>Approves under the approver's own authority: the grant is made and the case goes back to its owner.</summary>
-    private static async Task<ApprovalView> Approve(string caseId, CaseMoveBody? body, AgentIdentity approver, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct)
+    private static async Task<ApprovalView> Approve(string caseId, CaseMoveBody? body, AgentIdentity approver, ICaseWorkflow workflow, CaseViews views, CancellationToken ct)
     {
         ApprovalResult result = await workflow.ApproveAsync(caseId, approver.ToActor(), body?.Note, body?.ExpectedVersion, ct);
-        return new ApprovalView(CaseView.From(result.Case, ladder), result.Grant);
+        return new ApprovalView(views.For(result.Case, approver), result.Grant);
     }
 
-    private static async Task<CaseView> Reject(string caseId, RejectBody body, AgentIdentity approver, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
-        CaseView.From(await workflow.RejectAsync(caseId, approver.ToActor(), body.Reason!, body.ExpectedVersion, ct), ladder);
+    private static async Task<CaseView> Reject(string caseId, RejectBody body, AgentIdentity approver, ICaseWorkflow workflow, CaseViews views, CancellationToken ct) =>
+        views.For(await workflow.RejectAsync(caseId, approver.ToActor(), body.Reason!, body.ExpectedVersion, ct), approver);
 }
 
 /// <summary>An approval given: the case (back with its owner) and the grant.</summary>

@@ -30,10 +30,10 @@ internal static class CaseEndpoints
     }
 
     /// <summary>The cases the signed-in agent owns, soonest deadline first.</summary>
-    private static async Task<IEnumerable<CaseView>> ListMine(AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
-        (await workflow.QueryAsync(new CaseQuery { OwnerId = agent.Id, Limit = 200 }, ct)).Select(c => CaseView.From(c, ladder));
+    private static async Task<IEnumerable<CaseView>> ListMine(AgentIdentity agent, ICaseWorkflow workflow, CaseViews views, CancellationToken ct) =>
+        (await workflow.QueryAsync(new CaseQuery { OwnerId = agent.Id, Limit = 200 }, ct)).Select(c => views.For(c, agent));
 
-    private static async Task<IResult> Open(OpenCaseBody body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct)
+    private static async Task<IResult> Open(OpenCaseBody body, AgentIdentity agent, ICaseWorkflow workflow, CaseViews views, CancellationToken ct)
     {
         SupportCase opened = await workflow.OpenAsync(new OpenCaseRequest
         {
@@ -43,11 +43,11 @@ internal static class CaseEndpoints
             Owner = agent.ToActor(),
             Note = body.Note,
         }, ct);
-        return Results.Created($"/api/cases/{opened.Id}", CaseView.From(opened, ladder));
+        return Results.Created($"/api/cases/{opened.Id}", views.For(opened, agent));
     }
 
-    private static async Task<CaseView> Get(string caseId, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
-        CaseView.From(await FindAsync(workflow, caseId, ct), ladder);
+    private static async Task<CaseView> Get(string caseId, AgentIdentity agent, ICaseWorkflow workflow, CaseViews views, CancellationToken ct) =>
+        views.For(await FindAsync(workflow, caseId, ct), agent);
 
     private static async Task<IEnumerable<TimelineEntryView>> Timeline(string caseId, ICaseWorkflow workflow, CancellationToken ct) =>
         (await FindAsync(workflow, caseId, ct)).History.Select(TimelineEntryView.From);
@@ -83,22 +83,22 @@ internal static class CaseEndpoints
 
         if (!result.IsReplay)
         {
-            await workflow.AddNoteAsync(caseId, agent.ToActor(), $"Granted {grant.Action} {grant.Amount:0.##} {grant.Currency} (grant {grant.GrantId}){(body.Note is { Length: > 0 } note ? $": {note}" : string.Empty)}", cancellationToken: ct);
+            await workflow.AddNoteAsync(caseId, agent.ToActor(), $"Granted {grant.Action.ToLowerInvariant()} of {grant.Amount:0.##} {grant.Currency} (grant {grant.GrantId}){(body.Note is { Length: > 0 } note ? $": {note}" : string.Empty)}", cancellationToken: ct);
         }
 
         return TypedResults.Ok(new GrantView(true, result.IsReplay, grant, result.Decision is { } d ? DecisionView.From(d) : null));
     }
 
     /// <summary>Sends what is over the agent's authority up the ladder; the case waits for an approver.</summary>
-    private static async Task<CaseView> RequestApproval(string caseId, ResolutionBody body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct)
+    private static async Task<CaseView> RequestApproval(string caseId, ResolutionBody body, AgentIdentity agent, ICaseWorkflow workflow, CaseViews views, CancellationToken ct)
     {
         SupportCase supportCase = await FindAsync(workflow, caseId, ct);
         SupportCase waiting = await workflow.RequestApprovalAsync(caseId, body.ToRequest(agent, supportCase), body.Note, body.ExpectedVersion, ct);
-        return CaseView.From(waiting, ladder);
+        return views.For(waiting, agent);
     }
 
-    private static async Task<CaseView> Resolve(string caseId, CaseMoveBody? body, AgentIdentity agent, ICaseWorkflow workflow, Ladder ladder, CancellationToken ct) =>
-        CaseView.From(await workflow.ResolveAsync(caseId, agent.ToActor(), body?.Note, body?.ExpectedVersion, ct), ladder);
+    private static async Task<CaseView> Resolve(string caseId, CaseMoveBody? body, AgentIdentity agent, ICaseWorkflow workflow, CaseViews views, CancellationToken ct) =>
+        views.For(await workflow.ResolveAsync(caseId, agent.ToActor(), body?.Note, body?.ExpectedVersion, ct), agent);
 
     /// <summary>
     /// Live coaching: the conversation so far goes through a fresh <see cref="LiveConversation"/>

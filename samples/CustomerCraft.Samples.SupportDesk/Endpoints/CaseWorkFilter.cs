@@ -23,8 +23,7 @@ internal sealed class CaseWorkFilter(ICaseWorkflow workflow, Ladder ladder) : IE
         string caseId = (string)http.Request.RouteValues["caseId"]!;
         AgentIdentity agent = http.GetAgentIdentity();
         SupportCase supportCase = await workflow.FindAsync(caseId, http.RequestAborted) ?? throw new CaseNotFoundException(caseId);
-        bool mine = supportCase.Owner?.Id == agent.Id || supportCase.Handler?.Id == agent.Id;
-        if (!mine && !ladder.IsSupervisor(agent.Role))
+        if (!MayWork(supportCase, agent, ladder))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
@@ -35,4 +34,8 @@ internal sealed class CaseWorkFilter(ICaseWorkflow workflow, Ladder ladder) : IE
 
         return await next(context);
     }
+
+    /// <summary>Whether <paramref name="agent"/> may work the case: its owner, its handler or a supervisor.</summary>
+    public static bool MayWork(SupportCase supportCase, AgentIdentity agent, Ladder ladder) =>
+        supportCase.Owner?.Id == agent.Id || supportCase.Handler?.Id == agent.Id || ladder.IsSupervisor(agent.Role);
 }

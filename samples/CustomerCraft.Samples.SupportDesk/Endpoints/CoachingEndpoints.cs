@@ -3,6 +3,7 @@ using CustomerCraft.Coaching;
 using CustomerCraft.Escalation;
 using CustomerCraft.Insight;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.Samples.SupportDesk.Endpoints;
 
@@ -52,9 +53,11 @@ internal static class CoachingEndpoints
     }
 
     /// <summary>CSAT, NPS, CES, first contact resolution, SLA compliance, escalation rate, approval turnaround.</summary>
-    private static async Task<ServiceMetricsReport> Metrics(ICaseWorkflow workflow, InteractionArchive archive, MetricsGrouping grouping = MetricsGrouping.None, MetricsPeriod period = MetricsPeriod.All, CancellationToken ct = default)
+    /// <remarks>Per team, each agent counts for the team the desk's users list gives them.</remarks>
+    private static async Task<ServiceMetricsReport> Metrics(ICaseWorkflow workflow, InteractionArchive archive, IOptions<SupportDeskOptions> desk, MetricsGrouping grouping = MetricsGrouping.None, MetricsPeriod period = MetricsPeriod.All, CancellationToken ct = default)
     {
         IReadOnlyList<SupportCase> cases = await workflow.QueryAsync(new CaseQuery { Limit = 10_000 }, ct);
-        return ServiceMetrics.Compute(archive.All, cases, grouping, period);
+        Dictionary<string, string?> teams = desk.Value.Users.ToDictionary(u => u.Id, u => u.Team, StringComparer.Ordinal);
+        return ServiceMetrics.Compute(archive.All, cases, grouping, period, teamOfAgent: id => teams.GetValueOrDefault(id));
     }
 }

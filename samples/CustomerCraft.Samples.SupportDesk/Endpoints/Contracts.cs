@@ -20,14 +20,9 @@ public sealed record ResolutionBody(
     long? ExpectedVersion = null)
 {
     /// <summary>The library's request: the agent from the claims, the customer and incident from the case.</summary>
-    public ResolutionRequest ToRequest(AgentIdentity agent, SupportCase supportCase) => new()
+    public ResolutionRequest ToRequest(AgentIdentity agent, SupportCase supportCase) =>
+        agent.CreateRequest(supportCase.CustomerId, supportCase.Id, Action ?? string.Empty, Amount) with
     {
-        AgentId = agent.Id,
-        Role = agent.Role,
-        CustomerId = supportCase.CustomerId,
-        IncidentId = supportCase.Id,
-        Action = Action ?? string.Empty,
-        Amount = Amount,
         ReasonCodes = ReasonCodes,
         CustomerSegment = CustomerSegment,
         Currency = Currency,

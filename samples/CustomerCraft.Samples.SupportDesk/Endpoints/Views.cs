@@ -48,15 +48,17 @@ public sealed record CaseView(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? NextDueAt,
     PendingApprovalView? PendingApproval,
-    ApprovalOutcomeView? LastApproval)
+    ApprovalOutcomeView? LastApproval,
+    CaseMovesView Moves)
 {
-    public static CaseView From(SupportCase c, Ladder ladder) => new(
+    public static CaseView From(SupportCase c, Ladder ladder, CaseMovesView moves) => new(
         c.Id, c.CustomerId, c.Subject, c.Priority, c.State, c.Level, ladder.NameOf(c.Level), c.Owner, c.Handler, c.Version,
         c.OpenedAt, c.UpdatedAt, c.NextDueAt,
         c.PendingApproval is { } p
             ? new PendingApprovalView(p.ApprovalId, p.Request.Action, p.Request.Amount, p.RequestedBy.Id, p.RequestedAt, p.RequiredApproverRole, p.DecisionSummary, ApprovalDueAt(c))
             : null,
-        LastApprovalOutcome(c));
+        LastApprovalOutcome(c),
+        moves);
 
     /// <summary>When the approval at the case's current level times out.</summary>
     public static DateTimeOffset? ApprovalDueAt(SupportCase c) =>
@@ -81,6 +83,20 @@ public sealed record CaseView(
         return null;
     }
 }
+
+/// <summary>
+/// What the signed-in user can do with the case now: the moves the case's workflow permits
+/// (<see cref="ICaseWorkflow.GetPermittedTriggers"/>), narrowed by who may work it. The page offers
+/// exactly these, so it never restates the state machine; <see cref="Blocked"/> says in a sentence
+/// why nothing is offered.
+/// </summary>
+/// <param name="Check">A resolution can be checked and granted (the case can still be resolved).</param>
+/// <param name="RequestApproval">What is over authority can be sent for approval.</param>
+/// <param name="Resolve">The case can be resolved.</param>
+/// <param name="Approve">This user can approve or reject the pending request.</param>
+/// <param name="Permitted">Every move the workflow permits in the case's state, whoever makes it.</param>
+/// <param name="Blocked">Why the resolution controls are off, in plain words; null when they are on.</param>
+public sealed record CaseMovesView(bool Check, bool RequestApproval, bool Resolve, bool Approve, IReadOnlyList<CaseTrigger> Permitted, string? Blocked);
 
 /// <summary>One entry of a case's timeline.</summary>
 public sealed record TimelineEntryView(

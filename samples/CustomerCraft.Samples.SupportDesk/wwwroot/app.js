@@ -65,11 +65,40 @@ function parseTime(iso) {
 const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
-/** Local HH:MM:SS, with the full date and time as a tooltip. */
+const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
+
+/** "Mon 23 Nov", "today" or "tomorrow": a time without its day would say nothing about which day. */
+function dayWord(ms) {
+  const startOf = (t) => { const d = new Date(t); d.setHours(0, 0, 0, 0); return d.getTime(); };
+  const days = Math.round((startOf(ms) - startOf(Date.now())) / 86_400_000);
+  if (days === 0) return 'today';
+  if (days === 1) return 'tomorrow';
+  if (days === -1) return 'yesterday';
+  return dayFormat.format(ms);
+}
+
+/** Local HH:MM:SS (with the day when it is not today), the full date and time as a tooltip. */
 function timeEl(iso) {
   const ms = parseTime(iso);
   if (ms === null) return el('span', { class: 'muted', text: '—' });
-  return el('time', { datetime: iso, title: dateTimeFormat.format(ms), text: timeFormat.format(ms) });
+  const day = dayWord(ms);
+  const text = day === 'today' ? timeFormat.format(ms) : `${day} ${timeFormat.format(ms)}`;
+  return el('time', { datetime: iso, title: dateTimeFormat.format(ms), text });
+}
+
+/** A disclosure with the technical detail behind a plain sentence: one click away, never in the way. */
+function detailsEl(testId, ...lines) {
+  const shown = lines.filter(Boolean);
+  if (shown.length === 0) return null;
+  return el('details', { class: 'tech', 'data-testid': testId },
+    el('summary', { text: 'Details' }),
+    ...shown.map((line) => el('div', { class: 'mono small' }, line)));
+}
+
+/** "TeamLead" → "a team lead": a role as a person says it. */
+function roleWithArticle(role) {
+  const words = humanize(role).toLowerCase();
+  return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
 }
 
 /** "FeeWaiver" → "Fee waiver", "AwaitingApproval" → "Awaiting approval". */
@@ -79,7 +108,8 @@ function humanize(name) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function actor(a) { return a ? `${a.id} (${a.role})` : '—'; }
+function actor(a) { return a ? `${a.id} (${humanize(a.role).toLowerCase()})` : '—'; }
+function who(a) { return a ? a.id : 'the system'; }
 
 function pad2(n) { return String(n).padStart(2, '0'); }
 
@@ -315,10 +345,18 @@ function setEnabled(button, enabled) {
 
 /** Re-applies the enable rules that depend on state (not on a request in flight). */
 function syncControls() {
+  // What the case allows comes from the server (the workflow's permitted moves and who may work
+  // the case): the page never restates the state machine.
   const c = agent.caseView;
-  setEnabled($('resolve-button'), Boolean(c) && !['Resolved', 'Closed'].includes(c.state));
-  setEnabled($('check-button'), Boolean(c));
+  const moves = (c && c.moves) || {};
+  setEnabled($('resolve-button'), Boolean(moves.resolve));
+  setEnabled($('check-button'), Boolean(moves.check));
+  setEnabled($('grant-button'), Boolean(moves.check));
+  setEnabled($('request-approval-button'), Boolean(moves.requestApproval));
   setEnabled($('nudge-add'), Boolean(agent.selectedId));
+  const blocked = $('case-blocked');
+  blocked.textContent = c && moves.blocked ? moves.blocked : '';
+  show(blocked, Boolean(c && moves.blocked));
 }
 
 /* ================================ 4. Session, tabs, pollers ================================ */
@@ -368,7 +406,7 @@ async function loadUsers() {
     reportError(err);
   }
   const select = $('user-select');
-  fill(select, ...session.users.map((u) => el('option', { value: u.id, text: u.name, title: u.role })));
+  fill(select, ...session.users.map((u) => el('option', { value: u.id, text: `${u.name} (${humanize(u.role).toLowerCase()})` })));
 }
 
 /** On load: are we already signed in (the cookie survives reloads)? */
@@ -402,10 +440,11 @@ async function startSession(user) {
   resetQueue();
   show($('scorecard'), false);
 
-  $('current-user').textContent = `Signed in as ${user.name} (${user.role})`;
+  $('current-user').textContent = `Signed in as ${user.name} · ${humanize(user.role)}`;
   show($('current-user'), true);
   show($('sign-out'), true);
-  document.body.classList.add('signed-in'); // the sign-in form stays as a user switcher
+  show($('sign-in-form'), false); // one way out: Sign out brings the sign-in back
+  document.body.classList.add('signed-in');
   show($('welcome'), false);
   show($('tabs'), true);
   if ([...$('user-select').options].some((o) => o.value === user.id)) $('user-select').value = user.id;
@@ -431,6 +470,7 @@ function endSession() {
   resetQueue();
   show($('current-user'), false);
   show($('sign-out'), false);
+  show($('sign-in-form'), true);
   document.body.classList.remove('signed-in');
   show($('tabs'), false);
   show($('welcome'), true);
@@ -519,7 +559,7 @@ function renderCaseList() {
 }
 
 function stateBadge(state, testId) {
-  return el('span', { class: `badge state-${state}`, 'data-testid': testId, text: state });
+  return el('span', { class: `badge state-${state}`, 'data-testid': testId, 'data-state': state, text: humanize(state) });
 }
 
 function priorityBadge(priority) {
@@ -580,6 +620,10 @@ async function refreshCase({ fromPoll = false } = {}) {
   renderCase();
   $('case-sync').textContent = `updated ${timeFormat.format(Date.now())}`;
 
+  // A decision on screen was true for the case as it was: after any change it is asked again,
+  // so the reasons and the headroom never show money that is already spent.
+  if (!previous || previous.id !== caseId || previous.version !== view.version) await recheck();
+
   // Someone else moved the case (an approver, the SLA monitor): the list's badge is stale too.
   if (fromPoll && previous && previous.version !== view.version) await loadCases();
 }
@@ -613,17 +657,21 @@ function renderCase() {
   $('case-id').textContent = c.id;
   $('case-subject').textContent = c.subject || '(no subject)';
   const stateNode = $('case-state');
-  stateNode.textContent = c.state; // exactly the enum value; tests read it
+  stateNode.textContent = humanize(c.state);
+  stateNode.dataset.state = c.state; // the enum value, for tests and styles
   stateNode.className = `badge state-${c.state}`;
   const prio = $('case-priority');
-  prio.textContent = c.priority;
+  prio.textContent = `${c.priority} priority`;
   prio.className = `badge priority priority-${c.priority}`;
 
   $('case-customer').textContent = c.customerId;
-  $('case-level').textContent = `${c.levelName} (level ${c.level})`;
-  $('case-version').textContent = String(c.version);
+  $('case-level').textContent = humanize(c.levelName);
   $('case-owner').textContent = actor(c.owner);
-  $('case-handler').textContent = c.handler ? actor(c.handler) : '— (waiting for an approver)';
+  $('case-handler').textContent = c.handler ? actor(c.handler) : 'waiting for an approver';
+  fill($('case-tech'), el('summary', { text: 'Details' }),
+    el('div', { class: 'mono small' }, 'Version ', el('span', { 'data-testid': 'case-version', text: String(c.version) })),
+    el('div', { class: 'mono small', text: `State ${c.state} · level ${c.level}` }),
+    el('div', { class: 'mono small', text: `Moves permitted now: ${(c.moves && c.moves.permitted || []).join(', ') || 'none'}` }));
   fill($('case-next-due'), c.nextDueAt ? timeEl(c.nextDueAt) : el('span', { class: 'muted', text: 'none' }));
 
   renderPendingApproval(c.pendingApproval);
@@ -636,12 +684,13 @@ function renderPendingApproval(p) {
   show(box, Boolean(p));
   if (!p) { fill(box); return; }
   fill(box,
-    el('div', { class: 'notice-title' }, 'Waiting for approval by ', el('b', { text: p.requiredApproverRole })),
+    el('div', { class: 'notice-title', 'data-testid': 'pending-sentence' },
+      `${p.requestedBy} asked for ${humanize(p.action).toLowerCase()} of ${money(p.amount)}. `,
+      `It needs ${roleWithArticle(p.requiredApproverRole)} to approve it.`),
     el('div', { class: 'notice-grid' },
-      el('span', {}, el('span', { class: 'muted', text: 'Resolution ' }), el('b', { text: `${humanize(p.action)} ${money(p.amount)}` })),
-      el('span', {}, el('span', { class: 'muted', text: 'Requested by ' }), p.requestedBy, ' at ', timeEl(p.requestedAt)),
-      el('span', {}, el('span', { class: 'muted', text: 'Due in ' }), p.dueAt ? countdownEl(p.dueAt, 'pending-countdown') : 'no deadline')),
-    p.decisionSummary ? el('div', { class: 'muted small summary', text: p.decisionSummary }) : null,
+      el('span', {}, el('span', { class: 'muted', text: 'Asked ' }), timeEl(p.requestedAt)),
+      el('span', {}, el('span', { class: 'muted', text: 'Time left for the decision ' }), p.dueAt ? countdownEl(p.dueAt, 'pending-countdown') : 'no deadline')),
+    detailsEl('pending-details', p.decisionSummary, `Approval ${p.approvalId}`),
   );
 }
 
@@ -652,26 +701,44 @@ function renderApprovalOutcome(a) {
   const approved = a.outcome === 'Approved';
   box.className = `notice ${approved ? 'notice-ok' : 'notice-bad'}`;
   const headline = approved
-    ? el('div', { class: 'notice-title' }, `Approved by ${a.by}`, a.grantId ? ' — grant ' : '', a.grantId ? el('span', { class: 'mono', text: a.grantId }) : null)
+    ? el('div', { class: 'notice-title', text: `Approved by ${a.by}. The money is granted and the case is back with its owner.` })
     : el('div', { class: 'notice-title', text: `Rejected by ${a.by}: ${a.note || 'no reason given'}` });
   fill(box,
     headline,
-    el('div', { class: 'muted small' }, 'at ', timeEl(a.at), approved && a.note ? ` · ${a.note}` : ''),
+    el('div', { class: 'muted small' }, timeEl(a.at), approved && a.note ? ` · ${a.note}` : ''),
+    detailsEl('approval-details', a.grantId ? `Grant ${a.grantId}` : null),
   );
 }
 
 /* ---- timeline ---- */
 
+const timerWords = { Response: 'first response', Resolution: 'resolution', Approval: 'approval decision' };
+
+/** One timeline entry as a sentence an agent reads; the trigger and states stay in its details. */
 function describeEvent(e) {
+  const by = who(e.actor);
+  const timer = timerWords[e.timer] || 'deadline';
   switch (e.kind) {
-    case 'Opened': return 'Case opened';
-    case 'Note': return 'Note';
-    case 'SlaWarning': return `SLA warning${e.timer ? ` (${humanize(e.timer)})` : ''}`;
-    case 'SlaBreach': return `SLA breached${e.timer ? ` (${humanize(e.timer)})` : ''}`;
-    case 'Transition': {
-      const moved = e.fromState !== e.toState ? ` · ${e.fromState} → ${e.toState}` : '';
-      return `${humanize(e.trigger) || 'Transition'}${moved}`;
-    }
+    case 'Opened': return `${by === 'the system' ? 'The case was opened' : `${by} opened the case`}`;
+    case 'Note': return `${by} added a note`;
+    case 'SlaWarning': return `The ${timer} deadline is close`;
+    case 'SlaBreach': return `The ${timer} deadline passed`;
+    case 'Transition':
+      switch (e.trigger) {
+        case 'Assign': return `${by} took the case`;
+        case 'RequestApproval': return `${by} asked for approval`;
+        case 'Approve': return `${by} approved the request; the case is back with its owner`;
+        case 'Reject': return `${by} rejected the request`;
+        case 'RerouteApproval': return 'Nobody decided in time: the request went to the next approver';
+        case 'Escalate': return `${by} passed the case up to ${e.level > 0 ? 'the next level' : 'a supervisor'}`;
+        case 'ReturnToOwner': return `${by} handed the case back to its owner`;
+        case 'AwaitCustomer': return `${by} is waiting for the customer`;
+        case 'CustomerReplied': return 'The customer replied';
+        case 'Resolve': return `${by} resolved the case`;
+        case 'Close': return `${by} closed the case`;
+        case 'Reopen': return `${by} reopened the case`;
+        default: return humanize(e.trigger);
+      }
     default: return humanize(e.kind);
   }
 }
@@ -682,11 +749,18 @@ function renderTimeline() {
     el('div', { class: 'tl-head' },
       el('span', { class: 'tl-what', text: describeEvent(e) }),
       timeEl(e.at)),
-    el('div', { class: 'tl-who muted', text: e.actor ? actor(e.actor) : 'system' }),
-    e.reason ? el('div', { class: 'tl-line muted small', text: `Reason: ${humanize(e.reason)}` }) : null,
-    e.note ? el('div', { class: 'tl-line', text: e.note }) : null,
-    e.detail ? el('div', { class: 'tl-line muted small', text: e.detail }) : null,
+    e.reason ? el('div', { class: 'tl-line muted small', text: `Why: ${humanize(e.reason).toLowerCase()}` }) : null,
+    e.note ? el('div', { class: 'tl-line', text: plainNote(e.note) }) : null,
+    detailsEl(`timeline-details-${e.sequence}`,
+      e.kind === 'Transition' ? `${e.trigger}: ${e.fromState} → ${e.toState}, level ${e.level}` : e.kind,
+      e.actor ? `by ${e.actor.id} (${e.actor.role})` : null,
+      e.detail, e.approvalId ? `Approval ${e.approvalId}` : null, e.grantId ? `Grant ${e.grantId}` : null),
   )));
+}
+
+/** A grant note reads "Granted Refund 60 USD (grant 01ab…)": the id goes to the details. */
+function plainNote(note) {
+  return String(note).replace(/\s*\(grant [0-9a-f]{16,}\)/i, '');
 }
 
 /* ---- resolution: check, grant, request approval, resolve ---- */
@@ -724,6 +798,26 @@ async function checkProposal() {
   renderDecision();
 }
 
+/**
+ * Asks the shown proposal again against the case as it is now (after a grant, an approval, a
+ * poll that saw a change), so the decision, its reasons and the headroom are never stale. A case
+ * that no longer takes resolutions drops the decision instead.
+ */
+async function recheck() {
+  const caseId = agent.selectedId;
+  const proposal = agent.proposal;
+  if (!caseId || !proposal || !agent.decision) return;
+  if (!(agent.caseView && agent.caseView.moves && agent.caseView.moves.check)) {
+    clearDecision();
+    return;
+  }
+  const decision = await api('POST', `/api/cases/${enc(caseId)}/proposals`, proposal);
+  if (agent.selectedId !== caseId || agent.proposal !== proposal) return;
+  agent.decision = decision;
+  agent.grantKey = `${caseId}:${randomKey()}`; // a new decision is a new grant, never a replay of the last
+  renderDecision();
+}
+
 function clearDecision() {
   agent.decision = null;
   agent.proposal = null;
@@ -734,7 +828,7 @@ function clearDecision() {
 
 function outcomeText(d) {
   if (d.outcome === 'Allowed') return 'Allowed';
-  if (d.outcome === 'RequiresApproval') return `Requires approval by ${d.requiredApproverRole || 'an approver'}`;
+  if (d.outcome === 'RequiresApproval') return `Requires approval by ${d.requiredApproverRole ? roleWithArticle(d.requiredApproverRole) : 'an approver'}`;
   return humanize(d.outcome);
 }
 
@@ -747,16 +841,17 @@ function renderDecision() {
   outcome.className = `outcome outcome-${d.outcome}`;
   fill(outcome,
     el('span', { class: 'outcome-text', text: outcomeText(d) }),
-    el('span', { class: 'outcome-sub', text: `${humanize(d.action)} ${money(d.amount, d.currency)} · policy v${d.policyVersion}` }));
+    el('span', { class: 'outcome-sub', text: `${humanize(d.action)} ${money(d.amount, d.currency)}` }));
 
   show($('grant-button'), d.outcome === 'Allowed');
   show($('request-approval-button'), d.outcome === 'RequiresApproval');
+  syncControls();
 
   fill($('decision-reasons'), ...(d.reasons || []).map((r) => el('li', { class: r.passed ? 'pass' : 'fail' },
     el('span', { class: 'mark', 'aria-label': r.passed ? 'passed' : 'failed', text: r.passed ? '✓' : '✗' }),
     el('div', {},
       el('div', { text: r.message }),
-      r.configurationPath ? el('code', { class: 'config-path', text: r.configurationPath }) : null))));
+      detailsEl('reason-details', r.configurationPath, `Policy version ${d.policyVersion}`)))));
   if (!d.reasons || d.reasons.length === 0) $('decision-reasons').append(el('li', { class: 'muted', text: 'No reasons given.' }));
 
   renderHeadroom(d.headroom || [], d.currency);
@@ -787,19 +882,20 @@ async function grant() {
     const g = result.grant;
     box.className = 'grant-result ok';
     fill(box,
-      el('b', { text: `Granted ${humanize(g.action)} ${money(g.amount, g.currency)}` }),
-      ' — grant ', el('span', { class: 'mono', text: g.grantId }),
-      result.replay ? el('span', { class: 'muted', text: ' (already granted: the earlier grant was returned, nothing was charged twice)' }) : null);
-    show($('grant-button'), false); // this proposal is done; Check again for another
+      el('b', { text: `Granted ${humanize(g.action).toLowerCase()} of ${money(g.amount, g.currency)}.` }),
+      result.replay ? el('span', { class: 'muted', text: ' It had already been granted: nothing was charged twice.' }) : null,
+      detailsEl('grant-details', `Grant ${g.grantId}`));
     $('resolution-note').value = '';
-    flash(`Granted ${humanize(g.action)} ${money(g.amount, g.currency)} on ${caseId}.`);
+    flash(`Granted ${humanize(g.action).toLowerCase()} of ${money(g.amount, g.currency)} on ${caseId}.`);
   } else {
     box.className = 'grant-result bad';
     fill(box, el('b', { text: 'Not granted.' }), ' ', result.decision ? outcomeText(result.decision) : '');
     if (result.decision) { agent.decision = result.decision; renderDecision(); }
   }
   show(box, true);
-  await Promise.all([loadCases(), refreshCase()]); // the grant is noted on the case: new version
+  // The grant is noted on the case (a new version), and it used up authority: refreshCase asks
+  // the decision again, so the reasons and the headroom below show what is left now.
+  await Promise.all([loadCases(), refreshCase()]);
 }
 
 async function requestApproval() {
@@ -811,7 +907,7 @@ async function requestApproval() {
     const view = await api('POST', `/api/cases/${enc(caseId)}/approval-requests`, body);
     clearDecision();
     $('resolution-note').value = '';
-    flash(`Sent ${caseId} to ${view.pendingApproval ? view.pendingApproval.requiredApproverRole : 'an approver'} for approval.`);
+    flash(`Sent ${caseId} to ${view.pendingApproval ? roleWithArticle(view.pendingApproval.requiredApproverRole) : 'an approver'} for approval.`);
     await applyCase(view);
   } catch (err) {
     await refreshAfterConflict(err);
@@ -983,7 +1079,8 @@ function createQueueRow(item) {
     id: el('span', { class: 'mono' }),
     priority: el('span'),
     subject: el('div', { class: 'q-subject' }),
-    summary: el('div', { class: 'muted small q-summary' }),
+    summaryText: el('div', { class: 'mono small' }),
+    summary: el('details', { class: 'tech q-summary' }, el('summary', { text: 'Details' })),
     customer: el('td', { class: 'mono' }),
     resolution: el('td', { class: 'q-resolution' }),
     requestedBy: el('td'),
@@ -1029,8 +1126,8 @@ function updateQueueRow(entry, item) {
   refs.id.textContent = item.caseId;
   fill(refs.priority, priorityBadge(item.priority));
   refs.subject.textContent = item.subject || '(no subject)';
-  refs.summary.textContent = item.decisionSummary || '';
-  refs.summary.title = item.decisionSummary || '';
+  if (!refs.summaryText.parentNode) refs.summary.append(refs.summaryText);
+  refs.summaryText.textContent = item.decisionSummary || '';
   refs.customer.textContent = item.customerId;
   fill(refs.resolution, el('b', { text: money(item.amount) }), ' ', humanize(item.action));
   fill(refs.requestedBy, item.requestedBy, el('div', { class: 'muted small' }, timeEl(item.requestedAt)));
@@ -1061,8 +1158,7 @@ async function approve(entry) {
   const { item } = entry;
   const result = await api('POST', `/api/approvals/${enc(item.caseId)}/approve`, { expectedVersion: item.version });
   hideError();
-  const g = result.grant;
-  flash(`Approved ${item.caseId}: ${humanize(item.action)} ${money(item.amount)}${g ? ` — grant ${g.grantId}` : ''}. The case is back with ${item.requestedBy}.`);
+  flash(`Approved ${humanize(item.action).toLowerCase()} of ${money(item.amount)} on ${item.caseId}${result.grant ? ' and granted it' : ''}. The case is back with ${item.requestedBy}.`);
   await loadQueue();
 }
 
@@ -1152,6 +1248,7 @@ async function loadMetrics() {
   if (!session.user) return;
   const report = await api('GET', '/api/metrics');
   renderMetrics(report.overall || {});
+  await loadTrend();
 }
 
 function renderMetrics(o) {
@@ -1165,7 +1262,7 @@ function renderMetrics(o) {
     ['CES', value(o.ces, (v) => `${(Math.round(v * 10) / 10).toFixed(1)} / 7`), n(o.ces), 'ces'],
     ['First contact resolution', value(o.firstContactResolution, pct), n(o.firstContactResolution), 'fcr'],
     ['SLA compliance', value(o.slaCompliance, pct), n(o.slaCompliance), 'sla'],
-    ['Escalation rate', value(o.escalationRate, pct), n(o.escalationRate), 'escalation'],
+    ['Escalation rate', value(o.escalationRate, pct), o.cases ? 'of cases, escalated or sent for approval' : 'no data yet', 'escalation'],
     ['Approval turnaround (median)', turnaround.median === null || turnaround.median === undefined ? '—' : formatDuration(turnaround.median),
       turnaround.count ? `n = ${turnaround.count}, p90 ${formatDuration(turnaround.percentile90)}` : 'no data yet', 'turnaround'],
   ];
@@ -1174,9 +1271,91 @@ function renderMetrics(o) {
       el('div', { class: 'metric-label', text: label }),
       el('div', { class: 'metric-value', text: big }),
       el('div', { class: 'metric-sub muted small', text: sub })))),
-    el('p', { class: 'muted small' },
-      `${o.interactions ?? 0} reviewed interactions · ${o.cases ?? 0} cases · ${o.escalatedCases ?? 0} escalated · `,
-      `${o.approvalRequestedCases ?? 0} with an approval request · updated ${timeFormat.format(Date.now())}`));
+    el('p', { class: 'muted small', 'data-testid': 'metrics-footer' },
+      `${o.interactions ?? 0} reviewed interactions · ${o.cases ?? 0} cases, of which ${wentUp(o)} went up the ladder `,
+      `(${o.escalatedCases ?? 0} escalated, ${o.approvalRequestedCases ?? 0} sent for approval) · updated ${timeFormat.format(Date.now())}`));
+}
+
+/** The cases the escalation rate counts: escalated or sent for approval, each case once. */
+function wentUp(o) {
+  const rate = o.escalationRate && o.escalationRate.value;
+  return rate === null || rate === undefined || !o.cases ? 0 : Math.round((rate / 100) * o.cases);
+}
+
+/* ---- metrics over time, per team or agent ---- */
+
+const trendNames = {
+  escalationRate: 'Escalation rate', slaCompliance: 'SLA compliance', firstContactResolution: 'First contact resolution', csat: 'CSAT',
+};
+// Distinct hues that keep 3:1 contrast on white, with a dash pattern each, so a line is told apart without colour too.
+const trendStyles = [['#2458d6', ''], ['#b42323', '6 4'], ['#1c7c4a', '2 3'], ['#9a5b00', '10 3 2 3'], ['#6b3fb3', '1 5']];
+
+function svgEl(tag, attrs = {}, ...children) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [key, value] of Object.entries(attrs)) if (value !== undefined && value !== null) node.setAttribute(key, value);
+  for (const child of children) if (child) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+async function loadTrend() {
+  if (!session.user) return;
+  const metric = $('trend-metric').value;
+  const grouping = $('trend-grouping').value;
+  const period = $('trend-period').value;
+  const report = await api('GET', `/api/metrics?grouping=${grouping}&period=${period}`);
+  renderTrend(report, metric, grouping, period);
+}
+
+function renderTrend(report, metric, grouping, period) {
+  const name = trendNames[metric];
+  const nobody = grouping === 'Team' ? 'no team' : 'nobody';
+  const rows = (report.rows || []).filter((r) => r.periodStart && r[metric] && r[metric].value !== null && r[metric].value !== undefined);
+  if (rows.length === 0) {
+    fill($('trend'), el('p', { class: 'empty', 'data-testid': 'trend-empty', text: `No ${name.toLowerCase()} to chart yet.` }));
+    return;
+  }
+  const keyOf = (r) => r.key || nobody;
+  const keys = [...new Set(rows.map(keyOf))].sort();
+  const periods = [...new Set(rows.map((r) => r.periodStart))].sort();
+  const periodLabel = (iso) => (period === 'Week' ? `week of ${dayFormat.format(parseTime(iso))}` : dayFormat.format(parseTime(iso)));
+  const width = 640, height = 240, left = 44, right = 48, top = 14, bottom = 34;
+  const x = (i) => left + (periods.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (periods.length - 1));
+  const y = (v) => top + ((100 - v) * (height - top - bottom)) / 100;
+
+  const grid = [0, 25, 50, 75, 100].map((v) => svgEl('g', {},
+    svgEl('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), class: 'grid' }),
+    svgEl('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, `${v}%`)));
+  const ticks = periods.map((p, i) => svgEl('text', { x: x(i), y: height - 12, 'text-anchor': 'middle', class: 'axis' }, periodLabel(p)));
+  const lines = keys.map((key, k) => {
+    const [colour, dash] = trendStyles[k % trendStyles.length];
+    const points = periods.map((p, i) => {
+      const row = rows.find((r) => keyOf(r) === key && r.periodStart === p);
+      return row ? [x(i), y(row[metric].value), row[metric].value, p] : null;
+    }).filter(Boolean);
+    return svgEl('g', { 'data-series': key },
+      points.length > 1 ? svgEl('polyline', { points: points.map(([px, py]) => `${px},${py}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': dash || null }) : null,
+      ...points.map(([px, py, v, p]) => svgEl('circle', { cx: px, cy: py, r: 4.5, fill: colour },
+        svgEl('title', {}, `${key}, ${periodLabel(p)}: ${Math.round(v)}%`))));
+  });
+  const summary = keys.map((key) => `${key}: ${periods.map((p) => {
+    const row = rows.find((r) => keyOf(r) === key && r.periodStart === p);
+    return row ? `${Math.round(row[metric].value)}% ${periodLabel(p)}` : null;
+  }).filter(Boolean).join(', ')}`).join('; ');
+  const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${name} per ${grouping.toLowerCase()} by ${period.toLowerCase()}. ${summary}.`, 'data-testid': 'trend-chart', class: 'trend-chart' },
+    ...grid, ...ticks, ...lines);
+  const legend = el('ul', { class: 'legend', 'data-testid': 'trend-legend' }, ...keys.map((key, k) => {
+    const [colour, dash] = trendStyles[k % trendStyles.length];
+    return el('li', {}, svgEl('svg', { width: 28, height: 10, 'aria-hidden': 'true' },
+      svgEl('line', { x1: 0, x2: 28, y1: 5, y2: 5, stroke: colour, 'stroke-width': 3, 'stroke-dasharray': dash || null })), ` ${key}`);
+  }));
+  const table = el('details', { class: 'tech', 'data-testid': 'trend-numbers' }, el('summary', { text: 'The numbers' }),
+    el('table', { class: 'table compact' },
+      el('thead', {}, el('tr', {}, el('th', { text: grouping }), ...periods.map((p) => el('th', { class: 'num', text: periodLabel(p) })))),
+      el('tbody', {}, ...keys.map((key) => el('tr', {}, el('td', { text: key }), ...periods.map((p) => {
+        const row = rows.find((r) => keyOf(r) === key && r.periodStart === p);
+        return el('td', { class: 'num', text: row ? `${Math.round(row[metric].value)}% (n = ${row[metric].count})` : '—' });
+      }))))));
+  fill($('trend'), el('div', { class: 'chart-title', text: `${name}, per ${grouping.toLowerCase()}, by ${period.toLowerCase()}` }), chart, legend, table);
 }
 
 /* ================================ 8. Wiring ================================ */
@@ -1214,6 +1393,7 @@ function wire() {
 
   $('review-button').addEventListener('click', () => run($('review-button'), review));
   $('metrics-refresh').addEventListener('click', () => run($('metrics-refresh'), loadMetrics));
+  for (const id of ['trend-metric', 'trend-grouping', 'trend-period']) $(id).addEventListener('change', () => run(null, loadTrend));
 
   setInterval(tickCountdowns, 1000);
 }

@@ -1,5 +1,6 @@
 using CustomerCraft;
 using CustomerCraft.AspNetCore;
+using CustomerCraft.AspNetCore.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +17,8 @@ public static class AspNetCoreBuilderExtensions
     /// CustomerCraft's errors with RFC 7807 problem details: 400 for a bad field, 401/403 for no
     /// agent identity, 404 for an unknown case, 409 for an illegal transition or a concurrency
     /// conflict (with <c>Retry-After: 0</c>), 403/422 for a refused approval, and 500, logged, for
-    /// a configuration error.
+    /// a configuration error. CustomerCraft's enums are written by name (<c>"outcome": "Allowed"</c>)
+    /// in minimal API and MVC responses; a host's own enums are left as its options say.
     /// </summary>
     /// <remarks>
     /// Registers <see cref="Microsoft.AspNetCore.Http.IProblemDetailsService"/> (<c>AddProblemDetails</c>),
@@ -42,6 +44,13 @@ public static class AspNetCoreBuilderExtensions
         }
 
         services.TryAddSingleton<AgentIdentityReader>();
+        if (!services.Any(d => d.ServiceType == typeof(EnumNamesMarker)))
+        {
+            services.AddSingleton<EnumNamesMarker>();
+            services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => o.SerializerOptions.Converters.Add(new CustomerCraftEnumConverter()));
+            services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => o.JsonSerializerOptions.Converters.Add(new CustomerCraftEnumConverter()));
+        }
+
         services.AddProblemDetails();
         if (!services.Any(d => d.ServiceType == typeof(CustomerCraftExceptionHandler)))
         {
@@ -53,6 +62,9 @@ public static class AspNetCoreBuilderExtensions
 
         return builder;
     }
+
+    /// <summary>Marks the enum converter as added, so a second <c>AddAspNetCore()</c> does not add it twice.</summary>
+    private sealed class EnumNamesMarker;
 
     /// <summary>Puts the exception handler in front of everything the host adds.</summary>
     private sealed class ExceptionHandlerStartupFilter : IStartupFilter

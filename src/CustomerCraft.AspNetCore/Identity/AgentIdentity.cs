@@ -45,6 +45,26 @@ public sealed record AgentIdentity
     public CaseActor ToActor() => new(Id, Role);
 
     /// <summary>
+    /// A request by this agent: the agent's id and role come from the signed-in user, the rest from
+    /// the arguments, so it compiles without naming <see cref="ResolutionRequest.AgentId"/> and
+    /// <see cref="ResolutionRequest.Role"/> and nothing a client sends can change who asks. Add the
+    /// optional facts with <c>with { ReasonCodes = ..., IdempotencyKey = ... }</c>.
+    /// </summary>
+    /// <param name="customerId">The customer the resolution is for.</param>
+    /// <param name="incidentId">The incident (ticket, case) it settles.</param>
+    /// <param name="action">The action, a key of <c>CustomerCraft:Empowerment:Actions</c>.</param>
+    /// <param name="amount">The amount, in the policy's currency unless <c>Currency</c> is set.</param>
+    public ResolutionRequest CreateRequest(string customerId, string incidentId, string action, decimal amount) => new()
+    {
+        AgentId = Id,
+        Role = Role,
+        CustomerId = customerId,
+        IncidentId = incidentId,
+        Action = action,
+        Amount = amount,
+    };
+
+    /// <summary>
     /// The request with this agent's id and role in place of whatever it carried: use it on every
     /// request built from client input.
     /// </summary>

@@ -75,6 +75,8 @@ internal sealed partial class CustomerCraftExceptionHandler(IProblemDetailsServi
             Problem(StatusCodes.Status403Forbidden, ProblemCodes.NoAgentIdentity, "The signed-in user cannot act as a CustomerCraft agent.", e.Message),
         CaseNotFoundException e =>
             Problem(StatusCodes.Status404NotFound, ProblemCodes.CaseNotFound, "No such case.", e.Message, ("caseId", e.CaseId)),
+        CaseAlreadyExistsException e =>
+            Problem(StatusCodes.Status409Conflict, ProblemCodes.CaseExists, "A case with this id already exists.", e.Message, ("caseId", e.CaseId)),
         CaseTransitionException e =>
             Problem(StatusCodes.Status409Conflict, ProblemCodes.IllegalTransition, "The case cannot make that move in its current state.", e.Message,
                 ("caseId", e.CaseId), ("state", e.State.ToString()), ("trigger", e.Trigger.ToString())),

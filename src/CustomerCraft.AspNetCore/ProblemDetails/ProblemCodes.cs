@@ -21,6 +21,9 @@ public static class ProblemCodes
     /// <summary>409: the case's state does not allow the move; <c>state</c> and <c>trigger</c> say which.</summary>
     public const string IllegalTransition = "illegal-transition";
 
+    /// <summary>409: a case with the id already exists; retrying cannot help, so no <c>Retry-After</c>.</summary>
+    public const string CaseExists = "case-exists";
+
     /// <summary>409: someone else changed the case first; read it again and retry (<c>Retry-After: 0</c>).</summary>
     public const string ConcurrencyConflict = "concurrency-conflict";
 

@@ -65,7 +65,10 @@ public static class EntityFrameworkStoresBuilderExtensions
     /// shipped for the configured provider; applied migrations are skipped, so every start-up may
     /// call it. On SQLite it also switches the database file to write-ahead logging, so that reads
     /// do not wait for writes. For hosts that registered <see cref="AddEntityFrameworkStores(ICustomerCraftBuilder, Action{DbContextOptionsBuilder})"/>;
-    /// hosts with their own context migrate it themselves.
+    /// hosts with their own context migrate it themselves. The options registered with
+    /// <c>ValidateOnStart</c> (CustomerCraft's among them) are validated first, so an invalid
+    /// configuration throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>, listing every error, before
+    /// the database is touched.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="cancellationToken">Cancels the migration.</param>
@@ -74,6 +77,10 @@ public static class EntityFrameworkStoresBuilderExtensions
         ArgumentNullException.ThrowIfNull(services);
         IDbContextFactory<CustomerCraftDbContext> contexts = services.GetService<IDbContextFactory<CustomerCraftDbContext>>()
             ?? throw new InvalidOperationException("MigrateCustomerCraftDatabaseAsync needs AddCustomerCraft(...).AddEntityFrameworkStores(o => ...) to be registered first.");
+
+        // Validate first: a host whose configuration is wrong stops here, before a database or any
+        // table is created for it (the host would validate the same options on start anyway).
+        services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         await using CustomerCraftDbContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
         await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);

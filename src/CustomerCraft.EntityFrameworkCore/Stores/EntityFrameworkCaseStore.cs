@@ -44,6 +44,15 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
     {
         ArgumentNullException.ThrowIfNull(supportCase);
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
+
+        // A taken id is a caller's mistake, not a database failure: looked up first, it is refused
+        // without an INSERT that EF Core would log at Error. Only a racing open of the same id
+        // reaches the unique-key violation below.
+        if (await context.Set<CaseRow>().AsNoTracking().AnyAsync(c => c.Id == supportCase.Id, cancellationToken).ConfigureAwait(false))
+        {
+            throw new CaseAlreadyExistsException(supportCase.Id);
+        }
+
         CaseRow row = ToRow(supportCase);
         context.Add(row);
         AddEvents(context, supportCase, from: 0);
@@ -68,7 +77,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
                 return;
             }
 
-            throw new CaseConcurrencyException(supportCase.Id, 0, stored.Version, "a case with this id already exists");
+            throw new CaseAlreadyExistsException(supportCase.Id);
         }
     }
 

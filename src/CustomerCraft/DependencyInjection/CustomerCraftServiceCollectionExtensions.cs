@@ -27,17 +27,52 @@ public static class CustomerCraftServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The <c>CustomerCraft</c> section, for example <c>builder.Configuration.GetSection("CustomerCraft")</c>.</param>
     /// <returns>A builder to replace stores and add conditions.</returns>
+    /// <remarks>
+    /// It may be called again, as <c>AddOptions</c> may: a later call adds its configuration step
+    /// and returns a builder over the same registrations. Options are built in registration order,
+    /// so code that adjusts bound values (the overload with <c>configure</c>, or a later
+    /// <c>AddCustomerCraft(o => ...)</c>) wins over the section, on every reload too. Binding a
+    /// second, different section is refused: only one section can be watched for reloads.
+    /// </remarks>
     public static ICustomerCraftBuilder AddCustomerCraft(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         string path = configuration is IConfigurationSection section ? section.Path : CustomerCraftOptions.SectionName;
+        CustomerCraftConfiguration? existing = Registered(services);
+        if (existing?.Configuration is { } bound)
+        {
+            if (!ReferenceEquals(bound, configuration) && !string.Equals(existing.Path, path, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"AddCustomerCraft is already bound to the configuration section '{existing.Path}'; it cannot also bind '{path}'. Bind one section, and adjust it in code with AddCustomerCraft(section, options => ...).");
+            }
+
+            return new CustomerCraftBuilder(services); // the same section again: bound once, not twice
+        }
 
         // Bound through Configure rather than Bind: no change-token source is registered, so the
         // options monitor never rebinds inside a reload callback (where a bad value would throw on a
         // background thread). PolicyProvider rebinds on reload and catches failures.
         services.AddOptions<CustomerCraftOptions>().Configure(options => options.BindingErrors.AddRange(StrictConfigurationBinder.Bind(configuration, options, path)));
         return AddCore(services, new CustomerCraftConfiguration(configuration, path));
+    }
+
+    /// <summary>
+    /// Adds CustomerCraft bound to a configuration section, then adjusted in code: the usual way to
+    /// keep the policy in appsettings and set what only the host knows (a condition's threshold
+    /// from another service, a test's smaller capacity). The adjustment runs after every bind,
+    /// reloads included, and the result is validated as a whole.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The <c>CustomerCraft</c> section.</param>
+    /// <param name="configure">Adjusts the bound options.</param>
+    /// <returns>A builder to replace stores and add conditions.</returns>
+    public static ICustomerCraftBuilder AddCustomerCraft(this IServiceCollection services, IConfiguration configuration, Action<CustomerCraftOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ICustomerCraftBuilder builder = services.AddCustomerCraft(configuration);
+        services.AddOptions<CustomerCraftOptions>().Configure(configure);
+        return builder;
     }
 
     /// <summary>Adds CustomerCraft, configured in code.</summary>
@@ -49,17 +84,35 @@ public static class CustomerCraftServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<CustomerCraftOptions>().Configure(configure);
-        return AddCore(services, new CustomerCraftConfiguration(null, CustomerCraftOptions.SectionName));
+        return Registered(services) is null
+            ? AddCore(services, new CustomerCraftConfiguration(null, CustomerCraftOptions.SectionName))
+            : new CustomerCraftBuilder(services);
+    }
+
+    private static CustomerCraftConfiguration? Registered(IServiceCollection services)
+    {
+        foreach (ServiceDescriptor descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(CustomerCraftConfiguration))
+            {
+                return descriptor.ImplementationInstance as CustomerCraftConfiguration;
+            }
+        }
+
+        return null;
     }
 
     private static CustomerCraftBuilder AddCore(IServiceCollection services, CustomerCraftConfiguration source)
     {
-        if (services.Any(d => d.ServiceType == typeof(CustomerCraftConfiguration)))
+        // A code-only registration that is later bound to a section takes the section as its
+        // source: its paths name the errors and its reloads are watched.
+        services.RemoveAll<CustomerCraftConfiguration>();
+        services.AddSingleton(source);
+        if (services.Any(d => d.ServiceType == typeof(PolicyProvider)))
         {
-            throw new InvalidOperationException("AddCustomerCraft was already called on this service collection; call it once and configure through the builder it returns.");
+            return new CustomerCraftBuilder(services);
         }
 
-        services.AddSingleton(source);
         services.AddOptions<CustomerCraftOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CustomerCraftOptions>, CustomerCraftOptionsValidator>());
         services.AddOptions<InMemoryDecisionLogOptions>().Configure<IOptions<CustomerCraftOptions>>((log, root) => log.Capacity = root.Value.DecisionLog.Capacity);

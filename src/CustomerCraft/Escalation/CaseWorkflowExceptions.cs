@@ -15,6 +15,14 @@ public class CaseWorkflowException : InvalidOperationException
 public sealed class CaseNotFoundException(string caseId)
     : CaseWorkflowException(caseId, $"Case '{caseId}' does not exist.");
 
+/// <summary>
+/// A case with the id already exists, so a new one cannot be opened under it. Unlike a
+/// <see cref="CaseConcurrencyException"/>, retrying cannot succeed: open the case under another id,
+/// or work the existing one.
+/// </summary>
+public sealed class CaseAlreadyExistsException(string caseId)
+    : CaseWorkflowException(caseId, $"Case '{caseId}' already exists; a new case needs another id. Nothing was changed.");
+
 /// <summary>The move is not allowed in the case's current state; nothing was changed.</summary>
 public sealed class CaseTransitionException : CaseWorkflowException
 {

@@ -13,7 +13,7 @@ public interface ICaseStore
     /// <summary>The case with the id, or <see langword="null"/>.</summary>
     ValueTask<SupportCase?> FindAsync(string caseId, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a new case; throws <see cref="CaseConcurrencyException"/> when the id is taken.</summary>
+    /// <summary>Stores a new case; throws <see cref="CaseAlreadyExistsException"/> when the id is taken.</summary>
     ValueTask CreateAsync(SupportCase supportCase, CancellationToken cancellationToken = default);
 
     /// <summary>

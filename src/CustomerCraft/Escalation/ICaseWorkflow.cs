@@ -22,6 +22,16 @@ public interface ICaseWorkflow
     ValueTask<IReadOnlyList<SupportCase>> QueryAsync(CaseQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The moves the case's state machine allows <paramref name="supportCase"/> to make now, in its
+    /// state at its level (an escalation only where a higher level exists), in the order of
+    /// <see cref="CaseTrigger"/>. It is the same table every move is checked against, so a client
+    /// can offer exactly these and never restate the workflow. Who may make a move (the four-eyes
+    /// rule, an approver's rank) is checked when it is made. Pure: reads no store.
+    /// </summary>
+    /// <param name="supportCase">The case, as read from <see cref="FindAsync"/> or returned by a move.</param>
+    IReadOnlyList<CaseTrigger> GetPermittedTriggers(SupportCase supportCase);
+
+    /// <summary>
     /// <paramref name="assignee"/> takes the case. At the front line they become its owner; higher up
     /// they handle it for their level and must rank at least as high as the level's role.
     /// </summary>

@@ -29,7 +29,7 @@ public sealed class InMemoryCaseStore : ICaseStore
         {
             if (!_cases.TryAdd(supportCase.Id, supportCase))
             {
-                throw new CaseConcurrencyException(supportCase.Id, 0, _cases[supportCase.Id].Version, "a case with this id already exists");
+                throw new CaseAlreadyExistsException(supportCase.Id);
             }
 
             Index(null, supportCase);

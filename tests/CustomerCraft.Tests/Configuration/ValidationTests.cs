@@ -399,12 +399,51 @@ public class ValidationTests
     }
 
     [Fact]
-    public void AddCustomerCraft_Twice_IsRejected()
+    public async Task AddCustomerCraft_BoundThenAdjustedInCode_UsesTheAdjustmentOnStartAndAfterAReload()
     {
+        IConfigurationRoot configuration = new ConfigurationBuilder().AddInMemoryCollection(Basic()).Build();
         var services = new ServiceCollection();
-        services.AddCustomerCraft(_ => { });
+        services.AddCustomerCraft(configuration.GetSection("CustomerCraft"), o => o.Empowerment.Roles["Agent"].Limits["Refund"].PerIncident!.Amount = 150m);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        IResolutionAuthority authority = provider.GetRequiredService<IResolutionAuthority>();
 
-        FluentActions.Invoking(() => services.AddCustomerCraft(_ => { })).Should().Throw<InvalidOperationException>().WithMessage("*already called*");
+        AuthorityDecision before = await authority.EvaluateAsync(Refund(150m));
+        configuration["CustomerCraft:Empowerment:Roles:Agent:Limits:Credit:PerIncident:Amount"] = "60";
+        configuration.Reload();
+        AuthorityDecision after = await authority.EvaluateAsync(Refund(150m));
+
+        before.Outcome.Should().Be(DecisionOutcome.Allowed, "the code raised the bound 100 to 150");
+        after.PolicyVersion.Should().NotBe(before.PolicyVersion);
+        after.Outcome.Should().Be(DecisionOutcome.Allowed, "the adjustment runs after every bind, reloads included");
+    }
+
+    [Fact]
+    public async Task AddCustomerCraft_CalledAgain_AddsItsStepAndReturnsABuilderOverTheSameServices()
+    {
+        IConfiguration section = new ConfigurationBuilder().AddInMemoryCollection(Basic()).Build().GetSection("CustomerCraft");
+        var services = new ServiceCollection();
+        services.AddCustomerCraft(section);
+        ICustomerCraftBuilder again = services.AddCustomerCraft(section);
+        services.AddCustomerCraft(o => o.Empowerment.Roles["Agent"].Limits["Refund"].PerIncident!.Amount = 30m);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        AuthorityDecision decision = await provider.GetRequiredService<IResolutionAuthority>().EvaluateAsync(Refund(40m));
+
+        again.Services.Should().BeSameAs(services);
+        services.Count(d => d.ServiceType == typeof(IResolutionAuthority)).Should().Be(1);
+        decision.Outcome.Should().Be(DecisionOutcome.RequiresApproval, "the later code step lowered the limit to 30");
+        decision.Reasons[0].ConfigurationPath.Should().Be("CustomerCraft:Empowerment:Roles:Agent:Limits:Refund:PerIncident:Amount");
+    }
+
+    [Fact]
+    public void AddCustomerCraft_BindingASecondDifferentSection_IsRejectedNamingBoth()
+    {
+        IConfigurationRoot root = new ConfigurationBuilder().AddInMemoryCollection(Basic()).Build();
+        var services = new ServiceCollection();
+        services.AddCustomerCraft(root.GetSection("CustomerCraft"));
+
+        FluentActions.Invoking(() => services.AddCustomerCraft(root.GetSection("Other")))
+            .Should().Throw<InvalidOperationException>().WithMessage("*'CustomerCraft'*'Other'*");
     }
 
     private static bool Matches(string failure, string pattern) =>

@@ -89,6 +89,54 @@ public sealed class CaseWorkflowTests
         (await workflow.FindAsync("case-1")).Should().BeSameAs(before);
     }
 
+    [Theory]
+    [InlineData(CaseState.New)]
+    [InlineData(CaseState.InProgress)]
+    [InlineData(CaseState.AwaitingApproval)]
+    [InlineData(CaseState.Escalated)]
+    [InlineData(CaseState.AwaitingCustomer)]
+    [InlineData(CaseState.Resolved)]
+    [InlineData(CaseState.Closed)]
+    [InlineData(CaseState.Reopened)]
+    public async Task The_permitted_triggers_are_exactly_the_moves_the_workflow_accepts(CaseState state)
+    {
+        using TestHost probe = Build();
+        IReadOnlyList<CaseTrigger> permitted = probe.Workflow().GetPermittedTriggers(await BringToAsync(probe.Workflow(), state));
+
+        foreach (CaseTrigger trigger in Enum.GetValues<CaseTrigger>().Where(t => t != CaseTrigger.RerouteApproval))
+        {
+            // A fresh case per move: each is asked of the state the case was in.
+            using TestHost host = Build();
+            await BringToAsync(host.Workflow(), state);
+            Exception? refusal = null;
+            try
+            {
+                await FireAsync(host.Workflow(), trigger);
+            }
+            catch (CaseWorkflowException e)
+            {
+                refusal = e; // an approval refused for its authority is not the state's answer
+            }
+
+            (refusal is CaseTransitionException).Should().Be(!permitted.Contains(trigger), $"{trigger} in {state} is {(permitted.Contains(trigger) ? "" : "not ")}listed as permitted");
+        }
+    }
+
+    [Fact]
+    public async Task The_permitted_triggers_offer_no_escalation_at_the_top_of_the_ladder_and_no_second_approval_request()
+    {
+        using TestHost host = Build();
+        ICaseWorkflow workflow = host.Workflow();
+        SupportCase awaiting = await workflow.AwaitingApprovalAsync(150m);
+        workflow.GetPermittedTriggers(awaiting).Should().Equal(CaseTrigger.Approve, CaseTrigger.Reject, CaseTrigger.RerouteApproval, CaseTrigger.Escalate);
+
+        await workflow.EscalateAsync("case-1", Tina, EscalationReason.Complexity);
+        SupportCase top = (await workflow.FindAsync("case-1"))!;
+
+        top.Level.Should().Be(2);
+        workflow.GetPermittedTriggers(top).Should().NotContain(CaseTrigger.Escalate).And.Contain(CaseTrigger.Resolve);
+    }
+
     [Fact]
     public async Task Escalating_past_the_top_of_the_ladder_is_refused_with_the_reason()
     {
@@ -520,7 +568,7 @@ public sealed class CaseWorkflowTests
         (await FluentActions.Awaiting(async () => await workflow.OpenAsync(new OpenCaseRequest { CustomerId = " " })).Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("request.CustomerId");
         (await FluentActions.Awaiting(async () => await workflow.AssignAsync("case-1", new CaseActor("x", "Wizard"))).Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("assignee.Role");
         (await FluentActions.Awaiting(async () => await workflow.ResolveAsync("nope", Ana)).Should().ThrowAsync<CaseNotFoundException>()).Which.CaseId.Should().Be("nope");
-        (await FluentActions.Awaiting(async () => await workflow.OpenAsync()).Should().ThrowAsync<CaseConcurrencyException>()).WithMessage("*already exists*");
+        (await FluentActions.Awaiting(async () => await workflow.OpenAsync()).Should().ThrowAsync<CaseAlreadyExistsException>()).WithMessage("*already exists*");
         (await FluentActions.Awaiting(async () => await workflow.RequestApprovalAsync("case-1", PolicyFixtures.Refund(150m, incident: "case-1") with { Approver = new ApproverAuthority("tina", "TeamLead") })).Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("request.Approver");
     }
 

@@ -29,6 +29,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     internal static readonly TimeSpan AbandonedGrantAge = TimeSpan.FromMinutes(5);
 
     private static readonly string[] s_triggers = Enum.GetNames<CaseTrigger>();
+    private static readonly CaseTrigger[] s_allTriggers = Enum.GetValues<CaseTrigger>();
     private static readonly string[] s_states = Enum.GetNames<CaseState>();
     private static readonly string[] s_timers = Enum.GetNames<SlaTimerKind>();
 
@@ -112,6 +113,22 @@ internal sealed class CaseWorkflow : ICaseWorkflow
 
     public ValueTask<IReadOnlyList<SupportCase>> QueryAsync(CaseQuery query, CancellationToken cancellationToken = default) =>
         _store.QueryAsync(query, cancellationToken);
+
+    public IReadOnlyList<CaseTrigger> GetPermittedTriggers(SupportCase supportCase)
+    {
+        ArgumentNullException.ThrowIfNull(supportCase);
+        int topLevel = Ladder.TopLevel;
+        var permitted = new List<CaseTrigger>(capacity: 4);
+        foreach (CaseTrigger trigger in s_allTriggers)
+        {
+            if (CaseStateMachine.TryFire(supportCase.State, supportCase.Level, topLevel, trigger, out _))
+            {
+                permitted.Add(trigger);
+            }
+        }
+
+        return permitted;
+    }
 
     public async ValueTask<SupportCase> AssignAsync(string caseId, CaseActor assignee, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
