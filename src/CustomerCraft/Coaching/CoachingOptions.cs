@@ -91,6 +91,10 @@ public sealed class NudgeOptions
     /// <summary>Nudge when the case's next SLA deadline is this close. Default ten minutes.</summary>
     public TimeSpan SlaWarning { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How alike (0 to 1, shared words over all words) two customer questions must be to count as asked twice. Default 0.5.</summary>
-    public double RepeatSimilarity { get; set; } = 0.5;
+    /// <summary>
+    /// How alike (0 to 1) a customer request must be to one asked before the agent's last reply to
+    /// count as asked again: the word stems they share (synonyms folded, common words left out)
+    /// over the stems of the shorter request. Default 0.6.
+    /// </summary>
+    public double RepeatSimilarity { get; set; } = 0.6;
 }
