@@ -66,6 +66,24 @@ public sealed class CoachingPhraseOptions
     /// <summary>Checking understanding ("does that make sense", "just to confirm").</summary>
     public List<string>? CheckUnderstanding { get; set; }
 
+    /// <summary>
+    /// Customer complaint cues that make a message frustrated whatever its sentiment score
+    /// ("never received", "still waiting", "charged twice", "thanks for nothing", profanity).
+    /// </summary>
+    public List<string>? Frustration { get; set; }
+
+    /// <summary>
+    /// Customer self-blame and polite closings ("my mistake", "have a nice day"): a negative score
+    /// whose negative words are all in the sentence of one of these does not make the message frustrated.
+    /// </summary>
+    public List<string>? NotFrustrated { get; set; }
+
+    /// <summary>
+    /// Identity words ("username", "date of birth"): within six words after a check of
+    /// understanding, they make it an identity check, which does not count as checking understanding.
+    /// </summary>
+    public List<string>? IdentityCheck { get; set; }
+
     /// <summary>Admitting not knowing ("I don't know", "no idea").</summary>
     public List<string>? Unsure { get; set; }
 

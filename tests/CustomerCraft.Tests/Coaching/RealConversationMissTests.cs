@@ -238,6 +238,47 @@ public sealed class RealConversationMissTests
         recorded.CriticalFailures.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_grant_the_agent_says_was_made_must_be_recorded_on_the_interaction()
+    {
+        using TestHost host = Build();
+        Interaction told = Chat(C("I want my money back."), A("I went ahead and refunded $60."));
+
+        Scorecard unrecorded = await host.Coach().ScoreAsync(told);
+        GrantRecord made = (await host.Authority.GrantAsync(PolicyFixtures.Refund(60m, incident: "chat-1", key: "k-60"))).Grant!;
+        Scorecard recorded = await host.Coach().ScoreAsync(told with { Grants = [made] });
+
+        unrecorded.Criterion("Reliability").Score.Should().Be(0);
+        unrecorded.Criterion("Reliability").Evidence.Should().ContainSingle(e => e.Turn == 2 && e.Finding == "said Refund 60 was granted; no grant was recorded");
+        unrecorded.Criterion("Reliability").Tip.Should().Contain("no grant was recorded");
+        recorded.Criterion("Reliability").Score.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_promise_in_the_future_tense_is_not_a_stated_grant()
+    {
+        using TestHost host = Build();
+
+        Scorecard card = await host.Coach().ScoreAsync(Chat(C("I want my money back."), A("I'll refund you $60 today.")));
+
+        card.Criterion("Reliability").Score.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task The_frustration_cues_are_configurable()
+    {
+        Dictionary<string, string?> settings = EscalationFixtures.Ladder();
+        settings["CustomerCraft:Coaching:Phrases:Frustration:0"] = "meh";
+        using TestHost host = Build(settings, realSentiment: true);
+
+        Scorecard configured = await host.Coach().ScoreAsync(Chat(C("meh, the box"), A("What is your order number?")));
+        Scorecard replaced = await host.Coach().ScoreAsync(Chat(C("I never received my boots."), A("What is your order number?")));
+
+        configured.Criterion("Empathy").Score.Should().Be(0);
+        configured.Criterion("Empathy").Tip.Should().Contain("I'm sorry to hear that");
+        replaced.Criterion("Empathy").Score.Should().BeNull("a configured list replaces the defaults");
+    }
+
     [Theory]
     [InlineData("ⒶⒷⒸ", true)]
     [InlineData("Ⅻ", true)]

@@ -26,7 +26,7 @@ internal sealed record CustomerFrustration(bool IsFrustrated, string[] Cues, Fru
         0x1F621, 0x1F620, 0x1F92C, 0x1F624, 0x1F644, 0x1F44E, 0x1F612, 0x1F926, 0x1F629, 0x1F62B, 0x1F623, 0x1F616, 0x1F4A2,
     ];
 
-    // Each cue names the cause it belongs to, so the tip can speak to it.
+    // Each default cue names the cause it belongs to, so the tip can speak to it.
     private static readonly Dictionary<string, FrustrationKind> s_kinds = DefaultPhrases.FrustrationByKind
         .SelectMany(k => k.Phrases.Select(p => (p, k.Kind)))
         .ToDictionary(x => x.p, x => x.Kind, StringComparer.OrdinalIgnoreCase);
@@ -132,7 +132,8 @@ internal sealed record CustomerFrustration(bool IsFrustrated, string[] Cues, Fru
         return null;
     }
 
-    private static FrustrationKind KindOf(string cue) => s_kinds.TryGetValue(cue, out FrustrationKind kind) ? kind : FrustrationKind.Anger;
+    // A configured cue the defaults do not know names no cause: the tip stays general.
+    private static FrustrationKind KindOf(string cue) => s_kinds.TryGetValue(cue, out FrustrationKind kind) ? kind : FrustrationKind.General;
 }
 
 /// <summary>What a frustrated customer is upset about, as far as the cue tells.</summary>

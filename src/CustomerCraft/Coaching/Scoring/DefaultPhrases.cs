@@ -156,6 +156,16 @@ internal static class DefaultPhrases
         "I processed", "I issued", "I applied", "I added", "I sent", "I gave", "has been", "have been",
     ];
 
+    /// <summary>
+    /// The commitments that report a grant already made: the customer now expects it, so it must
+    /// be recorded on the interaction (<see cref="Interaction.Grants"/>).
+    /// </summary>
+    public static readonly string[] Granted =
+    [
+        "I went ahead", "I've gone ahead", "I have gone ahead", "I've", "I have", "we've", "we have", "I just", "I already",
+        "I processed", "I issued", "I applied", "I added", "I sent", "I gave", "has been", "have been",
+    ];
+
     /// <summary>Words that contain an action word without being the action ("credit card" is not a credit).</summary>
     public static readonly string[] NotAnAction = ["credit card", "debit card", "credit score", "store credit card"];
 

@@ -279,8 +279,31 @@ internal sealed class InteractionCoach(
             }
         }
 
+        foreach (TurnAnalysis turn in turns)
+        {
+            // "I went ahead and refunded $69" tells the customer it is done: unless a grant records
+            // it, nothing will make it happen.
+            if (!turn.IsAgent || StatedGrant(turn, coaching) is not (int action, decimal amount))
+            {
+                continue;
+            }
+
+            string actionName = coaching.Actions[action];
+            promised++;
+            if (Covered(interaction.Grants, actionName, amount))
+            {
+                kept++;
+                evidence.Add(new Evidence(turn.Number, turn.Excerpt(60), $"said {actionName} {Format(amount)} was granted; a grant records it"));
+            }
+            else
+            {
+                broken ??= $"You told the customer {actionName} {Format(amount)} was done (turn {turn.Number}) but no grant was recorded: record the grant when you make it, so it happens.";
+                evidence.Add(new Evidence(turn.Number, turn.Excerpt(60), $"said {actionName} {Format(amount)} was granted; no grant was recorded"));
+            }
+        }
+
         return promised == 0
-            ? new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], null, [new Evidence(0, string.Empty, "no follow-up promised")], null)
+            ? new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], null, [new Evidence(0, string.Empty, "no follow-up promised and no grant stated")], null)
             : new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], (double)kept / promised, evidence, broken);
     }
 
@@ -525,6 +548,16 @@ internal sealed class InteractionCoach(
         }
 
         return TextTokens.AmountNearest(turn.Turn.Text, turn.Tokens.Starts[at]) is { } amount && amount > 0 ? (action, amount) : null;
+    }
+
+    /// <summary>A grant the agent reports as made ("I went ahead and refunded $69"): a promised action whose commitment is in the past tense.</summary>
+    internal static (int Action, decimal Amount)? StatedGrant(TurnAnalysis turn, CoachingPolicy coaching)
+    {
+        const int Window = 6;
+        return PromisedAction(turn, coaching) is (int action, decimal amount)
+            && coaching.Phrases.EndsBefore(turn.Tokens, (int)PhraseGroup.Granted, turn.Hits[coaching.ActionGroup(action)].Token, Window)
+                ? (action, amount)
+                : null;
     }
 
     private static bool Covered(IReadOnlyList<GrantRecord> grants, string action, decimal amount)
