@@ -110,7 +110,7 @@ internal static class DefaultPhrases
             "how dare", "unacceptable", "ridiculous", "ridiculously", "furious", "fed up", "sick of", "tired of", "waste of time",
             "wasted my time", "joke", "scam", "rip off", "ripoff", "useless", "pathetic", "incompetent", "worst", "disgusting",
             "thanks for nothing", "thank you for nothing", "great job not", "yeah right", "what a surprise", "again and again",
-            "for the third time", "third time", "second time", "every time", "over and over", "seriously", "are you kidding",
+            "for the third time", "third time", "over and over", "are you kidding",
             "you're kidding", "unbelievable", "nonsense", "never again", "complaint", "complain",
         ]),
         // Profanity.
@@ -133,7 +133,7 @@ internal static class DefaultPhrases
         "my error", "my mistake", "my fault", "my bad", "I made a mistake", "I made an error", "I messed up", "I forgot",
         "I was wrong", "I misread", "I mistyped", "silly me", "my apologies", "sorry to bother", "sorry for the trouble",
         "have a nice day", "have a good day", "have a great day", "have a nice evening", "have a good one", "have a good night",
-        "no problem", "no worries", "no rush", "not a problem", "no hurry", "no need", "not bad", "nothing else", "that's all",
+        "no problem", "no worries", "no rush", "not a problem", "no hurry", "not bad", "nothing else", "that's all",
         "no thanks", "no thank you", "thanks anyway", "thank you anyway",
     ];
 
