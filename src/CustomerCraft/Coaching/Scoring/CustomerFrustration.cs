@@ -14,7 +14,7 @@ namespace CustomerCraft.Coaching.Scoring;
 /// self-blame or a polite closing.
 /// </summary>
 /// <param name="IsFrustrated">Whether the message counts as negative for empathy and the acknowledgement nudge.</param>
-/// <param name="Cues">What drove it: complaint phrases, emoji and the negative words of the score, strongest first.</param>
+/// <param name="Cues">What drove it: the complaint phrase, the angry emoji, then the score's negative words, strongest first.</param>
 /// <param name="Kind">What the customer is upset about, so a tip can answer that.</param>
 internal sealed record CustomerFrustration(bool IsFrustrated, string[] Cues, FrustrationKind Kind)
 {
@@ -134,26 +134,4 @@ internal sealed record CustomerFrustration(bool IsFrustrated, string[] Cues, Fru
 
     // A configured cue the defaults do not know names no cause: the tip stays general.
     private static FrustrationKind KindOf(string cue) => s_kinds.TryGetValue(cue, out FrustrationKind kind) ? kind : FrustrationKind.General;
-}
-
-/// <summary>What a frustrated customer is upset about, as far as the cue tells.</summary>
-internal enum FrustrationKind
-{
-    /// <summary>Only the score says so: no cue names the cause.</summary>
-    General,
-
-    /// <summary>Waiting, or nobody answering.</summary>
-    Waiting,
-
-    /// <summary>An order that did not arrive, arrived wrong or damaged.</summary>
-    Order,
-
-    /// <summary>A wrong charge.</summary>
-    Billing,
-
-    /// <summary>Something that does not work.</summary>
-    Malfunction,
-
-    /// <summary>Anger without a named cause ("This is ridiculous", profanity, 😡).</summary>
-    Anger,
 }
