@@ -148,6 +148,16 @@ public sealed class RealConversationMissTests
         card.Criterion("ClearCommunication").Score.Should().Be(0.6);
     }
 
+    [Fact]
+    public async Task A_check_about_the_customers_account_is_still_a_check_of_understanding()
+    {
+        using TestHost host = Build();
+
+        Scorecard card = await host.Coach().ScoreAsync(Chat(C("Can you credit me?"), A("Just to confirm, your account now shows the credit?")));
+
+        card.Criterion("ClearCommunication").Score.Should().Be(1);
+    }
+
     [Theory]
     [InlineData("You'll receive an email with the return label.", "Email")]
     [InlineData("They will notify you when it ships.", "FollowUp")]

@@ -61,9 +61,9 @@ internal static class DefaultPhrases
     public static readonly string[] IdentityCheck =
     [
         "username", "user name", "email address", "your email", "your name", "full name", "your address", "billing address",
-        "account number", "your account", "phone number", "your phone", "date of birth", "birthday", "zip code", "postcode",
+        "account number", "account holder", "phone number", "your phone", "date of birth", "birthday", "zip code", "postcode",
         "postal code", "pin", "password", "security question", "last four", "last 4", "order number", "your id", "identity",
-        "card number", "the email on", "the name on", "the account", "who I'm speaking", "who I am speaking",
+        "card number", "the email on", "the name on", "who I'm speaking", "who I am speaking",
     ];
 
     /// <summary>
