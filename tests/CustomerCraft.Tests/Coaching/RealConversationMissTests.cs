@@ -42,6 +42,7 @@ public sealed class RealConversationMissTests
     [InlineData("Thanks, that fixed it!")]
     [InlineData("Where is my order?")]
     [InlineData("It's not broken anymore, thank you")]
+    [InlineData("That was fucking awesome, thank you so much!")]
     public async Task Self_blame_polite_closings_and_plain_questions_are_not_frustrated(string line)
     {
         TurnAnalysis turn = await Customer(line);

@@ -12,7 +12,7 @@ internal static class AcknowledgementTip
         FrustrationKind.Order => "\"I'm sorry it didn't arrive as it should, that's not okay. Let me put it right.\"",
         FrustrationKind.Billing => "\"I'm sorry about that charge, I can see why you're upset. Let me look at it right now.\"",
         FrustrationKind.Malfunction => "\"I'm sorry it's not working, that's frustrating. Let me get it working for you.\"",
-        FrustrationKind.Anger => "\"I'm sorry, I can hear how frustrated you are, and you're right to expect better. Let me fix this.\"",
+        FrustrationKind.Anger or FrustrationKind.Profanity => "\"I'm sorry, I can hear how frustrated you are, and you're right to expect better. Let me fix this.\"",
         _ => "\"I'm sorry to hear that, I understand. Let me help.\"",
     };
 }

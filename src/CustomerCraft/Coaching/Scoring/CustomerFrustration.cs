@@ -26,6 +26,9 @@ internal sealed record CustomerFrustration(bool IsFrustrated, string[] Cues, Fru
         0x1F621, 0x1F620, 0x1F92C, 0x1F624, 0x1F644, 0x1F44E, 0x1F612, 0x1F926, 0x1F629, 0x1F62B, 0x1F623, 0x1F616, 0x1F4A2,
     ];
 
+    /// <summary>At or above this compound score, profanity is read as praise.</summary>
+    private const double PraisingProfanity = 0.5;
+
     // Each default cue names the cause it belongs to, so the tip can speak to it.
     private static readonly Dictionary<string, FrustrationKind> s_kinds = DefaultPhrases.FrustrationByKind
         .SelectMany(k => k.Phrases.Select(p => (p, k.Kind)))
@@ -42,8 +45,18 @@ internal sealed record CustomerFrustration(bool IsFrustrated, string[] Cues, Fru
         PhraseHit complaint = hits[(int)PhraseGroup.Frustration];
         if (complaint.Found && (complaint.Token == 0 || !s_cancelling.Contains(tokens.Hashes[complaint.Token - 1])))
         {
-            (cues ??= []).Add(complaint.Phrase!);
             kind = KindOf(complaint.Phrase!);
+
+            // Profanity intensifies what it sits in: in a message that scores clearly positive
+            // ("fucking awesome, thanks") it is praise, not a complaint.
+            if (kind != FrustrationKind.Profanity || sentiment.Compound < PraisingProfanity)
+            {
+                (cues ??= []).Add(complaint.Phrase!);
+            }
+            else
+            {
+                kind = FrustrationKind.General;
+            }
         }
 
         if (AngryEmoji(text) is { } emoji)

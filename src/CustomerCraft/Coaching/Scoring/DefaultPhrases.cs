@@ -114,7 +114,7 @@ internal static class DefaultPhrases
             "you're kidding", "unbelievable", "nonsense", "never again", "complaint", "complain",
         ]),
         // Profanity.
-        (FrustrationKind.Anger,
+        (FrustrationKind.Profanity,
         [
             "fuck", "fucking", "fucked", "fuckin", "wtf", "ffs", "shit", "shitty", "bullshit", "crap", "crappy", "damn", "goddamn",
             "dammit", "pissed", "pissed off", "bloody",

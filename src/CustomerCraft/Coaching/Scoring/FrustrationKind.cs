@@ -18,6 +18,9 @@ internal enum FrustrationKind
     /// <summary>Something that does not work.</summary>
     Malfunction,
 
-    /// <summary>Anger without a named cause ("This is ridiculous", profanity, 😡).</summary>
+    /// <summary>Anger without a named cause ("This is ridiculous", 😡).</summary>
     Anger,
+
+    /// <summary>Profanity: anger in a complaint, praise in "fucking awesome".</summary>
+    Profanity,
 }
