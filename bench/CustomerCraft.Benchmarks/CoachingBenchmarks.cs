@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CustomerCraft.Coaching;
+using CustomerCraft.Coaching.Scoring;
 using CustomerCraft.Coaching.Sentiment;
 using CustomerCraft.Escalation;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public class CoachingBenchmarks : IDisposable
     private ISentimentAnalyzer _sentiment = null!;
     private IInteractionCoach _coach = null!;
     private Interaction _transcript = null!;
+    private Turn[] _customerTurns = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -49,12 +51,13 @@ public class CoachingBenchmarks : IDisposable
         _sentiment = _services.GetRequiredService<ISentimentAnalyzer>();
         _coach = _services.GetRequiredService<IInteractionCoach>();
         _transcript = Transcript();
+        _customerTurns = [.. Messages.Select(m => new Turn(Speaker.Customer, m, new DateTimeOffset(2026, 3, 2, 15, 0, 0, TimeSpan.Zero)))];
         ICaseWorkflow cases = _services.GetRequiredService<ICaseWorkflow>();
         cases.OpenAsync(new OpenCaseRequest { CaseId = "case-1", CustomerId = "C-1" }).AsTask().GetAwaiter().GetResult();
 
         Scorecard card = ScoreTranscript30Turns();
         int nudges = LiveConversation30Turns();
-        Console.WriteLine($"// Verified: scorecard {card.Score} with {card.Criteria.Count(c => c.Score is not null)} criteria applying; {nudges} nudges over the live conversation.");
+        Console.WriteLine($"// Verified: scorecard {card.Score} with {card.Criteria.Count(c => c.Score is not null)} criteria applying; {nudges} nudges over the live conversation; {FrustrationGatePerMessage()} of {Messages.Length} messages frustrated.");
     }
 
     [GlobalCleanup]
@@ -77,6 +80,24 @@ public class CoachingBenchmarks : IDisposable
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// A customer message read as the scorecard reads it, on each of the 16 messages: words,
+    /// every phrase list, the built-in analyzer and the frustration gate; time per message.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = 16)]
+    public int FrustrationGatePerMessage()
+    {
+        int frustrated = 0;
+        for (int i = 0; i < _customerTurns.Length; i++)
+        {
+            ValueTask<TurnAnalysis> pending = TurnAnalysis.AnalyzeAsync(_customerTurns[i], i, CoachingPolicy.Default, _sentiment, CancellationToken.None);
+            TurnAnalysis turn = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            frustrated += turn.Frustration.IsFrustrated ? 1 : 0;
+        }
+
+        return frustrated;
     }
 
     /// <summary>A full scorecard of a 30-turn transcript (sentiment of every customer turn included).</summary>

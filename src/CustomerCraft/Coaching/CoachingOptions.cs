@@ -66,6 +66,24 @@ public sealed class CoachingPhraseOptions
     /// <summary>Checking understanding ("does that make sense", "just to confirm").</summary>
     public List<string>? CheckUnderstanding { get; set; }
 
+    /// <summary>
+    /// Customer complaint cues that make a message frustrated whatever its sentiment score
+    /// ("never received", "still waiting", "charged twice", "thanks for nothing", profanity).
+    /// </summary>
+    public List<string>? Frustration { get; set; }
+
+    /// <summary>
+    /// Customer self-blame and polite closings ("my mistake", "have a nice day"): a negative score
+    /// whose negative words are all in the sentence of one of these does not make the message frustrated.
+    /// </summary>
+    public List<string>? NotFrustrated { get; set; }
+
+    /// <summary>
+    /// Identity words ("username", "date of birth"): within six words after a check of
+    /// understanding, they make it an identity check, which does not count as checking understanding.
+    /// </summary>
+    public List<string>? IdentityCheck { get; set; }
+
     /// <summary>Admitting not knowing ("I don't know", "no idea").</summary>
     public List<string>? Unsure { get; set; }
 
@@ -91,6 +109,10 @@ public sealed class NudgeOptions
     /// <summary>Nudge when the case's next SLA deadline is this close. Default ten minutes.</summary>
     public TimeSpan SlaWarning { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How alike (0 to 1, shared words over all words) two customer questions must be to count as asked twice. Default 0.5.</summary>
-    public double RepeatSimilarity { get; set; } = 0.5;
+    /// <summary>
+    /// How alike (0 to 1) a customer request must be to one asked before the agent's last reply to
+    /// count as asked again: the word stems they share (synonyms folded, common words left out)
+    /// over the stems of the shorter request. Default 0.6.
+    /// </summary>
+    public double RepeatSimilarity { get; set; } = 0.6;
 }

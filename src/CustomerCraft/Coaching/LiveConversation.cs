@@ -13,13 +13,14 @@ namespace CustomerCraft.Coaching;
 /// </summary>
 public sealed class LiveConversation
 {
-    private static readonly HashSet<ulong> s_stopWords = [.. "a an and are at be but can could did do does for from had has have how i i'm in is it it's me my not of on or our so than that the this to was we what when where which who why will with would you your".Split(' ').Select(w => TextTokens.HashWord(w))];
-
     private readonly InteractionCoach _coach;
     private readonly List<TurnAnalysis> _turns = [];
-    private readonly List<(int Turn, HashSet<ulong> Words)> _questions = [];
+    private readonly List<(int Turn, HashSet<string> Words)> _requests = [];
     private int _busy;
     private int _unacknowledged = -1;
+
+    // Requests from before the agent's last reply: a repeat of one of them went unanswered.
+    private int _answeredRequests;
     private (int Turn, int Earlier) _repeated = (-1, -1);
     private string? _requestedAction;
     private decimal? _requestedAmount;
@@ -48,7 +49,7 @@ public sealed class LiveConversation
 
         // What this turn changes is undone if anything below fails (a cancelled lookup, say), so a
         // host that retries the turn does not count it twice.
-        int turns = _turns.Count, questions = _questions.Count, unacknowledged = _unacknowledged;
+        int turns = _turns.Count, requests = _requests.Count, answeredRequests = _answeredRequests, unacknowledged = _unacknowledged;
         (int, int) repeated = _repeated;
         string? requestedAction = _requestedAction;
         decimal? requestedAmount = _requestedAmount;
@@ -72,8 +73,8 @@ public sealed class LiveConversation
         catch
         {
             _turns.RemoveRange(turns, _turns.Count - turns);
-            _questions.RemoveRange(questions, _questions.Count - questions);
-            (_unacknowledged, _repeated, _requestedAction, _requestedAmount, _offer) = (unacknowledged, repeated, requestedAction, requestedAmount, offer);
+            _requests.RemoveRange(requests, _requests.Count - requests);
+            (_unacknowledged, _answeredRequests, _repeated, _requestedAction, _requestedAmount, _offer) = (unacknowledged, answeredRequests, repeated, requestedAction, requestedAmount, offer);
             throw;
         }
         finally
@@ -84,7 +85,7 @@ public sealed class LiveConversation
 
     private void ReadCustomerTurn(TurnAnalysis turn, CoachingPolicy coaching)
     {
-        if (turn.Sentiment!.Compound <= coaching.NegativeSentiment)
+        if (turn.Frustration.IsFrustrated)
         {
             _unacknowledged = turn.Index;
         }
@@ -97,37 +98,24 @@ public sealed class LiveConversation
             _requestedAmount = TextTokens.AmountNearest(turn.Turn.Text, at) ?? _requestedAmount;
         }
 
-        if (!turn.IsQuestion)
+        // A request counts as repeated when the customer asks it again after the agent replied:
+        // lines written before any reply are one telling, not a repeat.
+        if (RequestWords.Of(turn.Turn.Text, turn.Tokens) is not { } words)
         {
             return;
         }
 
-        var words = new HashSet<ulong>();
-        for (int i = 0; i < turn.Tokens.Count; i++)
+        for (int r = 0; r < _answeredRequests; r++)
         {
-            if (!s_stopWords.Contains(turn.Tokens.Hashes[i]))
-            {
-                words.Add(turn.Tokens.Hashes[i]);
-            }
-        }
-
-        foreach ((int earlier, HashSet<ulong> earlierWords) in _questions)
-        {
-            int shared = 0;
-            foreach (ulong word in words)
-            {
-                shared += earlierWords.Contains(word) ? 1 : 0;
-            }
-
-            int union = words.Count + earlierWords.Count - shared;
-            if (union > 0 && (double)shared / union >= coaching.RepeatSimilarity)
+            (int earlier, HashSet<string> earlierWords) = _requests[r];
+            if (RequestWords.Overlap(words, earlierWords) >= coaching.RepeatSimilarity)
             {
                 _repeated = (turn.Index, earlier);
                 break;
             }
         }
 
-        _questions.Add((turn.Index, words));
+        _requests.Add((turn.Index, words));
     }
 
     private async ValueTask ReadAgentTurnAsync(TurnAnalysis turn, CoachingPolicy coaching, CancellationToken cancellationToken)
@@ -137,8 +125,10 @@ public sealed class LiveConversation
             _unacknowledged = -1;
         }
 
-        // The agent answered: a repeated question is no longer pending.
+        // The agent answered: a repeated request is no longer pending, and what was asked so far
+        // would be asked again if it came back.
         _repeated = (-1, -1);
+        _answeredRequests = _requests.Count;
         _offer = turn.Hit(PhraseGroup.Escalation).Found ? await OfferAsync(turn, coaching, cancellationToken).ConfigureAwait(false) : null;
     }
 
@@ -236,7 +226,7 @@ public sealed class LiveConversation
         if (_unacknowledged >= 0)
         {
             TurnAnalysis upset = _turns[_unacknowledged];
-            nudges.Add(new Nudge(NudgeKind.AcknowledgeFeelings, 90, $"The customer is upset (\"{upset.Excerpt(50)}\"): acknowledge it before anything else, e.g. \"I'm sorry, that's frustrating. Let me fix it.\"", upset.Number));
+            nudges.Add(new Nudge(NudgeKind.AcknowledgeFeelings, 90, $"The customer is upset (\"{upset.Excerpt(50)}\"): acknowledge it before anything else, e.g. {AcknowledgementTip.For(upset.Frustration.Kind)}", upset.Number));
         }
 
         if (Context.CaseId is { } caseId && await _coach.Cases.FindAsync(caseId, cancellationToken).ConfigureAwait(false) is { } supportCase)

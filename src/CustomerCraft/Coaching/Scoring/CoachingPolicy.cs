@@ -17,6 +17,10 @@ internal enum PhraseGroup
     Escalation,
     NotAnAction,
     Negation,
+    Frustration,
+    NotFrustrated,
+    IdentityCheck,
+    Granted,
 }
 
 /// <summary>The built-in scorecard criteria, in report order.</summary>
@@ -34,7 +38,7 @@ internal enum Criterion
 /// <summary>The coaching options compiled: weights, thresholds and one phrase index for every detector.</summary>
 internal sealed class CoachingPolicy
 {
-    public const int FixedGroups = (int)PhraseGroup.Negation + 1;
+    public const int FixedGroups = (int)PhraseGroup.Granted + 1;
 
     public static readonly string[] CriterionNames = Enum.GetNames<Criterion>();
 
@@ -143,6 +147,10 @@ internal sealed class CoachingPolicy
         Add(all, PhraseGroup.Escalation, phrases.Escalation, DefaultPhrases.Escalation, phrasesPath, errors);
         Add(all, PhraseGroup.NotAnAction, null, DefaultPhrases.NotAnAction, phrasesPath, errors);
         Add(all, PhraseGroup.Negation, null, DefaultPhrases.Negation, phrasesPath, errors);
+        Add(all, PhraseGroup.Frustration, phrases.Frustration, DefaultPhrases.Frustration, phrasesPath, errors);
+        Add(all, PhraseGroup.NotFrustrated, phrases.NotFrustrated, DefaultPhrases.NotFrustrated, phrasesPath, errors);
+        Add(all, PhraseGroup.IdentityCheck, phrases.IdentityCheck, DefaultPhrases.IdentityCheck, phrasesPath, errors);
+        Add(all, PhraseGroup.Granted, null, DefaultPhrases.Granted, phrasesPath, errors);
 
         Dictionary<string, List<string>> followUps = phrases.FollowUps is { Count: > 0 } configuredFollowUps ? configuredFollowUps : DefaultPhrases.FollowUps;
         string[] followUpKinds = [.. followUps.Keys];

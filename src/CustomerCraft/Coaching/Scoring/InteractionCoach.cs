@@ -103,36 +103,51 @@ internal sealed class InteractionCoach(
         var evidence = new List<Evidence>();
         int negative = 0, acknowledged = 0;
         TurnAnalysis? missed = null;
-        for (int i = 0; i < turns.Length; i++)
+        for (int i = 0; i < turns.Length;)
         {
-            TurnAnalysis turn = turns[i];
-            if (!turn.IsCustomer || turn.Sentiment!.Compound > coaching.NegativeSentiment)
+            if (turns[i].IsAgent)
+            {
+                i++;
+                continue;
+            }
+
+            // Chat customers write several lines before the agent answers: the lines up to the
+            // agent's reply are one block, answered (or not) by that reply.
+            TurnAnalysis? upset = null;
+            int reply = i;
+            for (; reply < turns.Length && !turns[reply].IsAgent; reply++)
+            {
+                upset ??= turns[reply].IsCustomer && turns[reply].Frustration.IsFrustrated ? turns[reply] : null;
+            }
+
+            i = reply;
+            if (upset is null)
             {
                 continue;
             }
 
             negative++;
-            TurnAnalysis? reply = null;
+            TurnAnalysis? acknowledging = null;
             PhraseHit hit = default;
-            for (int j = i + 1; j < turns.Length && !turns[j].IsCustomer && reply is null; j++)
+            for (int j = reply; j < turns.Length && !turns[j].IsCustomer && acknowledging is null; j++)
             {
                 if (turns[j].IsAgent)
                 {
                     hit = turns[j].Hit(PhraseGroup.Acknowledgement);
                     hit = hit.Found ? hit : turns[j].Hit(PhraseGroup.ApologyAndOwnership);
-                    reply = hit.Found ? turns[j] : null;
+                    acknowledging = hit.Found ? turns[j] : null;
                 }
             }
 
-            if (reply is not null)
+            if (acknowledging is not null)
             {
                 acknowledged++;
-                evidence.Add(new Evidence(reply.Number, hit.Phrase!, $"acknowledged the customer's negative message in turn {turn.Number}"));
+                evidence.Add(new Evidence(acknowledging.Number, hit.Phrase!, $"acknowledged the customer's negative message in turn {upset.Number}"));
             }
             else
             {
-                missed ??= turn;
-                evidence.Add(new Evidence(turn.Number, turn.Excerpt(), $"negative ({Format(turn.Sentiment.Compound)}) and not acknowledged before the customer wrote again"));
+                missed ??= upset;
+                evidence.Add(new Evidence(upset.Number, upset.Excerpt(), $"negative ({Cues(upset)}) and not acknowledged before the customer wrote again"));
             }
         }
 
@@ -142,9 +157,13 @@ internal sealed class InteractionCoach(
         }
 
         string? tip = missed is null ? null
-            : $"After \"{missed.Excerpt(60)}\" (turn {missed.Number}), acknowledge the feeling before solving: \"I'm sorry about the wait, that's frustrating. Let me fix it.\"";
+            : $"After \"{missed.Excerpt(60)}\" (turn {missed.Number}), acknowledge the feeling before solving: {AcknowledgementTip.For(missed.Frustration.Kind)}";
         return new CriterionScore(nameof(Criterion.Empathy), coaching.Weights[(int)Criterion.Empathy], (double)acknowledged / negative, evidence, tip);
     }
+
+    /// <summary>What made a customer turn negative, for evidence: its sentiment and the cues.</summary>
+    internal static string Cues(TurnAnalysis turn) =>
+        $"{Format(turn.Sentiment!.Compound)}; {string.Join(", ", turn.Frustration.Cues.Take(3).Select(c => $"\"{c}\""))}";
 
     private static CriterionScore Patience(TurnAnalysis[] turns, CoachingPolicy coaching)
     {
@@ -183,7 +202,7 @@ internal sealed class InteractionCoach(
             }
 
             anyAgent = true;
-            if (!checkedUnderstanding && turn.Hit(PhraseGroup.CheckUnderstanding) is { Found: true } hit)
+            if (!checkedUnderstanding && ChecksUnderstanding(turn) is { Found: true } hit)
             {
                 checkedUnderstanding = true;
                 evidence.Add(new Evidence(turn.Number, hit.Phrase!, "checked the customer's understanding"));
@@ -212,6 +231,19 @@ internal sealed class InteractionCoach(
             : longest is not null ? $"Turn {longest.Number} has {longest.Tokens.Words} words: split long answers into short steps."
             : null;
         return new CriterionScore(nameof(Criterion.ClearCommunication), coaching.Weights[(int)Criterion.ClearCommunication], score, evidence, tip);
+    }
+
+    /// <summary>
+    /// The turn's check of understanding, unless it checks who the customer is instead ("to
+    /// confirm your username", "just to verify the email on the account"): an identity word within
+    /// a few words after the check phrase.
+    /// </summary>
+    internal static PhraseHit ChecksUnderstanding(TurnAnalysis turn)
+    {
+        const int IdentityWindow = 6;
+        PhraseHit hit = turn.Hit(PhraseGroup.CheckUnderstanding);
+        PhraseHit identity = turn.Hit(PhraseGroup.IdentityCheck);
+        return hit.Found && identity.Found && identity.Token > hit.Token && identity.Token <= hit.Token + IdentityWindow ? default : hit;
     }
 
     private static CriterionScore Reliability(TurnAnalysis[] turns, CoachingPolicy coaching, Interaction interaction)
@@ -248,8 +280,31 @@ internal sealed class InteractionCoach(
             }
         }
 
+        foreach (TurnAnalysis turn in turns)
+        {
+            // "I went ahead and refunded $69" tells the customer it is done: unless a grant records
+            // it, nothing will make it happen.
+            if (!turn.IsAgent || StatedGrant(turn, coaching) is not (int action, decimal amount))
+            {
+                continue;
+            }
+
+            string actionName = coaching.Actions[action];
+            promised++;
+            if (Covered(interaction.Grants, actionName, amount))
+            {
+                kept++;
+                evidence.Add(new Evidence(turn.Number, turn.Excerpt(60), $"said {actionName} {Format(amount)} was granted; a grant records it"));
+            }
+            else
+            {
+                broken ??= $"You told the customer {actionName} {Format(amount)} was done (turn {turn.Number}) but no grant was recorded: record the grant when you make it, so it happens.";
+                evidence.Add(new Evidence(turn.Number, turn.Excerpt(60), $"said {actionName} {Format(amount)} was granted; no grant was recorded"));
+            }
+        }
+
         return promised == 0
-            ? new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], null, [new Evidence(0, string.Empty, "no follow-up promised")], null)
+            ? new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], null, [new Evidence(0, string.Empty, "no follow-up promised and no grant stated")], null)
             : new CriterionScore(nameof(Criterion.Reliability), coaching.Weights[(int)Criterion.Reliability], (double)kept / promised, evidence, broken);
     }
 
@@ -494,6 +549,16 @@ internal sealed class InteractionCoach(
         }
 
         return TextTokens.AmountNearest(turn.Turn.Text, turn.Tokens.Starts[at]) is { } amount && amount > 0 ? (action, amount) : null;
+    }
+
+    /// <summary>A grant the agent reports as made ("I went ahead and refunded $69"): a promised action whose commitment is in the past tense.</summary>
+    internal static (int Action, decimal Amount)? StatedGrant(TurnAnalysis turn, CoachingPolicy coaching)
+    {
+        const int Window = 6;
+        return PromisedAction(turn, coaching) is (int action, decimal amount)
+            && coaching.Phrases.EndsBefore(turn.Tokens, (int)PhraseGroup.Granted, turn.Hits[coaching.ActionGroup(action)].Token, Window)
+                ? (action, amount)
+                : null;
     }
 
     private static bool Covered(IReadOnlyList<GrantRecord> grants, string action, decimal amount)

@@ -5,8 +5,9 @@ namespace CustomerCraft.Coaching.Scoring;
 /// <summary>One turn read once: its words, the phrase groups found in it, its sentiment (customer turns) and any amount.</summary>
 internal sealed class TurnAnalysis
 {
-    private TurnAnalysis(Turn turn, int index, TextTokens tokens, PhraseHit[] hits, SentimentScore? sentiment, decimal? amount)
+    private TurnAnalysis(Turn turn, int index, TextTokens tokens, PhraseHit[] hits, SentimentScore? sentiment, CustomerFrustration frustration, decimal? amount)
     {
+        Frustration = frustration;
         Turn = turn;
         Index = index;
         Tokens = tokens;
@@ -31,11 +32,12 @@ internal sealed class TurnAnalysis
 
     public decimal? Amount { get; }
 
+    /// <summary>Whether a customer turn is frustrated, and why; <see cref="CustomerFrustration.None"/> for agent turns.</summary>
+    public CustomerFrustration Frustration { get; }
+
     public bool IsCustomer => Turn.Speaker == Speaker.Customer;
 
     public bool IsAgent => Turn.Speaker == Speaker.Agent;
-
-    public bool IsQuestion => Turn.Text.Contains('?', StringComparison.Ordinal);
 
     public PhraseHit Hit(PhraseGroup group) => Hits[(int)group];
 
@@ -54,7 +56,8 @@ internal sealed class TurnAnalysis
             ? await sentiment.AnalyzeAsync(text, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The sentiment analyzer {sentiment.GetType().Name} returned no score for turn {index + 1}.")
             : null;
-        return new TurnAnalysis(turn, index, tokens, hits, score, TextTokens.LargestAmount(text));
+        CustomerFrustration frustration = score is null ? CustomerFrustration.None : CustomerFrustration.Read(text, tokens, hits, score, policy.NegativeSentiment);
+        return new TurnAnalysis(turn, index, tokens, hits, score, frustration, TextTokens.LargestAmount(text));
     }
 
     /// <summary>The first action named in the turn, as an index into <see cref="CoachingPolicy.Actions"/>, or -1.</summary>

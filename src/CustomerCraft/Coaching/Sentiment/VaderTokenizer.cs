@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 
 namespace CustomerCraft.Coaching.Sentiment;
 
@@ -113,13 +115,17 @@ internal static class VaderTokenizer
 
     /// <summary>
     /// Python's <c>str.isupper</c>: at least one cased character and no lower-case or title-case
-    /// one. So "SUX", "I" and ":D" are upper case, "Today" and ":)" are not.
+    /// one. So "SUX", "I" and ":D" are upper case, "Today" and ":)" are not. Cased follows
+    /// Unicode's derived properties as Python does: Uppercase is Lu plus Other_Uppercase (circled
+    /// letters "Ⓐ", Roman numerals "Ⅻ", squared letters "🅰"), Lowercase is Ll plus Other_Lowercase
+    /// ("ⓐ", "ⅻ", modifier letters "ª", "ʰ"); letters outside the BMP ("𝐀") count too.
     /// </summary>
     public static bool IsUpper(ReadOnlySpan<char> word)
     {
         bool cased = false;
-        foreach (char c in word)
+        for (int i = 0; i < word.Length;)
         {
+            char c = word[i];
             if (char.IsAscii(c))
             {
                 if (char.IsAsciiLetterLower(c))
@@ -128,21 +134,39 @@ internal static class VaderTokenizer
                 }
 
                 cased |= char.IsAsciiLetterUpper(c);
+                i++;
+                continue;
             }
-            else
-            {
-                UnicodeCategory category = CharUnicodeInfo.GetUnicodeCategory(c);
-                if (category is UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter)
-                {
-                    return false;
-                }
 
-                cased |= category == UnicodeCategory.UppercaseLetter;
+            if (Rune.DecodeFromUtf16(word[i..], out Rune rune, out int used) != OperationStatus.Done)
+            {
+                i++;
+                continue;
             }
+
+            i += used;
+            UnicodeCategory category = Rune.GetUnicodeCategory(rune);
+            if (category is UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter || IsOtherLowercase(rune.Value))
+            {
+                return false;
+            }
+
+            cased |= category == UnicodeCategory.UppercaseLetter || IsOtherUppercase(rune.Value);
         }
 
         return cased;
     }
+
+    /// <summary>Unicode's Other_Uppercase (PropList.txt).</summary>
+    private static bool IsOtherUppercase(int c) =>
+        c is (>= 0x2160 and <= 0x216F) or (>= 0x24B6 and <= 0x24CF) or (>= 0x1F130 and <= 0x1F149) or (>= 0x1F150 and <= 0x1F169) or (>= 0x1F170 and <= 0x1F189);
+
+    /// <summary>Unicode's Other_Lowercase (PropList.txt).</summary>
+    private static bool IsOtherLowercase(int c) =>
+        c is 0x00AA or 0x00BA or (>= 0x02B0 and <= 0x02B8) or 0x02C0 or 0x02C1 or (>= 0x02E0 and <= 0x02E4) or 0x0345 or 0x037A or 0x10FC
+            or (>= 0x1D2C and <= 0x1D6A) or 0x1D78 or (>= 0x1D9B and <= 0x1DBF) or 0x2071 or 0x207F or (>= 0x2090 and <= 0x209C)
+            or (>= 0x2170 and <= 0x217F) or (>= 0x24D0 and <= 0x24E9) or 0x2C7C or 0x2C7D or 0xA69C or 0xA69D or 0xA770 or 0xA7F8 or 0xA7F9
+            or (>= 0xAB5C and <= 0xAB5F);
 
     private static int CodePoints(ReadOnlySpan<char> span)
     {
