@@ -24,10 +24,13 @@ internal struct DecisionFacts
     /// <summary>The host conditions' answers, kept only for policies that have host conditions, so the reasons can show them.</summary>
     public bool[]? HostResults;
 
-    /// <summary>The condition whose absolute limit set each scope's limit of the requested action; -1 for the configured one.</summary>
-    public int IncidentLimitFrom;
-    public int CustomerLimitFrom;
-    public int AgentLimitFrom;
+    /// <summary>
+    /// The condition whose absolute limit set each scope's limit of the requested action; -1 for the
+    /// configured one. A byte each (there are at most 64 conditions): the decision is copied whole.
+    /// </summary>
+    public sbyte IncidentLimitFrom;
+    public sbyte CustomerLimitFrom;
+    public sbyte AgentLimitFrom;
 
     public DateTimeOffset CustomerWindowStart;
     public DateTimeOffset AgentWindowStart;

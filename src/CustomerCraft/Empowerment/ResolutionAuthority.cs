@@ -171,13 +171,23 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     {
         // 1. Normalise: a malformed request is the host's error, never a business "no".
         RequestValidator.Validate(request, snapshot, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
-        decimal amount = await ToPolicyCurrencyAsync(snapshot, request, action, cancellationToken).ConfigureAwait(false);
+        // Only money in another currency needs the (possibly remote) converter: no state machine otherwise.
+        decimal amount = NeedsConversion(snapshot, request, action)
+            ? await ConvertAsync(snapshot, request, cancellationToken).ConfigureAwait(false)
+            : request.Amount;
         DateTimeOffset now = _time.GetUtcNow();
         int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
         var facts = new DecisionFacts(snapshot.Actions.Length);
 
         // 2. Conditions: matched once per request; each applies to the actions (and roles) it names.
-        (facts.MatchedConditions, facts.HostResults) = await MatchConditionsAsync(snapshot, request, amount, now, cancellationToken).ConfigureAwait(false);
+        if (snapshot.HostSlots == 0)
+        {
+            facts.MatchedConditions = MatchConditions(snapshot, request, amount, now, hostResults: null);
+        }
+        else
+        {
+            (facts.MatchedConditions, facts.HostResults) = await MatchWithHostConditionsAsync(snapshot, request, amount, now, cancellationToken).ConfigureAwait(false);
+        }
 
         // 3. Budgets, read in one batch for the requested action and (for headroom) every other one;
         // 4. each action's limits under the matched conditions: the requested action's checks and
@@ -199,7 +209,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
 
         // 5. The outcome, and 6. an approver when the request exceeds the authority.
-        Effects requested = Effects.For(snapshot, facts.MatchedConditions, action, effectiveRole);
+        Effects requested = Effects.For(snapshot.Conditions, facts.MatchedConditions, action, effectiveRole);
         facts.Outcome = Decide(snapshot, in facts, requested, requesterRole, action, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
@@ -260,15 +270,13 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         return DecisionOutcome.RequiresApproval;
     }
 
-    /// <summary>The request's amount in the policy currency (converted for money in another currency).</summary>
-    private async ValueTask<decimal> ToPolicyCurrencyAsync(PolicySnapshot snapshot, ResolutionRequest request, int action, CancellationToken cancellationToken)
-    {
-        string? currency = request.Currency;
-        if (!snapshot.Actions[action].IsMoney || currency is null || string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
-        {
-            return request.Amount;
-        }
+    private static bool NeedsConversion(PolicySnapshot snapshot, ResolutionRequest request, int action) =>
+        snapshot.Actions[action].IsMoney && request.Currency is { } currency && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The request's money amount in the policy currency, rounded to its minor unit.</summary>
+    private async ValueTask<decimal> ConvertAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken)
+    {
+        string currency = request.Currency!;
         decimal amount = decimal.Round(
             await _currencyConverter!.ConvertAsync(request.Amount, currency.ToUpperInvariant(), snapshot.Currency, cancellationToken).ConfigureAwait(false),
             snapshot.MinorUnits,
@@ -282,25 +290,42 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>
-    /// Matches every condition's test against the request and returns the matched ones as a bit mask.
-    /// The request's attributes are parsed (and checked against their declared types) first; host
-    /// conditions are asked once each, before the tests, so the tests themselves run synchronously.
+    /// Asks the policy's host conditions (once each, before the tests, so the tests themselves run
+    /// synchronously), then matches. Their answers are kept (a copy, only for policies with host
+    /// conditions) so the reasons can show them.
     /// </summary>
-    private static async ValueTask<(ulong Matched, bool[]? HostResults)> MatchConditionsAsync(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async ValueTask<(ulong Matched, bool[] HostResults)> MatchWithHostConditionsAsync(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        bool[] hostResults = new bool[snapshot.HostSlots];
+        await AskHostConditionsAsync(snapshot, request, now, hostResults, cancellationToken).ConfigureAwait(false);
+        return (MatchConditions(snapshot, request, amount, now, hostResults), hostResults);
+    }
+
+    /// <summary>
+    /// Matches every condition's test against the request and returns the matched ones as a bit mask.
+    /// The request's attributes are parsed (and checked against their declared types) first.
+    /// </summary>
+    private static ulong MatchConditions(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, DateTimeOffset now, bool[]? hostResults)
     {
         AttributeSchema schema = snapshot.Attributes;
         AttributeValue[]? values = schema.Host.Length == 0 ? null : ArrayPool<AttributeValue>.Shared.Rent(schema.Host.Length);
-        bool[]? hostResults = snapshot.HostSlots == 0 ? null : ArrayPool<bool>.Shared.Rent(snapshot.HostSlots);
         try
         {
             schema.Read(request, values);
-            if (hostResults is not null)
+            var context = new TestContext(request, amount, values, hostResults, now);
+            EmpowermentPolicy empowerment = snapshot.Empowerment;
+            CompiledCondition[] conditions = empowerment.Conditions;
+            TestNode[] tests = empowerment.Tests;
+            ulong matched = 0;
+            for (int i = 0; i < conditions.Length; i++)
             {
-                await AskHostConditionsAsync(snapshot, request, now, hostResults, cancellationToken).ConfigureAwait(false);
+                if (TestEvaluator.Evaluate(tests, conditions[i].Test, context))
+                {
+                    matched |= 1UL << i;
+                }
             }
 
-            // Host answers are kept (a copy, only for policies with host conditions) so the reasons can show them.
-            return (Match(snapshot, request, amount, values, hostResults, now), hostResults?[..snapshot.HostSlots]);
+            return matched;
         }
         finally
         {
@@ -308,27 +333,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             {
                 ArrayPool<AttributeValue>.Shared.Return(values, clearArray: true);
             }
-
-            if (hostResults is not null)
-            {
-                ArrayPool<bool>.Shared.Return(hostResults);
-            }
-        }
-
-        static ulong Match(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, AttributeValue[]? values, bool[]? hostResults, DateTimeOffset now)
-        {
-            var context = new TestContext(request, amount, values, hostResults, now);
-            ulong matched = 0;
-            CompiledCondition[] conditions = snapshot.Conditions;
-            for (int i = 0; i < conditions.Length; i++)
-            {
-                if (TestEvaluator.Evaluate(snapshot.Tests, conditions[i].Test, context))
-                {
-                    matched |= 1UL << i;
-                }
-            }
-
-            return matched;
         }
     }
 
@@ -390,7 +394,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         int next = 0;
         for (int a = firstAction; a < endAction; a++)
         {
-            Effects effects = Effects.For(snapshot, facts.MatchedConditions, a, effectiveRole);
+            Effects effects = Effects.For(empowerment.Conditions, facts.MatchedConditions, a, effectiveRole);
 
             // A forced approval is satisfied by an approver above the requester, or by a peer
             // (another person, per four-eyes) when the requester's role is the top of the ladder
@@ -409,9 +413,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 facts.ForcedApprovalSatisfied = forcedSatisfied;
                 facts.NoAuthority = limit is null;
                 facts.AllowedWithoutLimit = limit is not null && effects.Unlimited;
-                facts.IncidentLimitFrom = effects.LimitFrom(LimitScopes.PerIncident);
-                facts.CustomerLimitFrom = effects.LimitFrom(LimitScopes.PerCustomer);
-                facts.AgentLimitFrom = effects.LimitFrom(LimitScopes.PerAgent);
+                facts.IncidentLimitFrom = (sbyte)effects.LimitFrom(LimitScopes.PerIncident);
+                facts.CustomerLimitFrom = (sbyte)effects.LimitFrom(LimitScopes.PerCustomer);
+                facts.AgentLimitFrom = (sbyte)effects.LimitFrom(LimitScopes.PerAgent);
             }
 
             if (limit is null || effects.Unlimited)
@@ -493,7 +497,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 continue;
             }
 
-            Effects effects = Effects.For(snapshot, matched, action, r);
+            Effects effects = Effects.For(snapshot.Conditions, matched, action, r);
             if (effects.Unlimited)
             {
                 return r;
@@ -823,7 +827,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             _ => _agentMultiplier,
         };
 
-        public static Effects For(PolicySnapshot snapshot, ulong matched, int action, int role)
+        public static Effects For(CompiledCondition[] conditions, ulong matched, int action, int role)
         {
             if (matched == 0)
             {
@@ -837,7 +841,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             ConditionEffect? outcome = null;
             int forced = -1;
             int minimumRank = int.MinValue;
-            CompiledCondition[] conditions = snapshot.Conditions;
             for (ulong remaining = matched; remaining != 0; remaining &= remaining - 1)
             {
                 int i = System.Numerics.BitOperations.TrailingZeroCount(remaining);
