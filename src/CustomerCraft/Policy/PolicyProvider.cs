@@ -33,7 +33,7 @@ internal sealed class PolicyProvider : IDisposable
     private readonly IDisposable? _reloadSubscription;
     private readonly Lock _reloadGate = new();
     private PolicySnapshot _current;
-    private string? _lastSeenConfiguration;
+    private (ulong, ulong, int)? _lastSeenConfiguration;
 
     public PolicyProvider(
         IOptionsMonitor<CustomerCraftOptions> options,
@@ -121,7 +121,7 @@ internal sealed class PolicyProvider : IDisposable
         errors.AddRange(WithoutKnockOns(compileErrors, options.BindingErrors));
         if (errors.Count > 0)
         {
-            return new PolicyCompilation(null, errors);
+            return new PolicyCompilation(null, Readable(errors));
         }
 
         foreach (object part in compiled)
@@ -130,6 +130,23 @@ internal sealed class PolicyProvider : IDisposable
         }
 
         return new PolicyCompilation(snapshot, errors);
+    }
+
+    /// <summary>The most errors reported one by one; a policy wrong in thousands of places is fixed from the first ones.</summary>
+    internal const int MaxReportedErrors = 100;
+
+    /// <summary>The errors, at most <see cref="MaxReportedErrors"/> of them, and a last line saying how many more there are.</summary>
+    private static List<string> Readable(List<string> errors)
+    {
+        if (errors.Count <= MaxReportedErrors)
+        {
+            return errors;
+        }
+
+        int more = errors.Count - MaxReportedErrors;
+        errors.RemoveRange(MaxReportedErrors, more);
+        errors.Add($"... and {more} more errors (the first {MaxReportedErrors} are listed).");
+        return errors;
     }
 
     /// <summary>
@@ -169,8 +186,8 @@ internal sealed class PolicyProvider : IDisposable
         {
             // A reload token fires for any change anywhere in the configuration (and some
             // sources fire twice); only a change to the CustomerCraft section is a new policy.
-            string? seen = _source.Configuration is { } configuration ? ConfigurationSnapshot.Fingerprint(configuration) : null;
-            if (seen is not null && string.Equals(seen, _lastSeenConfiguration, StringComparison.Ordinal))
+            (ulong, ulong, int)? seen = _source.Configuration is { } configuration ? ConfigurationSnapshot.Fingerprint(configuration) : null;
+            if (seen is not null && seen == _lastSeenConfiguration)
             {
                 return;
             }

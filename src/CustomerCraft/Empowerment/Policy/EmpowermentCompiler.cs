@@ -35,7 +35,7 @@ internal static class EmpowermentCompiler
         RoleEntry[] roles = core.Roles;
         FrozenDictionary<string, int> actionIndex = core.ActionIndex;
         FrozenDictionary<string, int> roleIndex = core.RoleIndex;
-        var rankedRoles = roles.Select(r => (r.Name, Options: options.Roles.First(p => string.Equals(p.Key, r.Name, StringComparison.OrdinalIgnoreCase)).Value!, r.Rank)).ToList();
+        var rankedRoles = roles.Select(r => (r.Name, Options: options.Roles[r.Name], r.Rank)).ToList();
 
         // Limits.
         var limits = new CompiledLimit?[roles.Length * Math.Max(actions.Length, 1)];
@@ -253,47 +253,53 @@ internal static class EmpowermentCompiler
                     continue;
                 }
 
-                for (int lower = 0; lower < higher; lower++)
+                // The nearest role below with authority for the action: the ladder is checked step by
+                // step (each step implies the rest), which keeps a large ladder fast to check and an
+                // inverted one to one error per step instead of one per pair of roles.
+                int lower = higher - 1;
+                while (lower >= 0 && limits[(lower * actions.Length) + action.Index] is null)
                 {
-                    CompiledLimit? low = limits[(lower * actions.Length) + action.Index];
-                    if (low is null)
-                    {
-                        continue;
-                    }
+                    lower--;
+                }
 
-                    string highPath = $"{path}:Roles:{roles[higher].Name}:Limits:{action.Name}";
-                    if (high is null)
-                    {
-                        errors.Add($"{highPath}: {roles[higher].Name} (rank {roles[higher].Rank}) has no authority for {action.Name} while the lower role {roles[lower].Name} (rank {roles[lower].Rank}) has; a higher role needs at least the same limits.");
-                        break;
-                    }
+                if (lower < 0 || invalidLimits.Contains((lower, action.Index)))
+                {
+                    continue;
+                }
 
-                    if (low.Unlimited)
-                    {
-                        errors.Add($"{highPath}: {roles[higher].Name} (rank {roles[higher].Rank}) has limits while the lower role {roles[lower].Name} (rank {roles[lower].Rank}) is Unlimited; a higher role needs at least the same authority.");
-                        break;
-                    }
+                CompiledLimit low = limits[(lower * actions.Length) + action.Index]!;
+                if (high is null)
+                {
+                    errors.Add($"{path}:Roles:{roles[higher].Name}:Limits:{action.Name}: {roles[higher].Name} (rank {roles[higher].Rank}) has no authority for {action.Name} while the lower role {roles[lower].Name} (rank {roles[lower].Rank}) has; a higher role needs at least the same limits.");
+                    continue;
+                }
 
-                    int reported = errors.Count;
-                    CompareWindows(high.Customer, low.Customer, $"{high.Path}:PerCustomer", roles[higher], roles[lower], errors);
-                    // Where the lower role has no amount limit of a scope, what bounds it there is its ceiling.
-                    decimal? lowCeiling = Ceiling(low);
-                    CompareLimit(high.IncidentAmount, low.IncidentAmount ?? lowCeiling, $"{high.Path}:PerIncident:Amount", roles[higher], roles[lower], errors);
-                    CompareLimit(high.IncidentCount, low.IncidentCount, $"{high.Path}:PerIncident:Count", roles[higher], roles[lower], errors);
-                    CompareLimit(high.Customer?.Amount, low.Customer?.Amount, $"{high.Path}:PerCustomer:Amount", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
-                    CompareLimit(high.Customer?.Count, low.Customer?.Count, $"{high.Path}:PerCustomer:Count", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
-                    if (high.Agent is { } highAgent && low.Agent is { } lowAgent && highAgent.Window == lowAgent.Window && highAgent.Length == lowAgent.Length)
-                    {
-                        CompareLimit(highAgent.Amount, lowAgent.Amount, $"{high.Path}:PerAgent:Amount", roles[higher], roles[lower], errors);
-                        CompareLimit(highAgent.Count, lowAgent.Count, $"{high.Path}:PerAgent:Count", roles[higher], roles[lower], errors);
-                    }
+                if (low.Unlimited)
+                {
+                    errors.Add($"{high.Path}: {roles[higher].Name} (rank {roles[higher].Rank}) has limits while the lower role {roles[lower].Name} (rank {roles[lower].Rank}) is Unlimited; a higher role needs at least the same authority.");
+                    continue;
+                }
 
-                    decimal? highCeiling = Ceiling(high);
-                    if (errors.Count == reported && highCeiling is decimal hc && (lowCeiling is null || hc < lowCeiling))
-                    {
-                        string lowText = lowCeiling is decimal lc ? lc.ToString(CultureInfo.InvariantCulture) : "no limit";
-                        errors.Add($"{high.Path}: {roles[higher].Name} (rank {roles[higher].Rank}) can grant at most {hc.ToString(CultureInfo.InvariantCulture)} {action.UnitName} in one request, less than the lower role {roles[lower].Name} (rank {roles[lower].Rank}) with {lowText}; a higher role needs at least the same authority.");
-                    }
+                int reported = errors.Count;
+                CompareWindows(high.Customer, low.Customer, high, ":PerCustomer", roles[higher], roles[lower], errors);
+
+                // Where the lower role has no amount limit of a scope, what bounds it there is its ceiling.
+                decimal? lowCeiling = Ceiling(low);
+                CompareLimit(high.IncidentAmount, low.IncidentAmount ?? lowCeiling, high, ":PerIncident:Amount", roles[higher], roles[lower], errors);
+                CompareLimit(high.IncidentCount, low.IncidentCount, high, ":PerIncident:Count", roles[higher], roles[lower], errors);
+                CompareLimit(high.Customer?.Amount, low.Customer?.Amount, high, ":PerCustomer:Amount", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
+                CompareLimit(high.Customer?.Count, low.Customer?.Count, high, ":PerCustomer:Count", roles[higher], roles[lower], errors, high.Customer is null, low.Customer is null);
+                if (high.Agent is { } highAgent && low.Agent is { } lowAgent && highAgent.Window == lowAgent.Window && highAgent.Length == lowAgent.Length)
+                {
+                    CompareLimit(highAgent.Amount, lowAgent.Amount, high, ":PerAgent:Amount", roles[higher], roles[lower], errors);
+                    CompareLimit(highAgent.Count, lowAgent.Count, high, ":PerAgent:Count", roles[higher], roles[lower], errors);
+                }
+
+                decimal? highCeiling = Ceiling(high);
+                if (errors.Count == reported && highCeiling is decimal hc && (lowCeiling is null || hc < lowCeiling))
+                {
+                    string lowText = lowCeiling is decimal lc ? lc.ToString(CultureInfo.InvariantCulture) : "no limit";
+                    errors.Add($"{high.Path}: {roles[higher].Name} (rank {roles[higher].Rank}) can grant at most {hc.ToString(CultureInfo.InvariantCulture)} {action.UnitName} in one request, less than the lower role {roles[lower].Name} (rank {roles[lower].Rank}) with {lowText}; a higher role needs at least the same authority.");
                 }
             }
         }
@@ -319,34 +325,34 @@ internal static class EmpowermentCompiler
     /// amount over a longer window is less authority, and calendar and rolling windows of the same
     /// nominal length free budget at different moments, so only equal windows compare safely.
     /// </summary>
-    private static void CompareWindows(CompiledBudget? high, CompiledBudget? low, string highPath, RoleEntry higher, RoleEntry lower, List<string> errors)
+    private static void CompareWindows(CompiledBudget? high, CompiledBudget? low, CompiledLimit highLimit, string suffix, RoleEntry higher, RoleEntry lower, List<string> errors)
     {
         if (high is null || low is null || (high.Window == low.Window && high.Length == low.Length))
         {
             return;
         }
 
-        errors.Add($"{highPath}:Window: {higher.Name} (rank {higher.Rank}) measures this budget over {Describe(high)} while the lower role {lower.Name} (rank {lower.Rank}) uses {Describe(low)}; roles on one ladder must use the same window for a budget so that a higher role never has less authority.");
+        errors.Add($"{highLimit.Path}{suffix}:Window: {higher.Name} (rank {higher.Rank}) measures this budget over {Describe(high)} while the lower role {lower.Name} (rank {lower.Rank}) uses {Describe(low)}; roles on one ladder must use the same window for a budget so that a higher role never has less authority.");
 
         static string Describe(CompiledBudget budget) => budget.Window == BudgetWindow.Rolling
             ? $"a rolling {budget.Length.ToString("c", CultureInfo.InvariantCulture)}"
             : $"a calendar {budget.Window.ToString().ToLowerInvariant()}";
     }
 
-    /// <summary>Compares two limits where a missing limit (or a missing budget) means "unlimited".</summary>
-    private static void CompareLimit(decimal? high, decimal? low, string highPath, RoleEntry higher, RoleEntry lower, List<string> errors, bool highUnlimited = false, bool lowUnlimited = false)
+    /// <summary>Compares two limits where a missing limit (or a missing budget) means "unlimited"; the path is only built for an error.</summary>
+    private static void CompareLimit(decimal? high, decimal? low, CompiledLimit highLimit, string suffix, RoleEntry higher, RoleEntry lower, List<string> errors, bool highUnlimited = false, bool lowUnlimited = false)
     {
         decimal highValue = highUnlimited || high is null ? decimal.MaxValue : high.Value;
         decimal lowValue = lowUnlimited || low is null ? decimal.MaxValue : low.Value;
         if (highValue < lowValue)
         {
             string lowText = lowValue == decimal.MaxValue ? "no limit" : lowValue.ToString(CultureInfo.InvariantCulture);
-            errors.Add($"{highPath}: {higher.Name} (rank {higher.Rank}) allows {highValue.ToString(CultureInfo.InvariantCulture)}, less than the lower role {lower.Name} (rank {lower.Rank}) with {lowText}; a higher role needs at least the same authority.");
+            errors.Add($"{highLimit.Path}{suffix}: {higher.Name} (rank {higher.Rank}) allows {highValue.ToString(CultureInfo.InvariantCulture)}, less than the lower role {lower.Name} (rank {lower.Rank}) with {lowText}; a higher role needs at least the same authority.");
         }
     }
 
-    private static void CompareLimit(int? high, int? low, string highPath, RoleEntry higher, RoleEntry lower, List<string> errors, bool highUnlimited = false, bool lowUnlimited = false) =>
-        CompareLimit(high is null ? null : (decimal?)high.Value, low is null ? null : (decimal?)low.Value, highPath, higher, lower, errors, highUnlimited, lowUnlimited);
+    private static void CompareLimit(int? high, int? low, CompiledLimit highLimit, string suffix, RoleEntry higher, RoleEntry lower, List<string> errors, bool highUnlimited = false, bool lowUnlimited = false) =>
+        CompareLimit(high is null ? null : (decimal?)high.Value, low is null ? null : (decimal?)low.Value, highLimit, suffix, higher, lower, errors, highUnlimited, lowUnlimited);
 
     private static CompiledCondition? CompileCondition(
         string name,
