@@ -8,6 +8,7 @@ using CustomerCraft.Coaching.Scoring;
 using CustomerCraft.Coaching.Sentiment;
 using CustomerCraft.Escalation;
 using CustomerCraft.Escalation.Workflow;
+using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,7 @@ public static class CustomerCraftServiceCollectionExtensions
         services.AddOptions<InMemoryDecisionLogOptions>().Configure<IOptions<CustomerCraftOptions>>((log, root) => log.Capacity = root.Value.DecisionLog.Capacity);
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new IdRules(sp.GetRequiredService<IOptions<CustomerCraftOptions>>().Value.IdComparison));
         services.TryAddSingleton<CustomerCraftTelemetry>();
         services.TryAddSingleton(sp => new ConditionTypeRegistry(sp.GetServices<ConditionTypeRegistration>(), sp));
         services.TryAddSingleton<PolicyProvider>();
@@ -73,6 +75,7 @@ public static class CustomerCraftServiceCollectionExtensions
         services.TryAddSingleton<ICaseWorkflow, CaseWorkflow>();
         services.TryAddSingleton<CustomerCraft.Insight.IPolicyWhatIf, CustomerCraft.Insight.PolicyWhatIf>();
         services.TryAddSingleton<ISentimentAnalyzer, LexiconSentimentAnalyzer>();
+        services.TryAddSingleton(sp => CoachingLimits.From(sp.GetRequiredService<IOptions<CustomerCraftOptions>>().Value.Coaching));
         services.TryAddSingleton<IInteractionCoach, InteractionCoach>();
         services.TryAddSingleton<IEmpowermentCoach, EmpowermentCoach>();
         return new CustomerCraftBuilder(services);

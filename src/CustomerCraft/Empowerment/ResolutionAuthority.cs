@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,6 +24,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     private readonly CustomerCraftTelemetry _telemetry;
     private readonly ICurrencyConverter? _currencyConverter;
     private readonly ILogger _logger;
+    private readonly IdRules _ids;
 
     public ResolutionAuthority(
         PolicyProvider policy,
@@ -31,8 +33,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         TimeProvider time,
         CustomerCraftTelemetry telemetry,
         ICurrencyConverter? currencyConverter = null,
-        ILogger<ResolutionAuthority>? logger = null)
+        ILogger<ResolutionAuthority>? logger = null,
+        IdRules? ids = null)
     {
+        _ids = ids ?? IdRules.Default;
         _policy = policy;
         _ledger = ledger;
         _decisionLog = decisionLog;
@@ -71,6 +75,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         {
             throw new ArgumentException("A grant needs an IdempotencyKey so that a retry is never charged twice; use a key that identifies this resolution (for example the ticket id and a sequence).", "request.IdempotencyKey");
         }
+
+        // The key reaches the ledger before the rest of the request is validated.
+        IdRules.ValidateText(request.IdempotencyKey, "request.IdempotencyKey");
 
         using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Grant");
         GrantRecord? existing = await _ledger.FindByIdempotencyKeyAsync(request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
@@ -123,8 +130,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     public async ValueTask<GrantRecord> VoidAsync(string grantId, string reason, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(grantId);
+        IdRules.Validate(grantId, nameof(grantId));
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        IdRules.ValidateText(reason, nameof(reason));
         using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Void");
 
         GrantRecord? before = await _ledger.FindGrantAsync(grantId, cancellationToken).ConfigureAwait(false)
@@ -164,7 +172,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// <summary>The evaluation itself: pure, reads only the snapshot, the clock and the ledger.</summary>
     internal async ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken, bool allActionsHeadroom = true)
     {
-        RequestValidator.Validate(request, snapshot, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
+        RequestValidator.Validate(request, snapshot, _ids, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
         decimal amount = request.Amount;
         string? currency = request.Currency;
         if (currency is not null && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase))
@@ -200,7 +208,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
 
         decision.MatchedConditions = matched;
-        string chargedAgent = request.Approver?.ApproverId ?? request.AgentId;
+        // Budgets are kept under the ids' comparison keys, so that every spelling of an id shares one.
+        string chargedAgent = _ids.Key(request.Approver?.ApproverId ?? request.AgentId);
+        string incidentKey = _ids.Key(request.IncidentId);
+        string customerKey = _ids.Key(request.CustomerId);
         int requesterRank = snapshot.Roles[requesterRole].Rank;
         int effectiveRank = snapshot.Roles[effectiveRole].Rank;
 
@@ -220,10 +231,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 }
 
                 string actionName = snapshot.Actions[a].Name;
-                queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue);
+                queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Incident, incidentKey, actionName), DateTimeOffset.MinValue);
                 if (limit.Customer is { } customerBudget)
                 {
-                    queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), snapshot.Windows.Start(customerBudget, now));
+                    queries[queryCount++] = new BudgetQuery(new BudgetKey(BudgetScope.Customer, customerKey, actionName), snapshot.Windows.Start(customerBudget, now));
                 }
 
                 if (limit.Agent is { } agentBudget)
@@ -364,7 +375,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     {
         int action = decision.ActionIndex;
         string actionName = snapshot.Actions[action].Name;
-        BudgetUsage incident = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
+        BudgetUsage incident = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, _ids.Key(request.IncidentId), actionName), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
 
         for (int r = 0; r < snapshot.Roles.Length; r++)
         {
@@ -390,7 +401,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (limit.Customer is { } budget)
             {
                 DateTimeOffset since = snapshot.Windows.Start(budget, now);
-                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), since, cancellationToken).ConfigureAwait(false);
+                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), actionName), since, cancellationToken).ConfigureAwait(false);
                 if ((budget.Amount is decimal limitAmount && customer.Amount + amount > Scale(limitAmount, effects.CustomerMultiplier, snapshot.MinorUnits))
                     || (budget.Count is int limitCount && customer.Count + 1 > limitCount))
                 {
@@ -487,14 +498,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         // role's limits later; limits are enforced where the granting role has them.
         return
         [
-            new BudgetCharge(new BudgetKey(BudgetScope.Incident, grant.IncidentId, grant.Action), DateTimeOffset.MinValue, incidentAmount.Limit, incidentCount.Applies ? (int)incidentCount.Limit : null),
+            new BudgetCharge(new BudgetKey(BudgetScope.Incident, _ids.Key(grant.IncidentId), grant.Action), DateTimeOffset.MinValue, incidentAmount.Limit, incidentCount.Applies ? (int)incidentCount.Limit : null),
             new BudgetCharge(
-                new BudgetKey(BudgetScope.Customer, grant.CustomerId, grant.Action),
+                new BudgetKey(BudgetScope.Customer, _ids.Key(grant.CustomerId), grant.Action),
                 customerLimited ? decision.CustomerWindowStart : DateTimeOffset.MinValue,
                 customerAmount.Applies ? customerAmount.Limit : null,
                 customerCount.Applies ? (int)customerCount.Limit : null),
             new BudgetCharge(
-                new BudgetKey(BudgetScope.Agent, grant.ChargedAgentId, grant.Action),
+                new BudgetKey(BudgetScope.Agent, _ids.Key(grant.ChargedAgentId), grant.Action),
                 agentLimited ? decision.AgentWindowStart : DateTimeOffset.MinValue,
                 agentAmount.Applies ? agentAmount.Limit : null,
                 agentCount.Applies ? (int)agentCount.Limit : null),
@@ -522,7 +533,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     private GrantResult Replay(GrantRecord existing, ResolutionRequest request)
     {
-        string? difference = Difference(existing, request, _policy.Current.Currency);
+        string? difference = Difference(existing, request, _policy.Current.Currency, _ids);
         if (difference is not null)
         {
             throw new IdempotencyConflictException(request.IdempotencyKey!, existing.GrantId, difference);
@@ -534,18 +545,18 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>Names the first field in which a retried request differs from the granted one.</summary>
-    private static string? Difference(GrantRecord grant, ResolutionRequest request, string policyCurrency)
+    private static string? Difference(GrantRecord grant, ResolutionRequest request, string policyCurrency, IdRules ids)
     {
         static bool Same(string? a, string? b, StringComparison comparison = StringComparison.Ordinal) => string.Equals(a, b, comparison);
         const StringComparison IgnoreCase = StringComparison.OrdinalIgnoreCase;
-        if (!Same(grant.AgentId, request.AgentId)) return "AgentId";
+        if (!ids.AreSame(grant.AgentId, request.AgentId)) return "AgentId";
         if (!Same(grant.Role, request.Role, IgnoreCase)) return "Role";
-        if (!Same(grant.CustomerId, request.CustomerId)) return "CustomerId";
-        if (!Same(grant.IncidentId, request.IncidentId)) return "IncidentId";
+        if (!ids.AreSame(grant.CustomerId, request.CustomerId)) return "CustomerId";
+        if (!ids.AreSame(grant.IncidentId, request.IncidentId)) return "IncidentId";
         if (!Same(grant.Action, request.Action, IgnoreCase)) return "Action";
         if (grant.RequestedAmount != request.Amount) return "Amount";
         if (!Same(grant.RequestedCurrency, request.Currency ?? policyCurrency, IgnoreCase)) return "Currency";
-        if (!Same(grant.ApproverId, request.Approver?.ApproverId)) return "Approver";
+        if (!ids.AreSame(grant.ApproverId, request.Approver?.ApproverId)) return "Approver";
         if (!Same(grant.ApproverRole, request.Approver?.Role, IgnoreCase)) return "Approver role";
         if (!Same(grant.ContextFingerprint, RequestFingerprint.Of(request))) return "context: segment, channel, reason codes, customer since or attributes";
         return null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerCraft.Identifiers;
 
 namespace CustomerCraft.Empowerment.Policy;
 
@@ -9,7 +10,7 @@ namespace CustomerCraft.Empowerment.Policy;
 /// </summary>
 internal static class RequestValidator
 {
-    public static void Validate(ResolutionRequest request, PolicySnapshot snapshot, bool canConvertCurrency, out int role, out int action, out int approverRole)
+    public static void Validate(ResolutionRequest request, PolicySnapshot snapshot, IdRules ids, bool canConvertCurrency, out int role, out int action, out int approverRole)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireId(request.AgentId, nameof(ResolutionRequest.AgentId));
@@ -17,6 +18,7 @@ internal static class RequestValidator
         RequireId(request.IncidentId, nameof(ResolutionRequest.IncidentId));
         RequireId(request.Role, nameof(ResolutionRequest.Role));
         RequireId(request.Action, nameof(ResolutionRequest.Action));
+        RequireText(request);
 
         if (!snapshot.RoleIndexExact.TryGetValue(request.Role, out role) && !snapshot.RoleIndex.TryGetValue(request.Role, out role))
         {
@@ -68,7 +70,7 @@ internal static class RequestValidator
                 throw new ArgumentException($"Approver role '{approver.Role}' is not configured.", "request.Approver.Role");
             }
 
-            if (string.Equals(approver.ApproverId, request.AgentId, StringComparison.Ordinal))
+            if (ids.AreSame(approver.ApproverId, request.AgentId))
             {
                 throw new ArgumentException($"Agent '{request.AgentId}' cannot approve their own request (four-eyes rule).", "request.Approver.ApproverId");
             }
@@ -92,11 +94,30 @@ internal static class RequestValidator
         }
     }
 
-    private static void RequireId(string? value, string name)
+    private static void RequireId(string? value, string name) => IdRules.Validate(value, $"request.{name}");
+
+    /// <summary>The free text a request carries reaches the decision log, whose stores refuse NUL and lone surrogates.</summary>
+    private static void RequireText(ResolutionRequest request)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        IdRules.ValidateText(request.IdempotencyKey, "request.IdempotencyKey");
+        IdRules.ValidateText(request.Currency, "request.Currency");
+        IdRules.ValidateText(request.CustomerSegment, "request.CustomerSegment");
+        IdRules.ValidateText(request.Channel, "request.Channel");
+        if (request.ReasonCodes is { } codes)
         {
-            throw new ArgumentException($"{name} is required and must not be empty or white space.", $"request.{name}");
+            for (int i = 0; i < codes.Count; i++)
+            {
+                IdRules.ValidateText(codes[i], "request.ReasonCodes");
+            }
+        }
+
+        if (request.Attributes is { } attributes)
+        {
+            foreach (KeyValuePair<string, string> attribute in attributes)
+            {
+                IdRules.ValidateText(attribute.Key, "request.Attributes");
+                IdRules.ValidateText(attribute.Value, "request.Attributes");
+            }
         }
     }
 }
