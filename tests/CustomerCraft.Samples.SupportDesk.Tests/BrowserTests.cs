@@ -14,9 +14,9 @@ namespace CustomerCraft.Samples.SupportDesk.Tests;
 public sealed class BrowserTests(ITestOutputHelper output)
 {
     /// <summary>Debian's Chromium (<c>apt-get install -y chromium</c>); override with CUSTOMERCRAFT_CHROMIUM.</summary>
-    private static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CUSTOMERCRAFT_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    internal static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CUSTOMERCRAFT_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
     [
         "--no-sandbox", // CI runs as root in a container, where Chromium's sandbox cannot start
         // Nothing phones home: the machine reaches no network beyond its package registries.
@@ -114,7 +114,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task SignInAsync(IPage page, string baseUrl, string userId, string name)
+    internal static async Task SignInAsync(IPage page, string baseUrl, string userId, string name)
     {
         await page.GotoAsync(baseUrl);
         await page.GetByTestId("user-select").SelectOptionAsync(userId);

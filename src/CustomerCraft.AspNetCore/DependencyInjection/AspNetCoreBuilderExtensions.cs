@@ -1,5 +1,6 @@
 using CustomerCraft;
 using CustomerCraft.AspNetCore;
+using CustomerCraft.AspNetCore.CrossSite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +17,8 @@ public static class AspNetCoreBuilderExtensions
     /// CustomerCraft's errors with RFC 7807 problem details: 400 for a bad field, 401/403 for no
     /// agent identity, 404 for an unknown case, 409 for an illegal transition or a concurrency
     /// conflict (with <c>Retry-After: 0</c>), 403/422 for a refused approval, and 500, logged, for
-    /// a configuration error.
+    /// a configuration error. Unsafe requests that carry cookies from another origin are refused
+    /// with 403 (<see cref="CustomerCraftAspNetCoreOptions.RefuseCrossSiteRequests"/>, on by default).
     /// </summary>
     /// <remarks>
     /// Registers <see cref="Microsoft.AspNetCore.Http.IProblemDetailsService"/> (<c>AddProblemDetails</c>),
@@ -35,6 +37,7 @@ public static class AspNetCoreBuilderExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.AgentIdClaimType), "CustomerCraftAspNetCoreOptions.AgentIdClaimType is required: the claim that holds the agent id.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.RoleClaimType), "CustomerCraftAspNetCoreOptions.RoleClaimType is required: the claim that holds the agent's roles.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.NameClaimType), "CustomerCraftAspNetCoreOptions.NameClaimType is required: the claim that holds a display name.")
+            .Validate(o => !o.RefuseCrossSiteRequests || !string.IsNullOrWhiteSpace(o.RequestHeaderName), "CustomerCraftAspNetCoreOptions.RequestHeaderName is required while RefuseCrossSiteRequests is on: the header a client without Origin sends.")
             .ValidateOnStart();
         if (configure is not null)
         {
@@ -54,12 +57,13 @@ public static class AspNetCoreBuilderExtensions
         return builder;
     }
 
-    /// <summary>Puts the exception handler in front of everything the host adds.</summary>
+    /// <summary>Puts the exception handler, then the cross-site guard, in front of everything the host adds.</summary>
     private sealed class ExceptionHandlerStartupFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.UseExceptionHandler();
+            app.UseMiddleware<CrossSiteRequestGuard>();
             next(app);
         };
     }
