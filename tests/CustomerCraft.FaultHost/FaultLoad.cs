@@ -17,10 +17,10 @@ public static class FaultLoad
     public const int AgentDailyCount = 60;
     public const decimal CustomerAmountLimit = 250m;
 
-    /// <summary>Every tenth step voids the grant made five steps earlier; every 25th opens a case and has it approved.</summary>
+    /// <summary>Every tenth step voids the grant made five steps earlier; every 50th (never a void step) opens a case and has it approved.</summary>
     public static bool IsVoid(int step) => step % 10 == 9;
 
-    public static bool IsApproval(int step) => step % 25 == 24;
+    public static bool IsApproval(int step) => step % 50 == 24;
 
     public static string Key(int step) => "k-" + step.ToString(CultureInfo.InvariantCulture);
 
