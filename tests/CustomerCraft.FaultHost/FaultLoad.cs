@@ -32,6 +32,18 @@ public static class FaultLoad
 
     public static decimal Amount(int step) => 5m + (step * 7 % 45);
 
+    /// <summary>The grant of a plain step: a refund from the step's agent for its customer and incident, under the step's key.</summary>
+    public static ResolutionRequest GrantRequest(int step) => new()
+    {
+        AgentId = Agent(step),
+        Role = "Agent",
+        CustomerId = Customer(step),
+        IncidentId = Incident(step),
+        Action = ResolutionActions.Refund,
+        Amount = Amount(step),
+        IdempotencyKey = Key(step),
+    };
+
     /// <summary>Approvals have customers of their own, so that a team lead's $400 leaves the agents' customer budgets alone.</summary>
     public static string CaseCustomer(int step) => "vip-" + step.ToString(CultureInfo.InvariantCulture);
 

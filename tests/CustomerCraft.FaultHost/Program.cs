@@ -37,7 +37,7 @@ for (int step = 0; step < steps; step++)
 {
     if (FaultLoad.IsVoid(step))
     {
-        if (await authority.GrantAsync(Request(step - 5)) is { Grant: { } earlier })
+        if (await authority.GrantAsync(FaultLoad.GrantRequest(step - 5)) is { Grant: { } earlier })
         {
             GrantRecord voided = await authority.VoidAsync(earlier.GrantId, "fault suite: customer changed their mind");
             Console.WriteLine($"VOID {voided.GrantId}");
@@ -75,20 +75,9 @@ for (int step = 0; step < steps; step++)
         continue;
     }
 
-    GrantResult result = await authority.GrantAsync(Request(step));
+    GrantResult result = await authority.GrantAsync(FaultLoad.GrantRequest(step));
     Console.WriteLine(result.Grant is { } grant ? $"GRANT {FaultLoad.Key(step)} {grant.GrantId}" : $"REFUSED {FaultLoad.Key(step)}");
 }
 
 Console.WriteLine("DONE");
 return 0;
-
-static ResolutionRequest Request(int step) => new()
-{
-    AgentId = FaultLoad.Agent(step),
-    Role = "Agent",
-    CustomerId = FaultLoad.Customer(step),
-    IncidentId = FaultLoad.Incident(step),
-    Action = ResolutionActions.Refund,
-    Amount = FaultLoad.Amount(step),
-    IdempotencyKey = FaultLoad.Key(step),
-};

@@ -70,7 +70,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             TestHost retrier = hosts[0];
             foreach (int step in load.Unacknowledged.Keys)
             {
-                GrantResult retried = await retrier.Authority.GrantAsync(load.Request(step));
+                GrantResult retried = await retrier.Authority.GrantAsync(FaultLoad.GrantRequest(step));
                 load.Acknowledge(step, retried);
             }
 
@@ -207,17 +207,6 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
 
         public int Unknown { get; private set; }
 
-        public ResolutionRequest Request(int step) => new()
-        {
-            AgentId = FaultLoad.Agent(step),
-            Role = "Agent",
-            CustomerId = FaultLoad.Customer(step),
-            IncidentId = FaultLoad.Incident(step),
-            Action = ResolutionActions.Refund,
-            Amount = FaultLoad.Amount(step),
-            IdempotencyKey = FaultLoad.Key(step),
-        };
-
         public void Acknowledge(int step, GrantResult result)
         {
             Unknown++;
@@ -259,7 +248,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
                     else
                     {
                         Unacknowledged[step] = true;
-                        GrantResult result = await host.Authority.GrantAsync(Request(step));
+                        GrantResult result = await host.Authority.GrantAsync(FaultLoad.GrantRequest(step));
                         Unacknowledged.TryRemove(step, out _);
                         if (result.Grant is { } grant)
                         {
