@@ -241,7 +241,7 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
                     }
                     else if (step % 7 == 3)
                     {
-                        time.Advance(TimeSpan.FromMinutes(2));
+                        time.Advance(TimeSpan.FromMinutes(5));
                         await host.Workflow().ProcessDueAsync();
                         Interlocked.Increment(ref _dueRuns);
                     }
