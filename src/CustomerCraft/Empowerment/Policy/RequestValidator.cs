@@ -13,11 +13,11 @@ internal static class RequestValidator
     public static void Validate(ResolutionRequest request, PolicySnapshot snapshot, IdRules ids, bool canConvertCurrency, out int role, out int action, out int approverRole)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequireId(request.AgentId, nameof(ResolutionRequest.AgentId));
-        RequireId(request.CustomerId, nameof(ResolutionRequest.CustomerId));
-        RequireId(request.IncidentId, nameof(ResolutionRequest.IncidentId));
-        RequireId(request.Role, nameof(ResolutionRequest.Role));
-        RequireId(request.Action, nameof(ResolutionRequest.Action));
+        IdRules.Validate(request.AgentId, "request.AgentId");
+        IdRules.Validate(request.CustomerId, "request.CustomerId");
+        IdRules.Validate(request.IncidentId, "request.IncidentId");
+        IdRules.Validate(request.Role, "request.Role");
+        IdRules.Validate(request.Action, "request.Action");
         RequireText(request);
 
         if (!snapshot.RoleIndexExact.TryGetValue(request.Role, out role) && !snapshot.RoleIndex.TryGetValue(request.Role, out role))
@@ -63,8 +63,8 @@ internal static class RequestValidator
         approverRole = -1;
         if (request.Approver is { } approver)
         {
-            RequireId(approver.ApproverId, "Approver.ApproverId");
-            RequireId(approver.Role, "Approver.Role");
+            IdRules.Validate(approver.ApproverId, "request.Approver.ApproverId");
+            IdRules.Validate(approver.Role, "request.Approver.Role");
             if (!snapshot.RoleIndex.TryGetValue(approver.Role, out approverRole))
             {
                 throw new ArgumentException($"Approver role '{approver.Role}' is not configured.", "request.Approver.Role");
@@ -94,8 +94,6 @@ internal static class RequestValidator
         }
     }
 
-    private static void RequireId(string? value, string name) => IdRules.Validate(value, $"request.{name}");
-
     /// <summary>The free text a request carries reaches the decision log, whose stores refuse NUL and lone surrogates.</summary>
     private static void RequireText(ResolutionRequest request)
     {
@@ -111,13 +109,26 @@ internal static class RequestValidator
             }
         }
 
-        if (request.Attributes is { } attributes)
+        // A Dictionary is walked with its struct enumerator: the hot path allocates nothing for it.
+        if (request.Attributes is Dictionary<string, string> dictionary)
+        {
+            foreach (KeyValuePair<string, string> attribute in dictionary)
+            {
+                ValidateAttribute(attribute);
+            }
+        }
+        else if (request.Attributes is { } attributes)
         {
             foreach (KeyValuePair<string, string> attribute in attributes)
             {
-                IdRules.ValidateText(attribute.Key, "request.Attributes");
-                IdRules.ValidateText(attribute.Value, "request.Attributes");
+                ValidateAttribute(attribute);
             }
+        }
+
+        static void ValidateAttribute(KeyValuePair<string, string> attribute)
+        {
+            IdRules.ValidateText(attribute.Key, "request.Attributes");
+            IdRules.ValidateText(attribute.Value, "request.Attributes");
         }
     }
 }
