@@ -121,7 +121,9 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
             {
                 cases++;
                 string[] granted = [.. supportCase.History.Where(e => e.GrantId is not null).Select(e => e.GrantId!)];
-                invariants.Require(granted.Length == 1, $"{supportCase.Id} ({supportCase.State}) records {granted.Length} grants");
+                // A case the deadline runs escalated before its approval was asked for records no grant:
+                // then the ledger must hold none for it either.
+                invariants.CheckCase(supportCase.Id, supportCase.State.ToString(), granted);
                 if (load.Approved.TryGetValue(supportCase.Id, out string? acknowledged))
                 {
                     invariants.Require(granted.Contains(acknowledged), $"{supportCase.Id}: acknowledged approval grant {acknowledged} is not in its history");

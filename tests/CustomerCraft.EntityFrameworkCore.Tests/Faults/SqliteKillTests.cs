@@ -102,6 +102,7 @@ public sealed class SqliteKillTests(ITestOutputHelper output)
                 string[] granted = [.. supportCase.History.Where(e => e.GrantId is not null).Select(e => e.GrantId!)];
                 invariants.Require(supportCase.State != CaseState.AwaitingApproval, $"{supportCase.Id} is still awaiting approval");
                 invariants.Require(granted.Length == 1, $"{supportCase.Id} records {granted.Length} grants");
+                invariants.CheckCase(supportCase.Id, supportCase.State.ToString(), granted);
                 if (granted.Length == 1)
                 {
                     GrantRecord? grant = await ledger.FindGrantAsync(granted[0]);

@@ -20,6 +20,22 @@ internal sealed class StoreInvariants
 
     public int Charges { get; private set; }
 
+    private readonly Dictionary<string, List<string>> _openGrantsByIncident = new(StringComparer.Ordinal);
+
+    /// <summary>The grants on <paramref name="incidentId"/> that are not voided, read by <see cref="CheckLedgerAsync"/>.</summary>
+    public IReadOnlyList<string> OpenGrantsFor(string incidentId) => _openGrantsByIncident.GetValueOrDefault(incidentId) ?? [];
+
+    /// <summary>
+    /// A case and the ledger agree: the case records at most one grant, and the grants on the
+    /// case's incident that are not voided are exactly the one it records (none if it records none).
+    /// </summary>
+    public void CheckCase(string caseId, string state, IReadOnlyList<string> recorded)
+    {
+        IReadOnlyList<string> open = OpenGrantsFor(caseId);
+        Require(recorded.Count <= 1, $"{caseId} ({state}) records {recorded.Count} grants");
+        Require(open.Order(StringComparer.Ordinal).SequenceEqual(recorded.Order(StringComparer.Ordinal)), $"{caseId} ({state}) records [{string.Join(", ", recorded)}] but the ledger holds [{string.Join(", ", open)}] for it");
+    }
+
     /// <summary>
     /// No budget over its limit, every grant's amount equal to each of its three charges (one per
     /// scope, voided with it), every idempotency key charged once.
@@ -29,12 +45,22 @@ internal sealed class StoreInvariants
         var grants = new Dictionary<string, (string Key, long Units, bool Voided, string? Approver)>(StringComparer.Ordinal);
         await using (DbCommand command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT grant_id, idempotency_key, CAST(amount AS TEXT), voided_at_ticks IS NOT NULL, approver_id FROM customercraft_grants";
+            command.CommandText = "SELECT grant_id, idempotency_key, CAST(amount AS TEXT), voided_at_ticks IS NOT NULL, approver_id, incident_id FROM customercraft_grants";
             await using DbDataReader reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 long units = (long)(decimal.Parse(reader.GetString(2), CultureInfo.InvariantCulture) * 10_000m);
                 grants.Add(reader.GetString(0), (reader.GetString(1), units, reader.GetBoolean(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+                if (!reader.GetBoolean(3))
+                {
+                    string incident = reader.GetString(5);
+                    if (!_openGrantsByIncident.TryGetValue(incident, out List<string>? open))
+                    {
+                        _openGrantsByIncident[incident] = open = [];
+                    }
+
+                    open.Add(reader.GetString(0));
+                }
             }
         }
 
