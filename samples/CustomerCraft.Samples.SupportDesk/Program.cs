@@ -32,7 +32,10 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     {
         o.Cookie.Name = "supportdesk";
         o.Cookie.HttpOnly = true;
-        o.Cookie.SameSite = SameSiteMode.Strict; // with JSON-only endpoints, this keeps other sites' forms out
+        // Strict keeps the cookie off requests from other sites, but a site is a registrable domain:
+        // another port or subdomain (http://localhost:8000) is the same site. The cross-site guard
+        // of AddAspNetCore() (RefuseCrossSiteRequests, on by default) refuses those requests.
+        o.Cookie.SameSite = SameSiteMode.Strict;
         o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
         o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
     });
@@ -50,6 +53,9 @@ if (desk.ConsoleTelemetry)
         .WithMetrics(m => m.AddMeter("CustomerCraft").AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000))
         .WithTracing(t => t.AddSource("CustomerCraft").AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(http.Request.Method)).AddConsoleExporter());
 }
+
+// Notes and turns are capped by CustomerCraft (appsettings.json); the body size caps the rest.
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = desk.MaxRequestBodySize);
 
 WebApplication app = builder.Build();
 try

@@ -18,6 +18,12 @@ public sealed class SupportDeskOptions
     /// <summary>Seed example cases when the database has none.</summary>
     public bool SeedCases { get; set; } = true;
 
+    /// <summary>How many reviewed interactions the metrics keep in memory; the oldest go first.</summary>
+    public int ArchiveCapacity { get; set; } = 10_000;
+
+    /// <summary>The largest request body the server reads, in bytes (Kestrel's own default is 30 MB).</summary>
+    public long MaxRequestBodySize { get; set; } = 1_000_000;
+
     /// <summary>The users the development sign-in offers.</summary>
     public List<DeskUser> Users { get; set; } = [];
 }

@@ -26,4 +26,36 @@ public sealed class CustomerCraftAspNetCoreOptions
 
     /// <summary>The claim that holds a display name, when there is one. Default <see cref="ClaimTypes.Name"/>.</summary>
     public string NameClaimType { get; set; } = ClaimTypes.Name;
+
+    /// <summary>The default <see cref="RequestHeaderName"/>: <c>X-CustomerCraft-Request</c>.</summary>
+    public const string DefaultRequestHeaderName = "X-CustomerCraft-Request";
+
+    /// <summary>
+    /// Whether unsafe requests (POST, PUT, PATCH, DELETE) that carry cookies are refused with 403
+    /// (problem code <c>cross-site-request</c>) unless they come from the application's own origin.
+    /// Default <see langword="true"/>: where a cookie carries the agent's identity, any page the
+    /// agent visits could otherwise approve or resolve in their name (a <c>SameSite=Strict</c>
+    /// cookie ignores ports and subdomains, so <c>http://localhost:8000</c> counts as the same
+    /// site as <c>http://localhost:5000</c>). A request is accepted when the browser's
+    /// <c>Sec-Fetch-Site</c> says <c>same-origin</c> or <c>none</c>; otherwise when its
+    /// <c>Origin</c> equals the request's own scheme, host and port or one of
+    /// <see cref="TrustedOrigins"/>; and, from a client that sends neither header, only with the
+    /// <see cref="RequestHeaderName"/> header, which a page on another origin cannot add without
+    /// the application's CORS consent. Requests without cookies (bearer tokens) are not affected.
+    /// </summary>
+    public bool RefuseCrossSiteRequests { get; set; } = true;
+
+    /// <summary>
+    /// Origins besides the application's own whose unsafe requests are accepted, written as a
+    /// browser sends them (<c>https://desk.example.com</c>, no path or trailing slash); compared
+    /// ignoring case. Behind a proxy that rewrites <c>Host</c>, list the public origin here (or
+    /// use ASP.NET Core's forwarded headers).
+    /// </summary>
+    public ICollection<string> TrustedOrigins { get; } = new List<string>();
+
+    /// <summary>
+    /// The header that a client sending neither <c>Origin</c> nor <c>Sec-Fetch-Site</c> adds (any
+    /// value) to show that the request is its own. Default <see cref="DefaultRequestHeaderName"/>.
+    /// </summary>
+    public string RequestHeaderName { get; set; } = DefaultRequestHeaderName;
 }

@@ -1,6 +1,7 @@
 using CustomerCraft.Empowerment;
 using CustomerCraft.Coaching;
 using CustomerCraft.Escalation;
+using CustomerCraft.Identifiers;
 
 namespace CustomerCraft;
 
@@ -24,6 +25,14 @@ public sealed class CustomerCraftOptions
 
     /// <summary>Scorecards and live nudges. Bound from <c>CustomerCraft:Coaching</c>.</summary>
     public CoachingOptions Coaching { get; set; } = new();
+
+    /// <summary>
+    /// How ids are compared everywhere CustomerCraft compares them (four-eyes, budgets, retried
+    /// grants, case ownership): <see cref="IdComparison.IgnoreCase"/> (the default) or
+    /// <see cref="IdComparison.Exact"/>. Bound from <c>CustomerCraft:IdComparison</c>; read at
+    /// start-up only, since budgets are kept under it (a reload does not change it).
+    /// </summary>
+    public IdComparison IdComparison { get; set; } = IdComparison.IgnoreCase;
 
     /// <summary>Settings of the default in-memory decision log. Bound from <c>CustomerCraft:DecisionLog</c>.</summary>
     public InMemoryDecisionLogOptions DecisionLog { get; set; } = new();

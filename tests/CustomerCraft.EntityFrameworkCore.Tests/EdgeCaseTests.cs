@@ -188,6 +188,63 @@ public abstract class EdgeCaseTests
             },
         ],
     };
+
+    /// <summary>
+    /// Issue 15: a NUL or a lone surrogate in an id reached PostgreSQL as a raw PostgresException
+    /// 22021 or an EncoderFallbackException that named no field. Every store now gets the same
+    /// validated input: an ArgumentException naming the field, and nothing written.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("agent")]
+    [InlineData("incident")]
+    [InlineData("key")]
+    [InlineData("case")]
+    [InlineData("note")]
+    public async Task An_id_with_a_NUL_or_a_lone_surrogate_is_refused_by_name_before_the_store(string field)
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        await host.Workflow().OpenAsync("case-1");
+        const string Nul = "\u0000", Lone = "\ud800";
+
+        Func<Task> act = field switch
+        {
+            "agent" => async () => await host.Authority.GrantAsync(PolicyFixtures.Refund(10m, agent: "ana" + Nul, key: "k-1")),
+            "incident" => async () => await host.Authority.GrantAsync(PolicyFixtures.Refund(10m, incident: "T-1" + Lone, key: "k-1")),
+            "key" => async () => await host.Authority.GrantAsync(PolicyFixtures.Refund(10m, key: "k-1" + Nul)),
+            "case" => async () => await host.Workflow().OpenAsync(new OpenCaseRequest { CaseId = "case-2" + Lone, CustomerId = "C-1" }),
+            _ => async () => await host.Workflow().AddNoteAsync("case-1", Ana, "a note" + Nul),
+        };
+
+        string expected = field switch
+        {
+            "agent" => "request.AgentId",
+            "incident" => "request.IncidentId",
+            "key" => "request.IdempotencyKey",
+            "case" => "request.CaseId",
+            _ => "note",
+        };
+        (await act.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be(expected);
+        (await host.Services.GetRequiredService<IBudgetLedger>().FindByIdempotencyKeyAsync("k-1")).Should().BeNull();
+        (await host.Workflow().FindAsync("case-1"))!.Version.Should().Be(1, "the note was not saved");
+    }
+
+    /// <summary>Issue 15: the 2nd refund over a one-a-day budget was granted when sent as ANA; on a shared store too.</summary>
+    [SkippableFact]
+    public async Task An_agent_in_another_spelling_on_another_instance_shares_the_budget()
+    {
+        Dictionary<string, string?> settings = Ladder();
+        settings["CustomerCraft:Empowerment:Roles:Agent:Limits:Refund:PerAgent:Count"] = "1";
+        settings["CustomerCraft:Empowerment:Roles:Agent:Limits:Refund:PerAgent:Window"] = "Day";
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost first = db.Host(settings);
+        using TestHost second = db.Host(settings, time: first.Time);
+        (await first.Authority.GrantAsync(PolicyFixtures.Refund(10m, incident: "T-1", key: "k-1"))).IsGranted.Should().BeTrue();
+
+        GrantResult other = await second.Authority.GrantAsync(PolicyFixtures.Refund(10m, agent: "Ana", incident: "T-2", key: "k-2"));
+
+        other.IsGranted.Should().BeFalse("Ana is ana, whose one refund of the day is spent");
+    }
 }
 
 public sealed class SqliteEdgeCaseTests : EdgeCaseTests

@@ -62,8 +62,8 @@ public abstract class StoreTests
         granted.IsGranted.Should().BeTrue();
         (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "refund"), AllTime)).Should().Be(new BudgetUsage(60.25m, 1));
         (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), AllTime)).Should().Be(new BudgetUsage(60.25m, 1));
-        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ana", "REFUND"), AllTime)).Should().Be(new BudgetUsage(60.25m, 1));
-        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ana", "Refund"), host.Time.GetUtcNow().AddTicks(1))).Should().Be(BudgetUsage.None, "the window starts after the grant");
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ANA", "REFUND"), AllTime)).Should().Be(new BudgetUsage(60.25m, 1), "budgets are kept under the id's comparison key");
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ANA", "Refund"), host.Time.GetUtcNow().AddTicks(1))).Should().Be(BudgetUsage.None, "the window starts after the grant");
         (await ledger.FindByIdempotencyKeyAsync("k-1")).Should().BeEquivalentTo(granted.Grant);
         (await ledger.FindGrantAsync(granted.Grant!.GrantId)).Should().BeEquivalentTo(granted.Grant);
 

@@ -1,5 +1,6 @@
 using CustomerCraft.AspNetCore;
 using CustomerCraft.Escalation;
+using CustomerCraft.Identifiers;
 
 namespace CustomerCraft.Samples.SupportDesk.Endpoints;
 
@@ -9,7 +10,7 @@ namespace CustomerCraft.Samples.SupportDesk.Endpoints;
 /// and the sample's who-works-what rule (<see cref="CaseWorkFilter.MayWork"/>), the same two
 /// checks the endpoints apply, so a button the page offers is a move the server accepts.
 /// </summary>
-public sealed class CaseViews(ICaseWorkflow workflow, Ladder ladder)
+public sealed class CaseViews(ICaseWorkflow workflow, Ladder ladder, IdRules ids)
 {
     public CaseView For(SupportCase supportCase, AgentIdentity viewer) =>
         CaseView.From(supportCase, ladder, MovesFor(supportCase, viewer));
@@ -17,7 +18,7 @@ public sealed class CaseViews(ICaseWorkflow workflow, Ladder ladder)
     public CaseMovesView MovesFor(SupportCase supportCase, AgentIdentity viewer)
     {
         IReadOnlyList<CaseTrigger> permitted = workflow.GetPermittedTriggers(supportCase);
-        bool mayWork = CaseWorkFilter.MayWork(supportCase, viewer, ladder);
+        bool mayWork = CaseWorkFilter.MayWork(supportCase, viewer, ladder, ids);
         bool resolvable = permitted.Contains(CaseTrigger.Resolve);
         bool approve = permitted.Contains(CaseTrigger.Approve)
             && ladder.Covers(viewer.Role, supportCase.Level)

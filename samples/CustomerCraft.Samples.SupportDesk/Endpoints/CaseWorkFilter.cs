@@ -1,5 +1,6 @@
 using CustomerCraft.AspNetCore;
 using CustomerCraft.Escalation;
+using CustomerCraft.Identifiers;
 
 namespace CustomerCraft.Samples.SupportDesk.Endpoints;
 
@@ -13,7 +14,7 @@ namespace CustomerCraft.Samples.SupportDesk.Endpoints;
 /// works is the host's rule, so it lives here. The case is read again by the handler; a change in
 /// between is caught by the workflow's version check.
 /// </remarks>
-internal sealed class CaseWorkFilter(ICaseWorkflow workflow, Ladder ladder) : IEndpointFilter
+internal sealed class CaseWorkFilter(ICaseWorkflow workflow, Ladder ladder, IdRules ids) : IEndpointFilter
 {
     public const string NotYourCase = "not-your-case";
 
@@ -23,19 +24,22 @@ internal sealed class CaseWorkFilter(ICaseWorkflow workflow, Ladder ladder) : IE
         string caseId = (string)http.Request.RouteValues["caseId"]!;
         AgentIdentity agent = http.GetAgentIdentity();
         SupportCase supportCase = await workflow.FindAsync(caseId, http.RequestAborted) ?? throw new CaseNotFoundException(caseId);
-        if (!MayWork(supportCase, agent, ladder))
+        if (!MayWork(supportCase, agent, ladder, ids))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Not your case.",
-                detail: $"Case '{caseId}' is owned by '{supportCase.Owner?.Id}'{(supportCase.Handler is { } h && h.Id != supportCase.Owner?.Id ? $" and handled by '{h.Id}'" : string.Empty)}; '{agent.Id}' ({agent.Role}) can read it but not work it.",
+                detail: $"Case '{caseId}' is owned by '{supportCase.Owner?.Id}'{(supportCase.Handler is { } h && !ids.AreSame(h.Id, supportCase.Owner?.Id) ? $" and handled by '{h.Id}'" : string.Empty)}; '{agent.Id}' ({agent.Role}) can read it but not work it.",
                 extensions: new Dictionary<string, object?> { ["code"] = NotYourCase, ["caseId"] = caseId });
         }
 
         return await next(context);
     }
 
-    /// <summary>Whether <paramref name="agent"/> may work the case: its owner, its handler or a supervisor.</summary>
-    public static bool MayWork(SupportCase supportCase, AgentIdentity agent, Ladder ladder) =>
-        supportCase.Owner?.Id == agent.Id || supportCase.Handler?.Id == agent.Id || ladder.IsSupervisor(agent.Role);
+    /// <summary>
+    /// Whether <paramref name="agent"/> may work the case: its owner, its handler or a supervisor, with
+    /// CustomerCraft's id rule (CustomerCraft:IdComparison), so that ANA works ana's cases exactly when ANA is ana.
+    /// </summary>
+    public static bool MayWork(SupportCase supportCase, AgentIdentity agent, Ladder ladder, IdRules ids) =>
+        ids.AreSame(supportCase.Owner?.Id, agent.Id) || ids.AreSame(supportCase.Handler?.Id, agent.Id) || ladder.IsSupervisor(agent.Role);
 }

@@ -210,7 +210,9 @@ class ApiError extends Error {
  * ApiError with the RFC 7807 problem details the server answered.
  */
 async function api(method, url, body) {
-  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json, application/problem+json' } };
+  // X-CustomerCraft-Request: the server refuses cookie-carrying writes from other origins; this
+  // header (which another origin's page cannot add) vouches for a browser that sends no Origin.
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json, application/problem+json', 'X-CustomerCraft-Request': '1' } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

@@ -1,6 +1,7 @@
 using CustomerCraft;
 using CustomerCraft.AspNetCore;
 using CustomerCraft.AspNetCore.Serialization;
+using CustomerCraft.AspNetCore.CrossSite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -18,7 +19,8 @@ public static class AspNetCoreBuilderExtensions
     /// agent identity, 404 for an unknown case, 409 for an illegal transition or a concurrency
     /// conflict (with <c>Retry-After: 0</c>), 403/422 for a refused approval, and 500, logged, for
     /// a configuration error. CustomerCraft's enums are written by name (<c>"outcome": "Allowed"</c>)
-    /// in minimal API and MVC responses; a host's own enums are left as its options say.
+    /// in minimal API and MVC responses; a host's own enums are left as its options say. Unsafe
+    /// requests that carry cookies from another origin are refused with 403 (<see cref="CustomerCraftAspNetCoreOptions.RefuseCrossSiteRequests"/>, on by default).
     /// </summary>
     /// <remarks>
     /// Registers <see cref="Microsoft.AspNetCore.Http.IProblemDetailsService"/> (<c>AddProblemDetails</c>),
@@ -37,6 +39,7 @@ public static class AspNetCoreBuilderExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.AgentIdClaimType), "CustomerCraftAspNetCoreOptions.AgentIdClaimType is required: the claim that holds the agent id.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.RoleClaimType), "CustomerCraftAspNetCoreOptions.RoleClaimType is required: the claim that holds the agent's roles.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.NameClaimType), "CustomerCraftAspNetCoreOptions.NameClaimType is required: the claim that holds a display name.")
+            .Validate(o => !o.RefuseCrossSiteRequests || !string.IsNullOrWhiteSpace(o.RequestHeaderName), "CustomerCraftAspNetCoreOptions.RequestHeaderName is required while RefuseCrossSiteRequests is on: the header a client without Origin sends.")
             .ValidateOnStart();
         if (configure is not null)
         {
@@ -66,12 +69,13 @@ public static class AspNetCoreBuilderExtensions
     /// <summary>Marks the enum converter as added, so a second <c>AddAspNetCore()</c> does not add it twice.</summary>
     private sealed class EnumNamesMarker;
 
-    /// <summary>Puts the exception handler in front of everything the host adds.</summary>
+    /// <summary>Puts the exception handler, then the cross-site guard, in front of everything the host adds.</summary>
     private sealed class ExceptionHandlerStartupFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.UseExceptionHandler();
+            app.UseMiddleware<CrossSiteRequestGuard>();
             next(app);
         };
     }

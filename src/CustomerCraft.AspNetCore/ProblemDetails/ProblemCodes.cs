@@ -35,4 +35,11 @@ public static class ProblemCodes
 
     /// <summary>500: CustomerCraft's configuration is not valid; the details are logged, not sent.</summary>
     public const string Configuration = "configuration";
+
+    /// <summary>
+    /// 403: an unsafe request (POST, PUT, PATCH, DELETE) that carries cookies came from another
+    /// origin (or same-site, another port or subdomain), or gave no sign of its origin at all.
+    /// See <see cref="CustomerCraftAspNetCoreOptions.RefuseCrossSiteRequests"/>.
+    /// </summary>
+    public const string CrossSiteRequest = "cross-site-request";
 }

@@ -28,6 +28,26 @@ public sealed class CoachingOptions
     /// <summary>An agent message longer than this many words counts against clear communication. Default 60.</summary>
     public int LongMessageWords { get; set; } = 60;
 
+    /// <summary>The default <see cref="MaxTurns"/>: 1,000 turns.</summary>
+    public const int DefaultMaxTurns = 1_000;
+
+    /// <summary>The default <see cref="MaxTurnLength"/>: 10,000 characters.</summary>
+    public const int DefaultMaxTurnLength = 10_000;
+
+    /// <summary>
+    /// The most turns an interaction (or a live conversation) may have; a scorecard of more is
+    /// refused with an <see cref="ArgumentException"/> naming this setting, since scoring reads
+    /// every turn against every earlier one. At least 1; default 1,000. Read at start-up.
+    /// </summary>
+    public int MaxTurns { get; set; } = DefaultMaxTurns;
+
+    /// <summary>
+    /// The longest text one turn may have, in characters; a longer turn is refused with an
+    /// <see cref="ArgumentException"/> naming the turn and this setting. At least 1; default
+    /// 10,000. Read at start-up.
+    /// </summary>
+    public int MaxTurnLength { get; set; } = DefaultMaxTurnLength;
+
     /// <summary>The phrases the detectors look for; a list left out keeps its defaults.</summary>
     public CoachingPhraseOptions Phrases { get; set; } = new();
 

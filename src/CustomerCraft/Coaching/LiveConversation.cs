@@ -47,6 +47,16 @@ public sealed class LiveConversation
             throw new InvalidOperationException("A live conversation takes one turn at a time; this one is still reading the previous turn.");
         }
 
+        try
+        {
+            _coach.Limits.CheckTurn(turn, _turns.Count, nameof(turn));
+        }
+        catch
+        {
+            Volatile.Write(ref _busy, 0);
+            throw;
+        }
+
         // What this turn changes is undone if anything below fails (a cancelled lookup, say), so a
         // host that retries the turn does not count it twice.
         int turns = _turns.Count, requests = _requests.Count, answeredRequests = _answeredRequests, unacknowledged = _unacknowledged;

@@ -15,6 +15,21 @@ internal sealed class CustomerCraftOptionsValidator(IEnumerable<IPolicyPartCompi
     {
         // The compilation reports the binding's errors too.
         var errors = new List<string>(PolicyProvider.Compile(options, source, _parts).Errors);
+        if (options.Escalation?.MaxNoteLength < 1)
+        {
+            errors.Add($"{source.Path}:Escalation:MaxNoteLength: {options.Escalation.MaxNoteLength} must be at least 1.");
+        }
+
+        if (options.Coaching?.MaxTurns < 1)
+        {
+            errors.Add($"{source.Path}:Coaching:MaxTurns: {options.Coaching.MaxTurns} must be at least 1.");
+        }
+
+        if (options.Coaching?.MaxTurnLength < 1)
+        {
+            errors.Add($"{source.Path}:Coaching:MaxTurnLength: {options.Coaching.MaxTurnLength} must be at least 1.");
+        }
+
         if (options.DecisionLog?.Capacity < 1)
         {
             errors.Add($"{source.Path}:DecisionLog:Capacity: {options.DecisionLog.Capacity} must be at least 1.");

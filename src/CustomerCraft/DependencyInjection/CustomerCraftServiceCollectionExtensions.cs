@@ -10,6 +10,7 @@ using CustomerCraft.Escalation;
 using CustomerCraft.Escalation.Sla;
 using CustomerCraft.Escalation.Workflow;
 using CustomerCraft.Policy;
+using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -118,6 +119,7 @@ public static class CustomerCraftServiceCollectionExtensions
         services.AddOptions<InMemoryDecisionLogOptions>().Configure<IOptions<CustomerCraftOptions>>((log, root) => log.Capacity = root.Value.DecisionLog.Capacity);
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new IdRules(sp.GetRequiredService<IOptions<CustomerCraftOptions>>().Value.IdComparison));
         services.TryAddSingleton<CustomerCraftTelemetry>();
         services.TryAddSingleton(sp => new ConditionTypeRegistry(sp.GetServices<ConditionTypeRegistration>(), sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPolicyPartCompiler, EmpowermentPartCompiler>());
@@ -131,6 +133,7 @@ public static class CustomerCraftServiceCollectionExtensions
         services.TryAddSingleton<ICaseWorkflow, CaseWorkflow>();
         services.TryAddSingleton<CustomerCraft.Insight.IPolicyWhatIf, CustomerCraft.Insight.PolicyWhatIf>();
         services.TryAddSingleton<ISentimentAnalyzer, LexiconSentimentAnalyzer>();
+        services.TryAddSingleton(sp => CoachingLimits.From(sp.GetRequiredService<IOptions<CustomerCraftOptions>>().Value.Coaching));
         services.TryAddSingleton<IInteractionCoach, InteractionCoach>();
         services.TryAddSingleton<IEmpowermentCoach, EmpowermentCoach>();
         return new CustomerCraftBuilder(services);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using CustomerCraft.Policy;
@@ -24,6 +25,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     private readonly CustomerCraftTelemetry _telemetry;
     private readonly ICurrencyConverter? _currencyConverter;
     private readonly ILogger _logger;
+    private readonly IdRules _ids;
 
     public ResolutionAuthority(
         PolicyProvider policy,
@@ -32,8 +34,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         TimeProvider time,
         CustomerCraftTelemetry telemetry,
         ICurrencyConverter? currencyConverter = null,
-        ILogger<ResolutionAuthority>? logger = null)
+        ILogger<ResolutionAuthority>? logger = null,
+        IdRules? ids = null)
     {
+        _ids = ids ?? IdRules.Default;
         _policy = policy;
         _ledger = ledger;
         _decisionLog = decisionLog;
@@ -72,6 +76,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         {
             throw new ArgumentException("A grant needs an IdempotencyKey so that a retry is never charged twice; use a key that identifies this resolution (for example the ticket id and a sequence).", "request.IdempotencyKey");
         }
+
+        // The key reaches the ledger before the rest of the request is validated.
+        IdRules.ValidateText(request.IdempotencyKey, "request.IdempotencyKey");
 
         using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Grant");
         GrantRecord? existing = await _ledger.FindByIdempotencyKeyAsync(request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
@@ -124,8 +131,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     public async ValueTask<GrantRecord> VoidAsync(string grantId, string reason, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(grantId);
+        IdRules.Validate(grantId, nameof(grantId));
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        IdRules.ValidateText(reason, nameof(reason));
         using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Void");
 
         GrantRecord? before = await _ledger.FindGrantAsync(grantId, cancellationToken).ConfigureAwait(false)
@@ -170,7 +178,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     internal async ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken, bool allActionsHeadroom = true)
     {
         // 1. Normalise: a malformed request is the host's error, never a business "no".
-        RequestValidator.Validate(request, snapshot, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
+        RequestValidator.Validate(request, snapshot, _ids, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
         // Only money in another currency needs the (possibly remote) converter: no state machine otherwise.
         decimal amount = NeedsConversion(snapshot, request, action)
             ? await ConvertAsync(snapshot, request, cancellationToken).ConfigureAwait(false)
@@ -198,7 +206,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(snapshot.Actions.Length * 3);
         try
         {
-            int queryCount = BudgetQueries(snapshot, request, effectiveRole, firstAction, endAction, now, queries);
+            int queryCount = BudgetQueries(snapshot, request, _ids, effectiveRole, firstAction, endAction, now, queries);
             await _ledger.ReadUsageAsync(queries.AsMemory(0, queryCount), usage.AsMemory(0, queryCount), cancellationToken).ConfigureAwait(false);
             ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, queries, usage);
         }
@@ -353,10 +361,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// ledger reads them in one batch (one round trip for a durable ledger; the pooled buffers keep
     /// evaluation allocation-free). Returns how many were listed.
     /// </summary>
-    private static int BudgetQueries(PolicySnapshot snapshot, ResolutionRequest request, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, BudgetQuery[] queries)
+    private static int BudgetQueries(PolicySnapshot snapshot, ResolutionRequest request, IdRules ids, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, BudgetQuery[] queries)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
-        string chargedAgent = request.Approver?.ApproverId ?? request.AgentId;
+
+        // Budgets are kept under the ids' comparison keys, so that every spelling of an id shares one.
+        string chargedAgent = ids.Key(request.Approver?.ApproverId ?? request.AgentId);
+        string incidentKey = ids.Key(request.IncidentId);
+        string customerKey = ids.Key(request.CustomerId);
         int count = 0;
         for (int a = firstAction; a < endAction; a++)
         {
@@ -366,10 +378,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             }
 
             string actionName = snapshot.Actions[a].Name;
-            queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Incident, request.IncidentId, actionName), DateTimeOffset.MinValue);
+            queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Incident, incidentKey, actionName), DateTimeOffset.MinValue);
             if (limit.Customer is { } customerBudget)
             {
-                queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Customer, request.CustomerId, actionName), empowerment.Windows.Start(customerBudget, now));
+                queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Customer, customerKey, actionName), empowerment.Windows.Start(customerBudget, now));
             }
 
             if (limit.Agent is { } agentBudget)
@@ -503,7 +515,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 return r;
             }
 
-            incident ??= await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, request.IncidentId, entry.Name), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
+            incident ??= await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, _ids.Key(request.IncidentId), entry.Name), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
             if (Exceeds(effects.AmountLimit(limit.IncidentAmount, LimitScopes.PerIncident, entry), incident.Value.Amount, amount)
                 || Exceeds(effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry), incident.Value.Count, 1))
             {
@@ -513,7 +525,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (limit.Customer is { } budget)
             {
                 DateTimeOffset since = snapshot.Windows.Start(budget, now);
-                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, request.CustomerId, entry.Name), since, cancellationToken).ConfigureAwait(false);
+                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), entry.Name), since, cancellationToken).ConfigureAwait(false);
                 if (Exceeds(effects.AmountLimit(budget.Amount, LimitScopes.PerCustomer, entry), customer.Amount, amount)
                     || Exceeds(effects.CountLimit(budget.Count, LimitScopes.PerCustomer, entry), customer.Count, 1))
                 {
@@ -609,14 +621,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         // role's limits later; limits are enforced where the granting role has them.
         return
         [
-            new BudgetCharge(new BudgetKey(BudgetScope.Incident, grant.IncidentId, grant.Action), DateTimeOffset.MinValue, incidentAmount.Applies ? incidentAmount.Limit : null, incidentCount.Applies ? (int)incidentCount.Limit : null),
+            new BudgetCharge(new BudgetKey(BudgetScope.Incident, _ids.Key(grant.IncidentId), grant.Action), DateTimeOffset.MinValue, incidentAmount.Applies ? incidentAmount.Limit : null, incidentCount.Applies ? (int)incidentCount.Limit : null),
             new BudgetCharge(
-                new BudgetKey(BudgetScope.Customer, grant.CustomerId, grant.Action),
+                new BudgetKey(BudgetScope.Customer, _ids.Key(grant.CustomerId), grant.Action),
                 customerLimited ? decision.CustomerWindowStart : DateTimeOffset.MinValue,
                 customerAmount.Applies ? customerAmount.Limit : null,
                 customerCount.Applies ? (int)customerCount.Limit : null),
             new BudgetCharge(
-                new BudgetKey(BudgetScope.Agent, grant.ChargedAgentId, grant.Action),
+                new BudgetKey(BudgetScope.Agent, _ids.Key(grant.ChargedAgentId), grant.Action),
                 agentLimited ? decision.AgentWindowStart : DateTimeOffset.MinValue,
                 agentAmount.Applies ? agentAmount.Limit : null,
                 agentCount.Applies ? (int)agentCount.Limit : null),
@@ -644,7 +656,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     private GrantResult Replay(GrantRecord existing, ResolutionRequest request)
     {
-        string? difference = Difference(existing, request, _policy.Current.Currency);
+        string? difference = Difference(existing, request, _policy.Current.Currency, _ids);
         if (difference is not null)
         {
             throw new IdempotencyConflictException(request.IdempotencyKey!, existing.GrantId, difference);
@@ -656,18 +668,18 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>Names the first field in which a retried request differs from the granted one.</summary>
-    private static string? Difference(GrantRecord grant, ResolutionRequest request, string policyCurrency)
+    private static string? Difference(GrantRecord grant, ResolutionRequest request, string policyCurrency, IdRules ids)
     {
         static bool Same(string? a, string? b, StringComparison comparison = StringComparison.Ordinal) => string.Equals(a, b, comparison);
         const StringComparison IgnoreCase = StringComparison.OrdinalIgnoreCase;
-        if (!Same(grant.AgentId, request.AgentId)) return "AgentId";
+        if (!ids.AreSame(grant.AgentId, request.AgentId)) return "AgentId";
         if (!Same(grant.Role, request.Role, IgnoreCase)) return "Role";
-        if (!Same(grant.CustomerId, request.CustomerId)) return "CustomerId";
-        if (!Same(grant.IncidentId, request.IncidentId)) return "IncidentId";
+        if (!ids.AreSame(grant.CustomerId, request.CustomerId)) return "CustomerId";
+        if (!ids.AreSame(grant.IncidentId, request.IncidentId)) return "IncidentId";
         if (!Same(grant.Action, request.Action, IgnoreCase)) return "Action";
         if (grant.RequestedAmount != request.Amount) return "Amount";
         if (!Same(grant.RequestedCurrency, request.Currency ?? policyCurrency, IgnoreCase)) return "Currency";
-        if (!Same(grant.ApproverId, request.Approver?.ApproverId)) return "Approver";
+        if (!ids.AreSame(grant.ApproverId, request.Approver?.ApproverId)) return "Approver";
         if (!Same(grant.ApproverRole, request.Approver?.Role, IgnoreCase)) return "Approver role";
         if (!Same(grant.ContextFingerprint, RequestFingerprint.Of(request))) return "context: segment, channel, reason codes, customer since or attributes";
         return null;

@@ -25,6 +25,16 @@ public sealed class EscalationOptions
     /// Not set: 0.5 and 0.75.
     /// </summary>
     public List<double>? WarningFractions { get; set; }
+
+    /// <summary>The default <see cref="MaxNoteLength"/>: 8,000 characters, a long e-mail.</summary>
+    public const int DefaultMaxNoteLength = 8_000;
+
+    /// <summary>
+    /// The longest note (or subject, or rejection reason) a case accepts, in characters; a longer
+    /// one is refused with an <see cref="ArgumentException"/> naming the parameter and this setting,
+    /// since every note is kept in the case's history for good. At least 1. Read at start-up.
+    /// </summary>
+    public int MaxNoteLength { get; set; } = DefaultMaxNoteLength;
 }
 
 /// <summary>One rung of the escalation ladder.</summary>

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Configuration;
 using CustomerCraft.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,8 @@ internal sealed class PolicyWhatIf(
     IDecisionLog decisionLog,
     PolicyProvider policy,
     IEnumerable<IPolicyPartCompiler> parts,
-    ICurrencyConverter? currencyConverter = null) : IPolicyWhatIf
+    ICurrencyConverter? currencyConverter = null,
+    IdRules? ids = null) : IPolicyWhatIf
 {
     /// <summary>The meter the simulated engine reports to, so that replayed decisions never count as the host's.</summary>
     internal const string ReplayMeterName = "CustomerCraft.WhatIf";
@@ -55,7 +57,7 @@ internal sealed class PolicyWhatIf(
 
             // In time order; records with the same time keep the order they were appended in
             // (OrderBy is stable).
-            var engine = new ResolutionAuthority(alternativePolicy, new InMemoryBudgetLedger(), NullDecisionLog.Instance, clock, telemetry, currencyConverter);
+            var engine = new ResolutionAuthority(alternativePolicy, new InMemoryBudgetLedger(), NullDecisionLog.Instance, clock, telemetry, currencyConverter, ids: ids);
             var replay = new Replay(engine, clock);
             foreach (DecisionRecord record in history.OrderBy(r => r.Timestamp))
             {

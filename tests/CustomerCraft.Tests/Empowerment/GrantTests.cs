@@ -26,7 +26,8 @@ public class GrantTests
         var ledger = host.Services.GetRequiredService<IBudgetLedger>();
         (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(60m, 1));
         (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(60m, 1));
-        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ana", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(60m, 1));
+        // Budgets are kept under the id's comparison key (IdComparison.IgnoreCase: upper case).
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ANA", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(60m, 1));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.Identifiers;
 using CustomerCraft.Policy.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -58,9 +59,10 @@ public class BroadbandPolicyTests
                 },
                 Charges =
                 [
-                    new(new BudgetKey(BudgetScope.Incident, prior.IncidentId, prior.Action), DateTimeOffset.MinValue, null, null),
-                    new(new BudgetKey(BudgetScope.Customer, prior.CustomerId, prior.Action), DateTimeOffset.MinValue, null, null),
-                    new(new BudgetKey(BudgetScope.Agent, prior.AgentId, prior.Action), DateTimeOffset.MinValue, null, null),
+                    // The engine keeps budgets under the ids' comparison keys (CustomerCraft:IdComparison).
+                    new(new BudgetKey(BudgetScope.Incident, IdRules.Default.Key(prior.IncidentId), prior.Action), DateTimeOffset.MinValue, null, null),
+                    new(new BudgetKey(BudgetScope.Customer, IdRules.Default.Key(prior.CustomerId), prior.Action), DateTimeOffset.MinValue, null, null),
+                    new(new BudgetKey(BudgetScope.Agent, IdRules.Default.Key(prior.AgentId), prior.Action), DateTimeOffset.MinValue, null, null),
                 ],
             });
         }

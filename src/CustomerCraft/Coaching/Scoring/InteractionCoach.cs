@@ -13,8 +13,11 @@ internal sealed class InteractionCoach(
     IResolutionAuthority authority,
     PolicyProvider policy,
     ICaseStore cases,
-    TimeProvider time) : IInteractionCoach
+    TimeProvider time,
+    CoachingLimits? limits = null) : IInteractionCoach
 {
+    internal CoachingLimits Limits { get; } = limits ?? CoachingLimits.Default;
+
     internal ISentimentAnalyzer Sentiment => sentiment;
 
     internal IResolutionAuthority Authority => authority;
@@ -29,6 +32,7 @@ internal sealed class InteractionCoach(
     {
         ArgumentNullException.ThrowIfNull(interaction);
         ArgumentNullException.ThrowIfNull(interaction.Turns, "interaction.Turns");
+        Limits.CheckInteraction(interaction);
         PolicySnapshot snapshot = policy.Current;
         RequireRole(snapshot, interaction.AgentRole, "interaction.AgentRole");
         CoachingPolicy coaching = snapshot.Coaching;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerCraft.Policy;
+using CustomerCraft.Identifiers;
 
 namespace CustomerCraft.Empowerment.Policy;
 
@@ -10,14 +11,15 @@ namespace CustomerCraft.Empowerment.Policy;
 /// </summary>
 internal static class RequestValidator
 {
-    public static void Validate(ResolutionRequest request, PolicySnapshot snapshot, bool canConvertCurrency, out int role, out int action, out int approverRole)
+    public static void Validate(ResolutionRequest request, PolicySnapshot snapshot, IdRules ids, bool canConvertCurrency, out int role, out int action, out int approverRole)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequireId(request.AgentId, nameof(ResolutionRequest.AgentId));
-        RequireId(request.CustomerId, nameof(ResolutionRequest.CustomerId));
-        RequireId(request.IncidentId, nameof(ResolutionRequest.IncidentId));
-        RequireId(request.Role, nameof(ResolutionRequest.Role));
-        RequireId(request.Action, nameof(ResolutionRequest.Action));
+        IdRules.Validate(request.AgentId, "request.AgentId");
+        IdRules.Validate(request.CustomerId, "request.CustomerId");
+        IdRules.Validate(request.IncidentId, "request.IncidentId");
+        IdRules.Validate(request.Role, "request.Role");
+        IdRules.Validate(request.Action, "request.Action");
+        RequireText(request);
 
         if (!snapshot.RoleIndexExact.TryGetValue(request.Role, out role) && !snapshot.RoleIndex.TryGetValue(request.Role, out role))
         {
@@ -34,14 +36,14 @@ internal static class RequestValidator
         approverRole = -1;
         if (request.Approver is { } approver)
         {
-            RequireId(approver.ApproverId, "Approver.ApproverId");
-            RequireId(approver.Role, "Approver.Role");
+            IdRules.Validate(approver.ApproverId, "request.Approver.ApproverId");
+            IdRules.Validate(approver.Role, "request.Approver.Role");
             if (!snapshot.RoleIndex.TryGetValue(approver.Role, out approverRole))
             {
                 throw new ArgumentException($"Approver role '{approver.Role}' is not configured.", "request.Approver.Role");
             }
 
-            if (string.Equals(approver.ApproverId, request.AgentId, StringComparison.Ordinal))
+            if (ids.AreSame(approver.ApproverId, request.AgentId))
             {
                 throw new ArgumentException($"Agent '{request.AgentId}' cannot approve their own request (four-eyes rule).", "request.Approver.ApproverId");
             }
@@ -130,11 +132,41 @@ internal static class RequestValidator
         }
     }
 
-    private static void RequireId(string? value, string name)
+    /// <summary>The free text a request carries reaches the decision log, whose stores refuse NUL and lone surrogates.</summary>
+    private static void RequireText(ResolutionRequest request)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        IdRules.ValidateText(request.IdempotencyKey, "request.IdempotencyKey");
+        IdRules.ValidateText(request.Currency, "request.Currency");
+        IdRules.ValidateText(request.CustomerSegment, "request.CustomerSegment");
+        IdRules.ValidateText(request.Channel, "request.Channel");
+        if (request.ReasonCodes is { } codes)
         {
-            throw new ArgumentException($"{name} is required and must not be empty or white space.", $"request.{name}");
+            for (int i = 0; i < codes.Count; i++)
+            {
+                IdRules.ValidateText(codes[i], "request.ReasonCodes");
+            }
+        }
+
+        // A Dictionary is walked with its struct enumerator: the hot path allocates nothing for it.
+        if (request.Attributes is Dictionary<string, string> dictionary)
+        {
+            foreach (KeyValuePair<string, string> attribute in dictionary)
+            {
+                ValidateAttribute(attribute);
+            }
+        }
+        else if (request.Attributes is { } attributes)
+        {
+            foreach (KeyValuePair<string, string> attribute in attributes)
+            {
+                ValidateAttribute(attribute);
+            }
+        }
+
+        static void ValidateAttribute(KeyValuePair<string, string> attribute)
+        {
+            IdRules.ValidateText(attribute.Key, "request.Attributes");
+            IdRules.ValidateText(attribute.Value, "request.Attributes");
         }
     }
 }

@@ -4,9 +4,11 @@ using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Escalation.Sla;
+using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using CustomerCraft.Policy;
+using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.Escalation.Workflow;
 
@@ -41,6 +43,8 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     private readonly CustomerCraftTelemetry _telemetry;
     private readonly ICaseObserver[] _observers;
     private readonly ILogger _logger;
+    private readonly IdRules _ids;
+    private readonly int _maxNoteLength;
 
     public CaseWorkflow(
         ICaseStore store,
@@ -50,8 +54,12 @@ internal sealed class CaseWorkflow : ICaseWorkflow
         TimeProvider time,
         CustomerCraftTelemetry telemetry,
         IEnumerable<ICaseObserver> observers,
-        ILogger<CaseWorkflow>? logger = null)
+        ILogger<CaseWorkflow>? logger = null,
+        IdRules? ids = null,
+        IOptions<CustomerCraftOptions>? options = null)
     {
+        _ids = ids ?? IdRules.Default;
+        _maxNoteLength = options?.Value.Escalation.MaxNoteLength ?? EscalationOptions.DefaultMaxNoteLength;
         _store = store;
         _authority = authority;
         _ledger = ledger;
@@ -67,11 +75,14 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     public async ValueTask<SupportCase> OpenAsync(OpenCaseRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequireText(request.CustomerId, "request.CustomerId");
+        RequireId(request.CustomerId, "request.CustomerId");
         if (request.CaseId is not null)
         {
-            RequireText(request.CaseId, "request.CaseId");
+            RequireId(request.CaseId, "request.CaseId");
         }
+
+        CheckNote(request.Note, "request.Note");
+        CheckNote(request.Subject, "request.Subject");
 
         if (!Enum.IsDefined(request.Priority))
         {
@@ -107,7 +118,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
 
     public ValueTask<SupportCase?> FindAsync(string caseId, CancellationToken cancellationToken = default)
     {
-        RequireText(caseId, nameof(caseId));
+        RequireId(caseId, nameof(caseId));
         return _store.FindAsync(caseId, cancellationToken);
     }
 
@@ -133,6 +144,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     public async ValueTask<SupportCase> AssignAsync(string caseId, CaseActor assignee, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         int rank = RankOf(assignee, nameof(assignee));
+        CheckNote(note, nameof(note));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
         CaseEdit edit = Begin(current, now);
@@ -153,8 +165,10 @@ internal sealed class CaseWorkflow : ICaseWorkflow
             throw new ArgumentException("Leave the approver empty when requesting approval; the workflow routes the request and the approver acts through ApproveAsync.", "request.Approver");
         }
 
+        CheckNote(note, nameof(note));
+
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(request.CustomerId, current.CustomerId, StringComparison.Ordinal))
+        if (!_ids.AreSame(request.CustomerId, current.CustomerId))
         {
             throw new ArgumentException($"The request is for customer '{request.CustomerId}' but case '{caseId}' is about customer '{current.CustomerId}'.", "request.CustomerId");
         }
@@ -202,6 +216,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     public async ValueTask<ApprovalResult> ApproveAsync(string caseId, CaseActor approver, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         int rank = RankOf(approver, nameof(approver));
+        CheckNote(note, nameof(note));
         string? approvalId = null;
         GrantRecord? reserved = null;
         bool keepGrant = false;
@@ -225,7 +240,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
                 }
 
                 approvalId = pending.ApprovalId;
-                if (string.Equals(approver.Id, pending.RequestedBy.Id, StringComparison.Ordinal) || string.Equals(approver.Id, pending.Request.AgentId, StringComparison.Ordinal))
+                if (_ids.AreSame(approver.Id, pending.RequestedBy.Id) || _ids.AreSame(approver.Id, pending.Request.AgentId))
                 {
                     throw new ApprovalRefusedException(caseId, ApprovalRefusal.OwnRequest, $"'{approver.Id}' asked for this approval and cannot approve it (four-eyes rule).");
                 }
@@ -298,6 +313,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     {
         int rank = RankOf(approver, nameof(approver));
         RequireText(reason, nameof(reason));
+        CheckNote(reason, nameof(reason));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
         CaseEdit edit = Begin(current, now);
@@ -313,6 +329,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     public async ValueTask<SupportCase> EscalateAsync(string caseId, CaseActor actor, EscalationReason reason, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         RankOf(actor, nameof(actor));
+        CheckNote(note, nameof(note));
         if (!Enum.IsDefined(reason))
         {
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not an escalation reason.");
@@ -330,6 +347,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
 
     public async ValueTask<SupportCase> CustomerRepliedAsync(string caseId, string? note = null, long? expectedVersion = null, CancellationToken cancellationToken = default)
     {
+        CheckNote(note, nameof(note));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
         return await MoveAsync(current, CaseTrigger.CustomerReplied, null, new MoveArgs(Note: note), cancellationToken).ConfigureAwait(false);
     }
@@ -347,6 +365,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
     {
         RankOf(actor, nameof(actor));
         RequireText(note, nameof(note));
+        CheckNote(note, nameof(note));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
         CaseEdit edit = Begin(current, now);
@@ -402,6 +421,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
 
     private async ValueTask<SupportCase> MoveAsync(string caseId, CaseTrigger trigger, CaseActor actor, string? note, long? expectedVersion, CancellationToken cancellationToken)
     {
+        CheckNote(note, nameof(note));
         RankOf(actor, nameof(actor));
         SupportCase current = await LoadAsync(caseId, expectedVersion, cancellationToken).ConfigureAwait(false);
         return await MoveAsync(current, trigger, actor, new MoveArgs(Note: note), cancellationToken).ConfigureAwait(false);
@@ -437,7 +457,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
 
     private async ValueTask<SupportCase> LoadAsync(string caseId, long? expectedVersion, CancellationToken cancellationToken)
     {
-        RequireText(caseId, nameof(caseId));
+        RequireId(caseId, nameof(caseId));
         SupportCase current = await _store.FindAsync(caseId, cancellationToken).ConfigureAwait(false) ?? throw new CaseNotFoundException(caseId);
         if (expectedVersion is { } expected && expected != current.Version)
         {
@@ -659,7 +679,7 @@ internal sealed class CaseWorkflow : ICaseWorkflow
             throw new ArgumentNullException(paramName);
         }
 
-        RequireText(actor.Id, $"{paramName}.Id");
+        RequireId(actor.Id, $"{paramName}.Id");
         RequireText(actor.Role, $"{paramName}.Role");
         PolicySnapshot snapshot = _policy.Current;
         return snapshot.RoleIndex.TryGetValue(actor.Role, out int index)
@@ -672,6 +692,25 @@ internal sealed class CaseWorkflow : ICaseWorkflow
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new ArgumentException("A value is required.", paramName);
+        }
+    }
+
+    /// <summary>An id: required, then held to <see cref="IdRules.Validate"/>.</summary>
+    private static void RequireId(string? value, string paramName)
+    {
+        RequireText(value, paramName);
+        IdRules.Validate(value, paramName);
+    }
+
+    /// <summary>Free text kept in the case's history: no NUL or lone surrogate, and no longer than the configured cap.</summary>
+    private void CheckNote(string? note, string paramName)
+    {
+        IdRules.ValidateText(note, paramName);
+        if (note is not null && note.Length > _maxNoteLength)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{paramName} is {note.Length} characters long; CustomerCraft:Escalation:MaxNoteLength allows {_maxNoteLength}."),
+                paramName);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using CustomerCraft.Diagnostics;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
+using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using CustomerCraft.Policy;
@@ -175,9 +176,9 @@ public sealed class PolicyTestRunner
         };
         BudgetCharge[] charges =
         [
-            new(new BudgetKey(BudgetScope.Incident, prior.IncidentId, prior.Action), DateTimeOffset.MinValue, null, null),
-            new(new BudgetKey(BudgetScope.Customer, prior.CustomerId, prior.Action), DateTimeOffset.MinValue, null, null),
-            new(new BudgetKey(BudgetScope.Agent, prior.AgentId, prior.Action), DateTimeOffset.MinValue, null, null),
+            new(new BudgetKey(BudgetScope.Incident, IdRules.Default.Key(prior.IncidentId), prior.Action), DateTimeOffset.MinValue, null, null),
+            new(new BudgetKey(BudgetScope.Customer, IdRules.Default.Key(prior.CustomerId), prior.Action), DateTimeOffset.MinValue, null, null),
+            new(new BudgetKey(BudgetScope.Agent, IdRules.Default.Key(prior.AgentId), prior.Action), DateTimeOffset.MinValue, null, null),
         ];
         await ledger.TryReserveAsync(new BudgetReservation { Grant = grant, Charges = charges }, cancellationToken).ConfigureAwait(false);
     }
