@@ -35,7 +35,7 @@ public sealed class CrossSiteBrowserTests
         await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = BrowserTests.ChromiumPath, Headless = true, Args = BrowserTests.ChromiumArgs });
         await using IBrowserContext context = await browser.NewContextAsync();
         IPage page = await context.NewPageAsync();
-        await BrowserTests.SignInAsync(page, baseUrl, "tara", "Tara (team lead)");
+        await BrowserTests.SignInAsync(page, baseUrl, "tara", "Tara · Team lead");
 
         // The attacker's page: a form that posts itself (approve) and a no-cors fetch (resolve
         // ana's case), as in the report. Playwright serves it; nothing listens on that port.
