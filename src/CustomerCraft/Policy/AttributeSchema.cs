@@ -172,7 +172,7 @@ internal sealed class AttributeSchema
         }
     }
 
-    private static AttributeValue Parse(AttributeDefinition definition, string text)
+    internal static AttributeValue Parse(AttributeDefinition definition, string text)
     {
         var value = new AttributeValue { IsSet = true };
         bool ok = true;

@@ -251,20 +251,23 @@ internal sealed class TestCompiler
         return Add(new TestNode
         {
             Kind = TestKind.Compare,
-            Attribute = attribute,
-            In = inList?.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
-            InList = inList,
-            Is = test.Is,
-            IsSet = test.IsSet,
-            EqualTo = test.EqualTo,
-            GreaterThan = test.GreaterThan,
-            AtLeast = test.AtLeast,
-            LessThan = test.LessThan,
-            AtMost = test.AtMost,
-            OlderThan = test.OlderThan,
-            AtLeastAgo = test.AtLeastAgo,
-            NewerThan = test.NewerThan,
-            Within = test.Within,
+            Comparison = new AttributeComparison
+            {
+                Attribute = attribute,
+                In = inList?.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+                InList = inList,
+                Is = test.Is,
+                IsSet = test.IsSet,
+                EqualTo = test.EqualTo,
+                GreaterThan = test.GreaterThan,
+                AtLeast = test.AtLeast,
+                LessThan = test.LessThan,
+                AtMost = test.AtMost,
+                OlderThan = test.OlderThan,
+                AtLeastAgo = test.AtLeastAgo,
+                NewerThan = test.NewerThan,
+                Within = test.Within,
+            },
         });
     }
 
