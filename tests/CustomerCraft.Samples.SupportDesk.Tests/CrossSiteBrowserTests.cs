@@ -60,7 +60,8 @@ public sealed class CrossSiteBrowserTests
 
         (await approve).Status.Should().Be(403);
         (await resolve).Method.Should().Be("POST");
-        (await page.ContentAsync()).Should().Contain("cross-site-request");
+        // The form's navigation to the refusal may still be under way: wait for it rather than read mid-navigation.
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("cross-site-request");
         (await workflow.FindAsync("SD-1002"))!.State.Should().Be(CaseState.AwaitingApproval, "the forged approval was refused");
         (await workflow.FindAsync("SD-1001"))!.State.Should().NotBe(CaseState.Resolved, "the forged resolve was refused");
 
