@@ -16,21 +16,20 @@ namespace CustomerCraft.Empowerment;
 public sealed class AuthorityDecision
 {
     private readonly PolicySnapshot _snapshot;
-    private readonly bool _allActionsHeadroom;
     private readonly DecisionFacts _facts;
+    private readonly long _amount;
     private IReadOnlyList<DecisionReason>? _reasons;
     private IReadOnlyList<ActionHeadroom>? _headroomList;
 
-    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, decimal amount, DateTimeOffset evaluatedAt, bool allActionsHeadroom, in DecisionFacts facts)
+    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset evaluatedAt, in DecisionFacts facts)
     {
         _facts = facts;
-        _allActionsHeadroom = allActionsHeadroom;
         _snapshot = snapshot;
+        _amount = amount;
         Request = request;
         RequesterRoleIndex = requesterRole;
         EffectiveRoleIndex = effectiveRole;
         ActionIndex = action;
-        Amount = amount;
         EvaluatedAt = evaluatedAt;
     }
 
@@ -47,7 +46,7 @@ public sealed class AuthorityDecision
     public string Role => _snapshot.Roles[EffectiveRoleIndex].Name;
 
     /// <summary>The amount in the policy currency (converted when the request was in another currency).</summary>
-    public decimal Amount { get; }
+    public decimal Amount => MinorUnits.ToDecimal(_amount, _snapshot.Actions[ActionIndex].Decimals);
 
     /// <summary>The policy currency.</summary>
     public string Currency => _snapshot.Currency;
@@ -76,9 +75,10 @@ public sealed class AuthorityDecision
 
     /// <summary>
     /// For this customer and incident, how much of each configured action the agent can still
-    /// grant now without approval (before this request). Decisions returned by
-    /// <see cref="IResolutionAuthority.GrantAsync"/> carry the requested action's headroom only:
-    /// a grant has no use for the others, and skipping them keeps grants fast.
+    /// grant now without approval (before this request). A decision asked for with
+    /// <see cref="HeadroomScope.RequestedAction"/>, and those returned by
+    /// <see cref="IResolutionAuthority.GrantAsync"/>, carry the requested action's headroom only:
+    /// skipping the others keeps them fast.
     /// </summary>
     public IReadOnlyList<ActionHeadroom> Headroom => _headroomList ??= BuildHeadroom();
 
@@ -92,19 +92,18 @@ public sealed class AuthorityDecision
 
     internal int ForcedCondition => _facts.ForcedCondition;
 
-    internal ulong MatchedConditions => _facts.MatchedConditions;
+    internal ConditionSet MatchedConditions => _facts.Matched;
 
-    internal bool NoAuthority => _facts.NoAuthority;
+    internal bool NoAuthority => _facts.Has(DecisionFlags.NoAuthority);
 
-    internal bool NoApprover => _facts.NoApprover;
+    internal bool NoApprover => _facts.Has(DecisionFlags.NoApprover);
 
-    internal bool ForcedApprovalSatisfied => _facts.ForcedApprovalSatisfied;
+    internal bool ForcedApprovalSatisfied => _facts.Has(DecisionFlags.ForcedApprovalSatisfied);
 
     internal bool[]? HostResults => _facts.HostResults;
 
-    internal DateTimeOffset CustomerWindowStart => _facts.CustomerWindowStart;
-
-    internal DateTimeOffset AgentWindowStart => _facts.AgentWindowStart;
+    /// <summary>The amount in minor units of the action.</summary>
+    internal long AmountMinor => _amount;
 
     internal PolicySnapshot Snapshot => _snapshot;
 
@@ -112,7 +111,7 @@ public sealed class AuthorityDecision
     public ActionHeadroom? GetHeadroom(string action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return _snapshot.ActionIndex.TryGetValue(action, out int index) && (_allActionsHeadroom || index == ActionIndex) ? ToHeadroom(index) : null;
+        return _snapshot.ActionIndex.TryGetValue(action, out int index) && (_facts.Headroom is not null || index == ActionIndex) ? ToHeadroom(index) : null;
     }
 
     /// <inheritdoc />
@@ -126,19 +125,19 @@ public sealed class AuthorityDecision
 
     internal LimitCheck GetCheck(LimitKind kind) => _facts.GetCheck(kind);
 
-    private HeadroomSlot GetSlot(int action) => _facts.GetSlot(action);
+    private HeadroomSlot GetSlot(int action) => _facts.Headroom is { } all ? all[action] : _facts.RequestedSlot();
 
     private ActionHeadroom ToHeadroom(int action)
     {
         HeadroomSlot slot = GetSlot(action);
         ActionEntry entry = _snapshot.Actions[action];
-        decimal? amount = entry.IsCount || (slot.Amount == decimal.MaxValue && slot.HasAuthority) ? null : slot.Amount == decimal.MaxValue ? 0 : slot.Amount;
+        decimal? amount = entry.IsCount || (slot.Amount == long.MaxValue && slot.HasAuthority) ? null : slot.Amount == long.MaxValue ? 0 : MinorUnits.ToDecimal(slot.Amount, entry.Decimals);
         return new ActionHeadroom(entry.Name, slot.HasAuthority, amount, slot.HasCount ? slot.Count : null, entry.UnitName);
     }
 
     private ActionHeadroom[] BuildHeadroom()
     {
-        if (!_allActionsHeadroom)
+        if (_facts.Headroom is null)
         {
             return [ToHeadroom(ActionIndex)];
         }
@@ -173,6 +172,7 @@ public sealed class AuthorityDecision
             });
         }
 
+        int decimals = snapshot.Actions[ActionIndex].Decimals;
         for (int kind = 0; kind < LimitChecks.Length; kind++)
         {
             LimitCheck check = _facts.GetCheck((LimitKind)kind);
@@ -183,9 +183,12 @@ public sealed class AuthorityDecision
 
             var limitKind = (LimitKind)kind;
             bool isCount = limitKind is LimitKind.IncidentCount or LimitKind.CustomerCount or LimitKind.AgentCount;
-            decimal remaining = Math.Max(0, check.Limit - check.Used);
+            long requestedMinor = isCount ? 1 : _amount;
+            bool passed = check.Used <= check.Limit - requestedMinor;
+            decimal limit = isCount ? check.Limit : MinorUnits.ToDecimal(check.Limit, decimals);
+            decimal used = isCount ? check.Used : MinorUnits.ToDecimal(check.Used, decimals);
+            decimal remaining = isCount ? Math.Max(0, check.Limit - check.Used) : MinorUnits.ToDecimal(Math.Max(0, check.Limit - check.Used), decimals);
             decimal requested = isCount ? 1 : Amount;
-            bool passed = check.Used + requested <= check.Limit;
             string unit = isCount ? (check.Limit == 1 ? " grant" : " grants") : $" {Unit}";
             reasons.Add(new DecisionReason
             {
@@ -193,10 +196,10 @@ public sealed class AuthorityDecision
                 ConfigurationPath = PathOf(limitKind),
                 Passed = passed,
                 Limit = limitKind,
-                LimitValue = check.Limit,
-                Used = check.Used,
+                LimitValue = limit,
+                Used = used,
                 Remaining = remaining,
-                Message = $"{Describe(limitKind)} limit for {role.DisplayName}: {Format(check.Limit)}{unit}, used {Format(check.Used)}, remaining {Format(remaining)}{(passed ? string.Empty : $"; this request needs {Format(requested)}")}.",
+                Message = $"{Describe(limitKind)} limit for {role.DisplayName}: {Format(limit)}{unit}, used {Format(used)}, remaining {Format(remaining)}{(passed ? string.Empty : $"; this request needs {Format(requested)}")}.",
             });
         }
 
@@ -233,7 +236,7 @@ public sealed class AuthorityDecision
     private void AppendConditionReasons(List<DecisionReason> reasons)
     {
         PolicySnapshot snapshot = _snapshot;
-        if (MatchedConditions == 0)
+        if (MatchedConditions.IsEmpty)
         {
             return;
         }
@@ -250,7 +253,7 @@ public sealed class AuthorityDecision
         {
             CompiledCondition condition = snapshot.Conditions[i];
             bool changesLimits = condition.Effect is ConditionEffect.Multiply or ConditionEffect.Limit or ConditionEffect.Allow;
-            if ((MatchedConditions & (1UL << i)) == 0 || !condition.AppliesTo(ActionIndex) || (changesLimits && !condition.AppliesToRole(EffectiveRoleIndex)))
+            if (!MatchedConditions.Contains(i) || !condition.AppliesTo(ActionIndex) || (changesLimits && !condition.AppliesToRole(EffectiveRoleIndex)))
             {
                 continue;
             }

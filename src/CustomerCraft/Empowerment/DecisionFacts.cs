@@ -1,79 +1,124 @@
 using System.Runtime.CompilerServices;
+using CustomerCraft.Empowerment.Policy;
 
 namespace CustomerCraft.Empowerment;
 
 /// <summary>
-/// The engine's working state while it decides: what matched, each limit as it stood, each action's
-/// headroom, the outcome and the approver. The engine fills it step by step and then hands it to the
-/// immutable <see cref="AuthorityDecision"/>, which only reads it. A struct, so a decision stays one
-/// allocation: the state lives in the evaluation's frame and is copied once into the decision.
+/// The engine's working state while it decides: what matched, each limit as it stood, the outcome
+/// and the approver. The engine fills it step by step and then hands it to the immutable
+/// <see cref="AuthorityDecision"/>, which only reads it. A struct of integers (amounts in minor
+/// units), so a decision stays one small allocation: the state lives in the evaluation's frame and
+/// is copied once into the decision, and reasons are built from it only when someone reads them.
 /// </summary>
 internal struct DecisionFacts
 {
     public DecisionOutcome Outcome;
+    public DecisionFlags Flags;
     public int ApproverRoleIndex;
     public int ForcedCondition;
-    public ulong MatchedConditions;
-    public bool NoAuthority;
-    public bool NoApprover;
-    public bool ForcedApprovalSatisfied;
 
-    /// <summary>An Allow condition lifted every limit of the requested action.</summary>
-    public bool AllowedWithoutLimit;
+    /// <summary>The conditions whose tests matched.</summary>
+    public ConditionSet Matched;
 
     /// <summary>The host conditions' answers, kept only for policies that have host conditions, so the reasons can show them.</summary>
     public bool[]? HostResults;
 
     /// <summary>
-    /// The condition whose absolute limit set each scope's limit of the requested action; -1 for the
-    /// configured one. A byte each (there are at most 64 conditions): the decision is copied whole.
+    /// Every action's headroom, for a decision asked with <see cref="HeadroomScope.AllActions"/>;
+    /// otherwise <see langword="null"/>, and the requested action's headroom follows from the checks.
     /// </summary>
-    public sbyte IncidentLimitFrom;
-    public sbyte CustomerLimitFrom;
-    public sbyte AgentLimitFrom;
+    public HeadroomSlot[]? Headroom;
 
-    public DateTimeOffset CustomerWindowStart;
-    public DateTimeOffset AgentWindowStart;
+    /// <summary>The condition whose absolute limit set each scope's limit of the requested action; -1 for the configured one.</summary>
+    public int IncidentLimitFrom;
+    public int CustomerLimitFrom;
+    public int AgentLimitFrom;
 
     private LimitChecks _checks;
-    private HeadroomSlots _headroom;
-    private HeadroomSlot[]? _headroomOverflow;
 
-    public DecisionFacts(int actionCount)
+    public DecisionFacts()
     {
         ApproverRoleIndex = -1;
         ForcedCondition = -1;
         IncidentLimitFrom = CustomerLimitFrom = AgentLimitFrom = -1;
-        if (actionCount > HeadroomSlots.Length)
-        {
-            _headroomOverflow = new HeadroomSlot[actionCount];
-        }
     }
+
+    public readonly bool Has(DecisionFlags flag) => (Flags & flag) != 0;
+
+    public void Set(DecisionFlags flag, bool value) => Flags = value ? Flags | flag : Flags & ~flag;
 
     public readonly LimitCheck GetCheck(LimitKind kind) => _checks.Get(kind);
 
-    public void SetCheck(LimitKind kind, decimal limit, decimal used) => _checks.Set(kind, limit, used);
+    public void SetCheck(LimitKind kind, long limit, long used) => _checks.Set(kind, limit, used);
 
-    public void SetHeadroom(int action, in HeadroomSlot slot)
+    /// <summary>Whether every limit that applies leaves room for <paramref name="amount"/> (minor units) and one more grant; only the first <paramref name="kinds"/> kinds are checked.</summary>
+    public readonly bool ChecksPass(long amount, int kinds = LimitChecks.Length) => _checks.Pass(amount, kinds);
+
+    /// <summary>The requested action's headroom, as <see cref="ResolutionAuthority"/> computes a slot, from the checks.</summary>
+    public readonly HeadroomSlot RequestedSlot()
     {
-        if (_headroomOverflow is not null)
+        if (Has(DecisionFlags.NoAuthority))
         {
-            _headroomOverflow[action] = slot;
+            return default;
         }
-        else
-        {
-            _headroom[action] = slot;
-        }
-    }
 
-    public readonly HeadroomSlot GetSlot(int action) => _headroomOverflow is not null ? _headroomOverflow[action] : _headroom[action];
+        bool hasAuthority = !Has(DecisionFlags.Blocked);
+        if (Has(DecisionFlags.AllowedWithoutLimit))
+        {
+            return new HeadroomSlot { HasAuthority = hasAuthority, Amount = hasAuthority ? long.MaxValue : 0 };
+        }
+
+        var slot = new HeadroomSlot { HasAuthority = hasAuthority, Amount = long.MaxValue, Count = int.MaxValue };
+        for (int kind = 0; kind < LimitChecks.Length; kind += 2)
+        {
+            LimitCheck amount = _checks.Get((LimitKind)kind);
+            if (amount.Applies)
+            {
+                slot.Amount = Math.Min(slot.Amount, Math.Max(0, amount.Limit - amount.Used));
+            }
+
+            LimitCheck count = _checks.Get((LimitKind)(kind + 1));
+            if (count.Applies)
+            {
+                slot.Count = (int)Math.Min(slot.Count, Math.Max(0, count.Limit - count.Used));
+            }
+        }
+
+        slot.Finish();
+        return slot;
+    }
 }
 
-/// <summary>How one limit stood when it was checked.</summary>
-internal readonly record struct LimitCheck(bool Applies, decimal Limit, decimal Used);
+/// <summary>Yes/no facts of a decision, packed into one byte.</summary>
+[Flags]
+internal enum DecisionFlags : byte
+{
+    None = 0,
+
+    /// <summary>The effective role has no authority for the action.</summary>
+    NoAuthority = 1,
+
+    /// <summary>Approval was needed and no role can give it.</summary>
+    NoApprover = 2,
+
+    /// <summary>A condition requires approval, and the request's approver satisfies it.</summary>
+    ForcedApprovalSatisfied = 4,
+
+    /// <summary>An Allow condition lifted every limit of the requested action.</summary>
+    AllowedWithoutLimit = 8,
+
+    /// <summary>A Deny, or a RequireApproval not satisfied, applies to the requested action.</summary>
+    Blocked = 16,
+
+    /// <summary>The decision carries every action's headroom.</summary>
+    AllActions = 32,
+}
+
+/// <summary>How one limit stood when it was checked: a count, or an amount in minor units.</summary>
+internal readonly record struct LimitCheck(bool Applies, long Limit, long Used);
 
 /// <summary>
-/// The six limit checks of a decision, stored compactly inline (amounts as decimals, counts as
+/// The six limit checks of a decision, stored compactly inline (amounts as minor units, counts as
 /// integers): the decision is the one allocation of an evaluation, so its size is worth keeping
 /// down.
 /// </summary>
@@ -81,9 +126,9 @@ internal struct LimitChecks
 {
     public const int Length = 6;
 
-    private AmountPairs _amounts;   // limit, used for Incident, Customer, Agent
-    private CountPairs _counts;     // limit, used for Incident, Customer, Agent
-    private byte _applies;          // bit per LimitKind
+    private Amounts _amounts;   // limit, used for Incident, Customer, Agent
+    private Counts _counts;     // limit, used for Incident, Customer, Agent
+    private byte _applies;      // bit per LimitKind
 
     public readonly LimitCheck Get(LimitKind kind)
     {
@@ -98,7 +143,7 @@ internal struct LimitChecks
             : new LimitCheck(true, _counts[scope * 2], _counts[(scope * 2) + 1]);
     }
 
-    public void Set(LimitKind kind, decimal limit, decimal used)
+    public void Set(LimitKind kind, long limit, long used)
     {
         int scope = (int)kind >> 1;
         if (((int)kind & 1) == 0)
@@ -109,41 +154,127 @@ internal struct LimitChecks
         else
         {
             _counts[scope * 2] = (int)limit;
-            _counts[(scope * 2) + 1] = (int)used;
+            _counts[(scope * 2) + 1] = (int)Math.Min(used, int.MaxValue);
         }
 
         _applies |= (byte)(1 << (int)kind);
     }
 
-    [InlineArray(6)]
-    private struct AmountPairs
+    public readonly bool Pass(long amount, int kinds)
     {
-        private decimal _element;
+        for (int kind = 0; kind < kinds; kind++)
+        {
+            if ((_applies & (1 << kind)) == 0)
+            {
+                continue;
+            }
+
+            int scope = kind >> 1;
+            // Written as used > limit - requested: limits and requests are never negative, so it cannot overflow.
+            bool exceeded = (kind & 1) == 0
+                ? _amounts[(scope * 2) + 1] > _amounts[scope * 2] - amount
+                : (long)_counts[(scope * 2) + 1] > (long)_counts[scope * 2] - 1;
+            if (exceeded)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     [InlineArray(6)]
-    private struct CountPairs
+    private struct Amounts
+    {
+        private long _element;
+    }
+
+    [InlineArray(6)]
+    private struct Counts
     {
         private int _element;
     }
 }
 
-/// <summary>Raw headroom for one action, kept inline in the decision.</summary>
+/// <summary>Raw headroom for one action: amounts in minor units, <see cref="long.MaxValue"/> for no amount limit.</summary>
 internal struct HeadroomSlot
 {
+    public long Amount;
+    public int Count;
     public bool HasAuthority;
     public bool HasCount;
-    public int Count;
-    public decimal Amount;
+
+    /// <summary>No room left in count (or no authority) leaves no room in amount; an unset count is none.</summary>
+    public void Finish()
+    {
+        if (Count == 0 || !HasAuthority)
+        {
+            Amount = 0;
+        }
+
+        HasCount = Count != int.MaxValue;
+        if (!HasCount)
+        {
+            Count = 0;
+        }
+    }
 }
 
 /// <summary>
-/// Up to 8 actions' headroom is stored inline so a decision is a single allocation; larger
-/// policies fall back to an array.
+/// A set of condition indexes: the first 64 in a bit mask (every real policy we have seen), the
+/// rest in an array allocated only for policies that have more.
 /// </summary>
-[InlineArray(Length)]
-internal struct HeadroomSlots
+internal struct ConditionSet
 {
-    public const int Length = 8;
-    private HeadroomSlot _element;
+    private ulong _low;
+    private ulong[]? _high;
+
+    public readonly bool IsEmpty => _low == 0 && _high is null;
+
+    public readonly bool Contains(int index) =>
+        index < 64 ? (_low & (1UL << index)) != 0 : _high is { } high && (high[(index >> 6) - 1] & (1UL << index)) != 0;
+
+    public void Add(int index, int capacity)
+    {
+        if (index < 64)
+        {
+            _low |= 1UL << index;
+            return;
+        }
+
+        _high ??= new ulong[(capacity - 1) >> 6];
+        _high[(index >> 6) - 1] |= 1UL << index;
+    }
+
+    /// <summary>Calls back for each member in ascending order, without allocating.</summary>
+    public readonly Enumerator GetEnumerator() => new(_low, _high);
+
+    internal struct Enumerator(ulong low, ulong[]? high)
+    {
+        private ulong _word = low;
+        private int _wordIndex;
+        private int _current = -1;
+
+        public readonly int Current => _current;
+
+        public bool MoveNext()
+        {
+            while (true)
+            {
+                if (_word != 0)
+                {
+                    _current = (_wordIndex << 6) + System.Numerics.BitOperations.TrailingZeroCount(_word);
+                    _word &= _word - 1;
+                    return true;
+                }
+
+                if (high is null || _wordIndex >= high.Length)
+                {
+                    return false;
+                }
+
+                _word = high[_wordIndex++];
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CustomerCraft.Identifiers;
 
 namespace CustomerCraft.Empowerment;
 
@@ -19,11 +20,38 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
     // Budgets are grouped by subject (an incident, a customer, an agent): an evaluation reads
     // every action's budget of the same few subjects, so one lookup serves them all.
-    private readonly ConcurrentDictionary<SubjectKey, Subject> _subjects = new();
+    private readonly ConcurrentDictionary<SubjectKey, Subject> _subjects;
     private readonly ConcurrentDictionary<string, StoredGrant> _grantsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredGrant> _grantsByKey = new(StringComparer.Ordinal);
     private readonly object[] _keyStripes = CreateStripes();
     private long _nextAccountOrder;
+
+    /// <summary>Creates a ledger that compares the subject ids of budget keys exactly (ordinal).</summary>
+    public InMemoryBudgetLedger()
+        : this(IdComparison.Exact)
+    {
+    }
+
+    /// <summary>
+    /// Creates a ledger that compares the subject ids of budget keys (incident, customer and agent
+    /// ids) by <paramref name="ids"/>' rule, as the container does with the configured
+    /// <see cref="CustomerCraftOptions.IdComparison"/>: the engine then reads budgets by the ids as a
+    /// request spells them, without building a key.
+    /// </summary>
+    /// <param name="ids">The id rule in force.</param>
+    public InMemoryBudgetLedger(IdRules ids)
+        : this((ids ?? throw new ArgumentNullException(nameof(ids))).Comparison)
+    {
+    }
+
+    private InMemoryBudgetLedger(IdComparison comparison)
+    {
+        Comparison = comparison;
+        _subjects = new ConcurrentDictionary<SubjectKey, Subject>(new SubjectKeyComparer(comparison == IdComparison.IgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal));
+    }
+
+    /// <summary>How this ledger compares subject ids.</summary>
+    internal IdComparison Comparison { get; }
 
     /// <inheritdoc />
     public ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
@@ -185,6 +213,10 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         }
     }
 
+    /// <summary>The budgets of one incident, customer or agent, found by its id under this ledger's comparison; <see langword="null"/> when it has none.</summary>
+    internal Subject? FindSubject(BudgetScope scope, string id) =>
+        _subjects.TryGetValue(new SubjectKey(scope, id), out Subject? subject) ? subject : null;
+
     private Account? FindAccount(BudgetKey key) =>
         _subjects.TryGetValue(new SubjectKey(key.Scope, key.SubjectId), out Subject? subject) ? subject.Find(key.Action) : null;
 
@@ -227,6 +259,13 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
     private readonly record struct SubjectKey(BudgetScope Scope, string Id);
 
+    private sealed class SubjectKeyComparer(StringComparer ids) : IEqualityComparer<SubjectKey>
+    {
+        public bool Equals(SubjectKey x, SubjectKey y) => x.Scope == y.Scope && ids.Equals(x.Id, y.Id);
+
+        public int GetHashCode(SubjectKey key) => ids.GetHashCode(key.Id) ^ (int)key.Scope;
+    }
+
     private struct SubjectCache
     {
         public string? Id;
@@ -249,8 +288,12 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
     }
 
     /// <summary>One subject's budgets, one per action; the list is replaced, never changed, so reads take no lock.</summary>
-    private sealed class Subject
+    internal sealed class Subject
     {
+        /// <summary>The usage of the subject's budget for <paramref name="action"/> from <paramref name="since"/> on, without a lock.</summary>
+        public BudgetUsage Usage(string action, DateTimeOffset since) =>
+            Find(action) is { } account ? account.ReadUsageSince(since) : BudgetUsage.None;
+
         private (string Action, Account Account)[] _accounts = [];
 
         public Account? Find(string action)
@@ -291,7 +334,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
     /// <summary>One grant on one budget, with the running totals up to and including it, side by
     /// side so that a window's usage touches as few cache lines as possible.</summary>
-    private struct Entry(DateTimeOffset at, decimal amount, string grantId)
+    internal struct Entry(DateTimeOffset at, decimal amount, string grantId)
     {
         public readonly DateTimeOffset At = at;
         public readonly decimal Amount = amount;
@@ -310,7 +353,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
     /// write is in progress tells a reader to read again (a sequence lock), so evaluations never
     /// wait for each other or for grants on other budgets.
     /// </summary>
-    private sealed class Account(long order)
+    internal sealed class Account(long order)
     {
         private Entry[] _entries = new Entry[2];
 

@@ -27,6 +27,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     private readonly ILogger _logger;
     private readonly IdRules _ids;
 
+    /// <summary>The ledger, when it is the in-memory one and compares ids as <see cref="_ids"/> does: read directly, synchronously.</summary>
+    private readonly InMemoryBudgetLedger? _fastLedger;
+
     public ResolutionAuthority(
         PolicyProvider policy,
         IBudgetLedger ledger,
@@ -45,12 +48,21 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         _telemetry = telemetry;
         _currencyConverter = currencyConverter;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _fastLedger = ledger is InMemoryBudgetLedger memory && memory.Comparison == _ids.Comparison ? memory : null;
     }
 
-    public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default) =>
+        EvaluateAsync(request, HeadroomScope.AllActions, cancellationToken);
+
+    public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, HeadroomScope headroom, CancellationToken cancellationToken = default)
     {
+        if (headroom is not (HeadroomScope.AllActions or HeadroomScope.RequestedAction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(headroom), headroom, $"HeadroomScope {headroom} is not defined; use AllActions or RequestedAction.");
+        }
+
         long started = _telemetry.EvaluationDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-        ValueTask<AuthorityDecision> evaluation = EvaluateCoreAsync(_policy.Current, request, cancellationToken);
+        ValueTask<AuthorityDecision> evaluation = EvaluateCoreAsync(_policy.Current, request, cancellationToken, headroom);
         if (evaluation.IsCompletedSuccessfully)
         {
             // The common case with the in-memory ledger: no second state machine.
@@ -91,7 +103,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         {
             long started = _telemetry.EvaluationDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
             // A grant needs the outcome, not the headroom of every other action.
-            AuthorityDecision decision = await EvaluateCoreAsync(_policy.Current, request, cancellationToken, allActionsHeadroom: false).ConfigureAwait(false);
+            AuthorityDecision decision = await EvaluateCoreAsync(_policy.Current, request, cancellationToken, HeadroomScope.RequestedAction).ConfigureAwait(false);
             Record(decision, started);
             activity?.SetTag("customercraft.action", decision.Action);
             activity?.SetTag("customercraft.outcome", OutcomeTag(decision.Outcome));
@@ -172,43 +184,107 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     /// <summary>
     /// The evaluation itself: pure, reads only the snapshot, the clock and the ledger. In steps:
-    /// normalise the request, match the conditions, read the budgets, work out each action's limits
-    /// and headroom, decide, and find an approver when the request exceeds the authority.
+    /// normalise the request, match the conditions, read the budgets, work out the limits (of the
+    /// requested action, and every action's headroom when asked), decide, and find an approver when
+    /// the request exceeds the authority. Amounts are whole minor units in a <see langword="long"/>
+    /// throughout. With the in-memory ledger, no host condition and no currency conversion (the
+    /// common case) nothing waits, so the work runs synchronously with no state machine.
     /// </summary>
-    internal async ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken, bool allActionsHeadroom = true)
+    internal ValueTask<AuthorityDecision> EvaluateCoreAsync(PolicySnapshot snapshot, ResolutionRequest request, CancellationToken cancellationToken, HeadroomScope headroom = HeadroomScope.AllActions)
     {
         // 1. Normalise: a malformed request is the host's error, never a business "no".
         RequestValidator.Validate(request, snapshot, _ids, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
-        // Only money in another currency needs the (possibly remote) converter: no state machine otherwise.
-        decimal amount = NeedsConversion(snapshot, request, action)
-            ? await ConvertAsync(snapshot, request, cancellationToken).ConfigureAwait(false)
-            : request.Amount;
+        if (_fastLedger is null || snapshot.HostSlots != 0 || NeedsConversion(snapshot, request, action))
+        {
+            return EvaluateWithIoAsync(snapshot, request, requesterRole, action, approverRole, headroom, cancellationToken);
+        }
+
         DateTimeOffset now = _time.GetUtcNow();
+        long amount = MinorUnits.From(request.Amount, snapshot.Actions[action].Decimals);
         int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
-        var facts = new DecisionFacts(snapshot.Actions.Length);
+        var facts = new DecisionFacts();
 
         // 2. Conditions: matched once per request; each applies to the actions (and roles) it names.
+        facts.Matched = MatchConditions(snapshot, request, request.Amount, now, hostResults: null);
+
+        // 3. Budgets, straight from the in-memory ledger; 4. the limits under the matched conditions.
+        (int firstAction, int endAction) = ActionRange(snapshot, action, headroom);
+        int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
+        BudgetUsage[]? rented = null;
+        UsageBuffer buffer = default;
+        Span<BudgetUsage> usage = budgets <= UsageBuffer.Length ? buffer[..budgets] : (rented = ArrayPool<BudgetUsage>.Shared.Rent(budgets)).AsSpan(0, budgets);
+        try
+        {
+            ReadInMemory(_fastLedger, snapshot, request, effectiveRole, firstAction, endAction, now, usage);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, usage);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<BudgetUsage>.Shared.Return(rented);
+            }
+        }
+
+        // 5. The outcome, and 6. an approver when the request exceeds the authority.
+        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
+        facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
+        if (approverNeeded == FindApprover)
+        {
+            ValueTask<int> finding = FindApproverAsync(snapshot, request, in facts, requested, requesterRole, effectiveRole, action, approverRole, amount, now, cancellationToken);
+            if (!finding.IsCompletedSuccessfully)
+            {
+                return FinishAsync(finding, snapshot, request, requesterRole, effectiveRole, action, amount, now, facts);
+            }
+
+            approverNeeded = finding.Result;
+        }
+
+        return new ValueTask<AuthorityDecision>(Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approverNeeded));
+
+        static async ValueTask<AuthorityDecision> FinishAsync(ValueTask<int> finding, PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset now, DecisionFacts facts)
+        {
+            int approver = await finding.ConfigureAwait(false);
+            return Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approver);
+        }
+    }
+
+    /// <summary>The evaluation when something may wait: a durable ledger, host conditions or a currency converter.</summary>
+    private async ValueTask<AuthorityDecision> EvaluateWithIoAsync(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int action, int approverRole, HeadroomScope headroom, CancellationToken cancellationToken)
+    {
+        // Only money in another currency needs the (possibly remote) converter.
+        decimal amountValue = NeedsConversion(snapshot, request, action)
+            ? await ConvertAsync(snapshot, request, cancellationToken).ConfigureAwait(false)
+            : request.Amount;
+        long amount = MinorUnits.From(amountValue, snapshot.Actions[action].Decimals);
+        DateTimeOffset now = _time.GetUtcNow();
+        int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
+        var facts = new DecisionFacts();
+
         if (snapshot.HostSlots == 0)
         {
-            facts.MatchedConditions = MatchConditions(snapshot, request, amount, now, hostResults: null);
+            facts.Matched = MatchConditions(snapshot, request, amountValue, now, hostResults: null);
         }
         else
         {
-            (facts.MatchedConditions, facts.HostResults) = await MatchWithHostConditionsAsync(snapshot, request, amount, now, cancellationToken).ConfigureAwait(false);
+            // Host conditions are asked once each, before the tests, so the tests themselves run
+            // synchronously; their answers are kept so the reasons can show them.
+            bool[] hostResults = new bool[snapshot.HostSlots];
+            await AskHostConditionsAsync(snapshot, request, now, hostResults, cancellationToken).ConfigureAwait(false);
+            facts.HostResults = hostResults;
+            facts.Matched = MatchConditions(snapshot, request, amountValue, now, hostResults);
         }
 
-        // 3. Budgets, read in one batch for the requested action and (for headroom) every other one;
-        // 4. each action's limits under the matched conditions: the requested action's checks and
-        // every action's headroom.
-        int firstAction = allActionsHeadroom ? 0 : action;
-        int endAction = allActionsHeadroom ? snapshot.Actions.Length : action + 1;
-        BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(snapshot.Actions.Length * 3);
-        BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(snapshot.Actions.Length * 3);
+        // Budgets in one batch (one round trip for a durable ledger), in pooled buffers.
+        (int firstAction, int endAction) = ActionRange(snapshot, action, headroom);
+        int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
+        BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(Math.Max(budgets, 1));
+        BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(Math.Max(budgets, 1));
         try
         {
-            int queryCount = BudgetQueries(snapshot, request, _ids, effectiveRole, firstAction, endAction, now, queries);
-            await _ledger.ReadUsageAsync(queries.AsMemory(0, queryCount), usage.AsMemory(0, queryCount), cancellationToken).ConfigureAwait(false);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, queries, usage);
+            BudgetQueries(snapshot, request, _ids, effectiveRole, firstAction, endAction, now, queries);
+            await _ledger.ReadUsageAsync(queries.AsMemory(0, budgets), usage.AsMemory(0, budgets), cancellationToken).ConfigureAwait(false);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, usage.AsSpan(0, budgets));
         }
         finally
         {
@@ -216,19 +292,22 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             ArrayPool<BudgetUsage>.Shared.Return(usage);
         }
 
-        // 5. The outcome, and 6. an approver when the request exceeds the authority.
-        Effects requested = Effects.For(snapshot.Conditions, facts.MatchedConditions, action, effectiveRole);
-        facts.Outcome = Decide(snapshot, in facts, requested, requesterRole, action, approverRole, amount, out int approverNeeded);
+        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
+        facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
-            int requesterRank = snapshot.Roles[requesterRole].Rank;
-            int effectiveRank = snapshot.Roles[effectiveRole].Rank;
-            int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !facts.NoAuthority && IncidentAndCustomerChecksPass(in facts, amount)
-                ? requesterRole
-                : -1;
-            approverNeeded = await FindApproverAsync(snapshot, request, facts.MatchedConditions, action, amount, requested.MinimumApproverRank, Math.Max(requesterRank, effectiveRank), peer, now, cancellationToken).ConfigureAwait(false);
+            approverNeeded = await FindApproverAsync(snapshot, request, in facts, requested, requesterRole, effectiveRole, action, approverRole, amount, now, cancellationToken).ConfigureAwait(false);
         }
 
+        return Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approverNeeded);
+    }
+
+    private static (int First, int End) ActionRange(PolicySnapshot snapshot, int action, HeadroomScope headroom) =>
+        headroom == HeadroomScope.AllActions ? (0, snapshot.Actions.Length) : (action, action + 1);
+
+    /// <summary>Settles who approves (or that nobody can, which denies) and makes the decision.</summary>
+    private static AuthorityDecision Finish(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset now, ref DecisionFacts facts, int approverNeeded)
+    {
         if (facts.Outcome == DecisionOutcome.RequiresApproval)
         {
             if (approverNeeded >= 0)
@@ -237,12 +316,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             }
             else
             {
-                facts.NoApprover = true;
+                facts.Set(DecisionFlags.NoApprover, true);
                 facts.Outcome = DecisionOutcome.Denied;
             }
         }
 
-        return new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, allActionsHeadroom, in facts);
+        return new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, in facts);
     }
 
     /// <summary>Marks "walk the ladder for an approver" in <see cref="Decide"/>'s answer.</summary>
@@ -253,7 +332,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// approval; then <paramref name="approver"/> is the role that approves when it is already known,
     /// or <see cref="FindApprover"/> when the ladder must be walked.
     /// </summary>
-    private static DecisionOutcome Decide(PolicySnapshot snapshot, in DecisionFacts facts, in Effects requested, int requesterRole, int action, int approverRole, decimal amount, out int approver)
+    private static DecisionOutcome Decide(in DecisionFacts facts, in Effects requested, int approverRole, long amount, out int approver)
     {
         approver = -1;
         if (requested.Outcome == ConditionEffect.Deny)
@@ -261,8 +340,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             return DecisionOutcome.Denied;
         }
 
-        bool withinAuthority = !facts.NoAuthority && ChecksPass(in facts, amount);
-        bool approvalForced = requested.Outcome == ConditionEffect.RequireApproval && !facts.ForcedApprovalSatisfied;
+        bool noAuthority = facts.Has(DecisionFlags.NoAuthority);
+        bool withinAuthority = !noAuthority && facts.ChecksPass(amount);
+        bool approvalForced = requested.Outcome == ConditionEffect.RequireApproval && !facts.Has(DecisionFlags.ForcedApprovalSatisfied);
         if (withinAuthority && !approvalForced)
         {
             return DecisionOutcome.Allowed;
@@ -272,11 +352,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         // another person in the same role can approve; nobody higher is needed. Otherwise walk the
         // ladder (at its top a peer, another person in the same role, approves what only needs a
         // second pair of eyes or another person's own budget).
-        approver = approverRole >= 0 && !approvalForced && !facts.NoAuthority && IncidentAndCustomerChecksPass(in facts, amount)
+        approver = approverRole >= 0 && !approvalForced && !noAuthority && facts.ChecksPass(amount, IncidentAndCustomerKinds)
             ? approverRole
             : FindApprover;
         return DecisionOutcome.RequiresApproval;
     }
+
+    /// <summary>The checks of the incident and customer limits: the first four kinds.</summary>
+    private const int IncidentAndCustomerKinds = (int)LimitKind.CustomerCount + 1;
 
     private static bool NeedsConversion(PolicySnapshot snapshot, ResolutionRequest request, int action) =>
         snapshot.Actions[action].IsMoney && request.Currency is { } currency && !string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase);
@@ -298,38 +381,28 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>
-    /// Asks the policy's host conditions (once each, before the tests, so the tests themselves run
-    /// synchronously), then matches. Their answers are kept (a copy, only for policies with host
-    /// conditions) so the reasons can show them.
+    /// Matches every condition's test against the request and returns the matched ones. The
+    /// request's attributes are parsed (and checked against their declared types) first.
     /// </summary>
-    private static async ValueTask<(ulong Matched, bool[] HostResults)> MatchWithHostConditionsAsync(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, DateTimeOffset now, CancellationToken cancellationToken)
+    private static ConditionSet MatchConditions(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, DateTimeOffset now, bool[]? hostResults)
     {
-        bool[] hostResults = new bool[snapshot.HostSlots];
-        await AskHostConditionsAsync(snapshot, request, now, hostResults, cancellationToken).ConfigureAwait(false);
-        return (MatchConditions(snapshot, request, amount, now, hostResults), hostResults);
-    }
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
+        CompiledCondition[] conditions = empowerment.Conditions;
+        var matched = default(ConditionSet);
 
-    /// <summary>
-    /// Matches every condition's test against the request and returns the matched ones as a bit mask.
-    /// The request's attributes are parsed (and checked against their declared types) first.
-    /// </summary>
-    private static ulong MatchConditions(PolicySnapshot snapshot, ResolutionRequest request, decimal amount, DateTimeOffset now, bool[]? hostResults)
-    {
+        // Read even when no condition tests them: a required or mistyped attribute is the host's error either way.
         AttributeSchema schema = snapshot.Attributes;
         AttributeValue[]? values = schema.Host.Length == 0 ? null : ArrayPool<AttributeValue>.Shared.Rent(schema.Host.Length);
         try
         {
             schema.Read(request, values);
             var context = new TestContext(request, amount, values, hostResults, now);
-            EmpowermentPolicy empowerment = snapshot.Empowerment;
-            CompiledCondition[] conditions = empowerment.Conditions;
             TestNode[] tests = empowerment.Tests;
-            ulong matched = 0;
             for (int i = 0; i < conditions.Length; i++)
             {
                 if (TestEvaluator.Evaluate(tests, conditions[i].Test, context))
                 {
-                    matched |= 1UL << i;
+                    matched.Add(i, conditions.Length);
                 }
             }
 
@@ -356,12 +429,27 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
     }
 
+    /// <summary>How many budgets the effective role's limits touch over the actions asked about: one per incident, one per customer and one per agent budget.</summary>
+    private static int BudgetCount(PolicySnapshot snapshot, int effectiveRole, int firstAction, int endAction)
+    {
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
+        int count = 0;
+        for (int a = firstAction; a < endAction; a++)
+        {
+            if (empowerment.LimitFor(effectiveRole, a) is { } limit)
+            {
+                count += 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>
-    /// Lists every budget the effective role's limits touch, for every action asked about, so the
-    /// ledger reads them in one batch (one round trip for a durable ledger; the pooled buffers keep
-    /// evaluation allocation-free). Returns how many were listed.
+    /// Lists every budget the effective role's limits touch, for every action asked about, in the
+    /// order <see cref="ApplyLimits"/> consumes them, so the ledger reads them in one batch.
     /// </summary>
-    private static int BudgetQueries(PolicySnapshot snapshot, ResolutionRequest request, IdRules ids, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, BudgetQuery[] queries)
+    private static void BudgetQueries(PolicySnapshot snapshot, ResolutionRequest request, IdRules ids, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, BudgetQuery[] queries)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
 
@@ -389,24 +477,81 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 queries[count++] = new BudgetQuery(new BudgetKey(BudgetScope.Agent, chargedAgent, actionName), empowerment.Windows.Start(agentBudget, now));
             }
         }
-
-        return count;
     }
 
     /// <summary>
-    /// Works out each action's limits under the matched conditions from the usage read (consumed in
-    /// the order <see cref="BudgetQueries"/> asked for it): the requested action's checks and every
-    /// action's headroom.
+    /// The same reads as <see cref="BudgetQueries"/> and <see cref="IBudgetLedger.ReadUsageAsync"/>,
+    /// straight from the in-memory ledger: each subject (incident, customer, agent) is found once,
+    /// by its id as the request spells it (the ledger compares ids as the id rule does, so no key is
+    /// built), and each action's budget read from it without a lock.
     /// </summary>
-    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, int firstAction, int endAction, BudgetQuery[] queries, BudgetUsage[] usage)
+    private static void ReadInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, Span<BudgetUsage> usage)
+    {
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
+        InMemoryBudgetLedger.Subject? incident = null, customer = null, agent = null;
+        bool incidentFound = false, customerFound = false, agentFound = false;
+        int count = 0;
+        for (int a = firstAction; a < endAction; a++)
+        {
+            if (empowerment.LimitFor(effectiveRole, a) is not { } limit)
+            {
+                continue;
+            }
+
+            string actionName = snapshot.Actions[a].Name;
+            if (!incidentFound)
+            {
+                incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
+                incidentFound = true;
+            }
+
+            usage[count++] = incident?.Usage(actionName, DateTimeOffset.MinValue) ?? BudgetUsage.None;
+            if (limit.Customer is { } customerBudget)
+            {
+                if (!customerFound)
+                {
+                    customer = ledger.FindSubject(BudgetScope.Customer, request.CustomerId);
+                    customerFound = true;
+                }
+
+                usage[count++] = customer?.Usage(actionName, empowerment.Windows.Start(customerBudget, now)) ?? BudgetUsage.None;
+            }
+
+            if (limit.Agent is { } agentBudget)
+            {
+                if (!agentFound)
+                {
+                    agent = ledger.FindSubject(BudgetScope.Agent, request.Approver?.ApproverId ?? request.AgentId);
+                    agentFound = true;
+                }
+
+                usage[count++] = agent?.Usage(actionName, empowerment.Windows.Start(agentBudget, now)) ?? BudgetUsage.None;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Works out the limits under the matched conditions from the usage read (consumed in the order
+    /// <see cref="BudgetQueries"/> lists it): the requested action's checks and, when every action's
+    /// headroom is asked for, each action's headroom.
+    /// </summary>
+    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, int firstAction, int endAction, HeadroomScope headroom, ReadOnlySpan<BudgetUsage> usage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
         int requesterRank = snapshot.Roles[requesterRole].Rank;
         int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+        HeadroomSlot[]? slots = null;
+        if (headroom == HeadroomScope.AllActions)
+        {
+            slots = new HeadroomSlot[snapshot.Actions.Length];
+            facts.Headroom = slots;
+            facts.Set(DecisionFlags.AllActions, true);
+        }
+
         int next = 0;
         for (int a = firstAction; a < endAction; a++)
         {
-            Effects effects = Effects.For(empowerment.Conditions, facts.MatchedConditions, a, effectiveRole);
+            Effects effects = Effects.For(empowerment.Conditions, facts.Matched, a, effectiveRole);
 
             // A forced approval is satisfied by an approver above the requester, or by a peer
             // (another person, per four-eyes) when the requester's role is the top of the ladder
@@ -422,76 +567,94 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (isRequested)
             {
                 facts.ForcedCondition = effects.ForcedCondition;
-                facts.ForcedApprovalSatisfied = forcedSatisfied;
-                facts.NoAuthority = limit is null;
-                facts.AllowedWithoutLimit = limit is not null && effects.Unlimited;
-                facts.IncidentLimitFrom = (sbyte)effects.LimitFrom(LimitScopes.PerIncident);
-                facts.CustomerLimitFrom = (sbyte)effects.LimitFrom(LimitScopes.PerCustomer);
-                facts.AgentLimitFrom = (sbyte)effects.LimitFrom(LimitScopes.PerAgent);
+                facts.Set(DecisionFlags.ForcedApprovalSatisfied, forcedSatisfied);
+                facts.Set(DecisionFlags.NoAuthority, limit is null);
+                facts.Set(DecisionFlags.AllowedWithoutLimit, limit is not null && effects.Unlimited);
+                facts.Set(DecisionFlags.Blocked, blocked);
+                facts.IncidentLimitFrom = effects.LimitFrom(LimitScopes.PerIncident);
+                facts.CustomerLimitFrom = effects.LimitFrom(LimitScopes.PerCustomer);
+                facts.AgentLimitFrom = effects.LimitFrom(LimitScopes.PerAgent);
             }
 
             if (limit is null || effects.Unlimited)
             {
                 // No budget was read for a role without limits; an Allow needs none.
                 next += limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
-                facts.SetHeadroom(a, limit is null ? default : new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : decimal.MaxValue });
+                if (slots is not null)
+                {
+                    slots[a] = limit is null ? default : new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
+                }
+
                 continue;
             }
 
-            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = decimal.MaxValue, Count = int.MaxValue };
+            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
             ActionEntry entry = snapshot.Actions[a];
-            BudgetUsage incident = usage[next++];
-            decimal? incidentAmount = effects.AmountLimit(limit.IncidentAmount, LimitScopes.PerIncident, entry);
-            int? incidentCount = effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry);
-            Apply(ref slot, incidentAmount, incident.Amount, incidentCount, incident.Count);
-            if (isRequested)
-            {
-                if (incidentAmount is decimal incidentLimit)
-                {
-                    facts.SetCheck(LimitKind.IncidentAmount, incidentLimit, incident.Amount);
-                }
-
-                if (incidentCount is int incidentCountLimit)
-                {
-                    facts.SetCheck(LimitKind.IncidentCount, incidentCountLimit, incident.Count);
-                }
-            }
-
+            ApplyScope(ref facts, ref slot, effects, LimitScopes.PerIncident, entry, limit.IncidentAmountMinor, limit.IncidentCount, usage[next++], LimitKind.IncidentAmount, isRequested);
             if (limit.Customer is { } customerBudget)
             {
-                ApplyBudget(ref facts, ref slot, customerBudget, effects, LimitScopes.PerCustomer, entry, queries[next], usage[next], LimitKind.CustomerAmount, isRequested);
-                next++;
+                ApplyScope(ref facts, ref slot, effects, LimitScopes.PerCustomer, entry, customerBudget.AmountMinor, customerBudget.Count, usage[next++], LimitKind.CustomerAmount, isRequested);
             }
 
             if (limit.Agent is { } agentBudget)
             {
-                ApplyBudget(ref facts, ref slot, agentBudget, effects, LimitScopes.PerAgent, entry, queries[next], usage[next], LimitKind.AgentAmount, isRequested);
-                next++;
+                ApplyScope(ref facts, ref slot, effects, LimitScopes.PerAgent, entry, agentBudget.AmountMinor, agentBudget.Count, usage[next++], LimitKind.AgentAmount, isRequested);
             }
 
-            if (slot.Count == 0 || !slot.HasAuthority)
+            if (slots is not null)
             {
-                slot.Amount = 0;
+                slot.Finish();
+                slots[a] = slot;
             }
-
-            slot.HasCount = slot.Count != int.MaxValue;
-            if (!slot.HasCount)
-            {
-                slot.Count = 0;
-            }
-
-            facts.SetHeadroom(a, slot);
         }
     }
 
     /// <summary>
-    /// Walks up the ladder from just above <paramref name="aboveRank"/> and returns the first
-    /// human role whose per-incident and per-customer limits (under the matched conditions, as they
-    /// apply to that role) cover the request, or else <paramref name="peerRole"/> (-1 for none). An
+    /// Applies one scope's limits (incident, customer or agent, named by <paramref name="amountKind"/>)
+    /// to an action's headroom and, for the requested action, records its checks.
+    /// </summary>
+    private static void ApplyScope(ref DecisionFacts facts, ref HeadroomSlot slot, in Effects effects, LimitScopes scope, ActionEntry action, long configuredAmount, int? configuredCount, BudgetUsage used, LimitKind amountKind, bool isRequested)
+    {
+        long amountLimit = effects.AmountLimit(configuredAmount, scope, action);
+        int countLimit = effects.CountLimit(configuredCount, scope, action);
+        long usedAmount = amountLimit == MinorUnits.None ? 0 : MinorUnits.From(used.Amount, action.Decimals);
+        if (amountLimit != MinorUnits.None)
+        {
+            slot.Amount = Math.Min(slot.Amount, Math.Max(0, amountLimit - usedAmount));
+            if (isRequested)
+            {
+                facts.SetCheck(amountKind, amountLimit, usedAmount);
+            }
+        }
+
+        if (countLimit >= 0)
+        {
+            slot.Count = Math.Min(slot.Count, Math.Max(0, countLimit - used.Count));
+            if (isRequested)
+            {
+                facts.SetCheck(amountKind + 1, countLimit, used.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Walks up the ladder from just above the requester (or the named approver, whichever ranks
+    /// higher) and returns the first human role whose per-incident and per-customer limits (under
+    /// the matched conditions, as they apply to that role) cover the request, or else a peer in the
+    /// requester's role when that role tops the ladder and its own limits cover it (-1 for none). An
     /// approver's own per-agent budget is checked when the approver grants; it is not known yet who
     /// that will be.
     /// </summary>
-    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, ulong matched, int action, decimal amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
+    private ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, in DecisionFacts facts, in Effects requested, int requesterRole, int effectiveRole, int action, int approverRole, long amount, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int aboveRank = Math.Max(snapshot.Roles[requesterRole].Rank, snapshot.Roles[effectiveRole].Rank);
+        int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !facts.Has(DecisionFlags.NoAuthority) && facts.ChecksPass(amount, IncidentAndCustomerKinds)
+            ? requesterRole
+            : -1;
+        return FindApproverAsync(snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now, cancellationToken);
+    }
+
+    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ActionEntry entry = snapshot.Actions[action];
         BudgetUsage? incident = null;
@@ -515,9 +678,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 return r;
             }
 
-            incident ??= await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, _ids.Key(request.IncidentId), entry.Name), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
-            if (Exceeds(effects.AmountLimit(limit.IncidentAmount, LimitScopes.PerIncident, entry), incident.Value.Amount, amount)
-                || Exceeds(effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry), incident.Value.Count, 1))
+            incident ??= await ReadUsageAsync(new BudgetKey(BudgetScope.Incident, _ids.Key(request.IncidentId), entry.Name), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
+            if (Exceeds(effects.AmountLimit(limit.IncidentAmountMinor, LimitScopes.PerIncident, entry), incident.Value.Amount, amount, entry)
+                || ExceedsCount(effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry), incident.Value.Count))
             {
                 continue;
             }
@@ -525,9 +688,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (limit.Customer is { } budget)
             {
                 DateTimeOffset since = snapshot.Windows.Start(budget, now);
-                BudgetUsage customer = await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), entry.Name), since, cancellationToken).ConfigureAwait(false);
-                if (Exceeds(effects.AmountLimit(budget.Amount, LimitScopes.PerCustomer, entry), customer.Amount, amount)
-                    || Exceeds(effects.CountLimit(budget.Count, LimitScopes.PerCustomer, entry), customer.Count, 1))
+                BudgetUsage customer = await ReadUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), entry.Name), since, cancellationToken).ConfigureAwait(false);
+                if (Exceeds(effects.AmountLimit(budget.AmountMinor, LimitScopes.PerCustomer, entry), customer.Amount, amount, entry)
+                    || ExceedsCount(effects.CountLimit(budget.Count, LimitScopes.PerCustomer, entry), customer.Count))
                 {
                     continue;
                 }
@@ -538,101 +701,51 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         return peerRole >= 0 && snapshot.Roles[peerRole].Rank >= minimumApproverRank ? peerRole : -1;
 
-        static bool Exceeds(decimal? limit, decimal used, decimal requested) => limit is decimal value && used + requested > value;
+        // Written as used > limit - requested: limits and requests are never negative, so it cannot overflow.
+        static bool Exceeds(long limit, decimal used, long requested, ActionEntry entry) =>
+            limit != MinorUnits.None && MinorUnits.From(used, entry.Decimals) > limit - requested;
+
+        static bool ExceedsCount(int limit, int used) => limit >= 0 && used > limit - 1;
     }
 
-    private static bool IncidentAndCustomerChecksPass(in DecisionFacts facts, decimal amount) =>
-        ChecksPass(in facts, amount, (int)LimitKind.CustomerCount + 1);
-
-    private static bool ChecksPass(in DecisionFacts facts, decimal amount, int kinds = LimitChecks.Length)
-    {
-        for (int kind = 0; kind < kinds; kind++)
-        {
-            LimitCheck check = facts.GetCheck((LimitKind)kind);
-            decimal requested = kind is (int)LimitKind.IncidentCount or (int)LimitKind.CustomerCount or (int)LimitKind.AgentCount ? 1 : amount;
-            if (check.Applies && check.Used + requested > check.Limit)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Applies a cumulative budget (customer or agent, named by <paramref name="amountKind"/>) to an
-    /// action's headroom and, for the requested action, records its checks and window.
-    /// </summary>
-    private static void ApplyBudget(ref DecisionFacts facts, ref HeadroomSlot slot, CompiledBudget budget, in Effects effects, LimitScopes scope, ActionEntry action, BudgetQuery query, BudgetUsage used, LimitKind amountKind, bool isRequested)
-    {
-        decimal? amountLimit = effects.AmountLimit(budget.Amount, scope, action);
-        int? countLimit = effects.CountLimit(budget.Count, scope, action);
-        Apply(ref slot, amountLimit, used.Amount, countLimit, used.Count);
-        if (!isRequested)
-        {
-            return;
-        }
-
-        if (amountKind == LimitKind.CustomerAmount)
-        {
-            facts.CustomerWindowStart = query.Since;
-        }
-        else
-        {
-            facts.AgentWindowStart = query.Since;
-        }
-
-        if (amountLimit is decimal limit)
-        {
-            facts.SetCheck(amountKind, limit, used.Amount);
-        }
-
-        if (countLimit is int count)
-        {
-            facts.SetCheck(amountKind + 1, count, used.Count);
-        }
-    }
-
-    private static void Apply(ref HeadroomSlot slot, decimal? amountLimit, decimal usedAmount, int? countLimit, int usedCount)
-    {
-        if (amountLimit is decimal limit)
-        {
-            slot.Amount = Math.Min(slot.Amount, Math.Max(0, limit - usedAmount));
-        }
-
-        if (countLimit is int count)
-        {
-            slot.Count = Math.Min(slot.Count, Math.Max(0, count - usedCount));
-        }
-    }
+    /// <summary>One budget's usage: from the in-memory ledger directly when it is the one in use.</summary>
+    private ValueTask<BudgetUsage> ReadUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken) =>
+        _fastLedger is { } ledger
+            ? new ValueTask<BudgetUsage>(ledger.FindSubject(key.Scope, key.SubjectId)?.Usage(key.Action, since) ?? BudgetUsage.None)
+            : _ledger.GetUsageAsync(key, since, cancellationToken);
 
     private IReadOnlyList<BudgetCharge> Charges(AuthorityDecision decision, GrantRecord grant)
     {
+        PolicySnapshot snapshot = decision.Snapshot;
+        int decimals = snapshot.Actions[decision.ActionIndex].Decimals;
         LimitCheck incidentAmount = decision.GetCheck(LimitKind.IncidentAmount);
         LimitCheck incidentCount = decision.GetCheck(LimitKind.IncidentCount);
         LimitCheck customerAmount = decision.GetCheck(LimitKind.CustomerAmount);
         LimitCheck customerCount = decision.GetCheck(LimitKind.CustomerCount);
         LimitCheck agentAmount = decision.GetCheck(LimitKind.AgentAmount);
         LimitCheck agentCount = decision.GetCheck(LimitKind.AgentCount);
-        bool customerLimited = customerAmount.Applies || customerCount.Applies;
-        bool agentLimited = agentAmount.Applies || agentCount.Applies;
+
+        // The windows the decision read: the effective role's budgets, as of the decision.
+        CompiledLimit? limit = snapshot.LimitFor(decision.EffectiveRoleIndex, decision.ActionIndex);
+        DateTimeOffset customerSince = (customerAmount.Applies || customerCount.Applies) && limit?.Customer is { } customerBudget
+            ? snapshot.Windows.Start(customerBudget, decision.EvaluatedAt)
+            : DateTimeOffset.MinValue;
+        DateTimeOffset agentSince = (agentAmount.Applies || agentCount.Applies) && limit?.Agent is { } agentBudget
+            ? snapshot.Windows.Start(agentBudget, decision.EvaluatedAt)
+            : DateTimeOffset.MinValue;
 
         // Every grant is recorded against all three budgets, so that usage is known to every
         // role's limits later; limits are enforced where the granting role has them.
         return
         [
-            new BudgetCharge(new BudgetKey(BudgetScope.Incident, _ids.Key(grant.IncidentId), grant.Action), DateTimeOffset.MinValue, incidentAmount.Applies ? incidentAmount.Limit : null, incidentCount.Applies ? (int)incidentCount.Limit : null),
-            new BudgetCharge(
-                new BudgetKey(BudgetScope.Customer, _ids.Key(grant.CustomerId), grant.Action),
-                customerLimited ? decision.CustomerWindowStart : DateTimeOffset.MinValue,
-                customerAmount.Applies ? customerAmount.Limit : null,
-                customerCount.Applies ? (int)customerCount.Limit : null),
-            new BudgetCharge(
-                new BudgetKey(BudgetScope.Agent, _ids.Key(grant.ChargedAgentId), grant.Action),
-                agentLimited ? decision.AgentWindowStart : DateTimeOffset.MinValue,
-                agentAmount.Applies ? agentAmount.Limit : null,
-                agentCount.Applies ? (int)agentCount.Limit : null),
+            new BudgetCharge(new BudgetKey(BudgetScope.Incident, _ids.Key(grant.IncidentId), grant.Action), DateTimeOffset.MinValue, AmountOf(incidentAmount, decimals), CountOf(incidentCount)),
+            new BudgetCharge(new BudgetKey(BudgetScope.Customer, _ids.Key(grant.CustomerId), grant.Action), customerSince, AmountOf(customerAmount, decimals), CountOf(customerCount)),
+            new BudgetCharge(new BudgetKey(BudgetScope.Agent, _ids.Key(grant.ChargedAgentId), grant.Action), agentSince, AmountOf(agentAmount, decimals), CountOf(agentCount)),
         ];
+
+        static decimal? AmountOf(LimitCheck check, int decimals) => check.Applies ? MinorUnits.ToDecimal(check.Limit, decimals) : null;
+
+        static int? CountOf(LimitCheck check) => check.Applies ? (int)check.Limit : null;
     }
 
     private GrantRecord CreateGrant(AuthorityDecision decision, ResolutionRequest request) => new()
@@ -751,9 +864,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// </summary>
     private readonly struct Effects
     {
-        private readonly decimal _incidentMultiplier;
-        private readonly decimal _customerMultiplier;
-        private readonly decimal _agentMultiplier;
+        private readonly MinorUnits.Factor _incidentFactor;
+        private readonly MinorUnits.Factor _customerFactor;
+        private readonly MinorUnits.Factor _agentFactor;
         private readonly decimal? _incidentLimit;
         private readonly decimal? _customerLimit;
         private readonly decimal? _agentLimit;
@@ -761,12 +874,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         private readonly int _customerLimitFrom;
         private readonly int _agentLimitFrom;
 
-        private Effects(decimal incident, decimal customer, decimal agent, decimal? incidentLimit, decimal? customerLimit, decimal? agentLimit, bool unlimited, ConditionEffect? outcome, int forced, int minimumRank, (int Incident, int Customer, int Agent) limitFrom)
+        private Effects(in Multipliers multipliers, decimal? incidentLimit, decimal? customerLimit, decimal? agentLimit, bool unlimited, ConditionEffect? outcome, int forced, int minimumRank, (int Incident, int Customer, int Agent) limitFrom)
         {
             (_incidentLimitFrom, _customerLimitFrom, _agentLimitFrom) = limitFrom;
-            _incidentMultiplier = incident;
-            _customerMultiplier = customer;
-            _agentMultiplier = agent;
+            _incidentFactor = multipliers.Incident.Factor;
+            _customerFactor = multipliers.Customer.Factor;
+            _agentFactor = multipliers.Agent.Factor;
             _incidentLimit = incidentLimit;
             _customerLimit = customerLimit;
             _agentLimit = agentLimit;
@@ -786,7 +899,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         public int MinimumApproverRank { get; }
 
-        private static readonly Effects None = new(1m, 1m, 1m, null, null, null, unlimited: false, outcome: null, forced: -1, minimumRank: int.MinValue, limitFrom: (-1, -1, -1));
+        private static readonly Effects None = new(default, null, null, null, unlimited: false, outcome: null, forced: -1, minimumRank: int.MinValue, limitFrom: (-1, -1, -1));
 
         /// <summary>The condition whose absolute limit sets a scope's limit; -1 when none does (or an Allow lifts it).</summary>
         public int LimitFrom(LimitScopes scope) => Unlimited ? -1 : scope switch
@@ -796,33 +909,41 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             _ => _agentLimitFrom,
         };
 
-        /// <summary>The amount limit of a scope: an absolute limit if one applies, else the configured one scaled.</summary>
-        public decimal? AmountLimit(decimal? configured, LimitScopes scope, ActionEntry action)
+        /// <summary>
+        /// The amount limit of a scope in the action's minor units: an absolute limit if one applies,
+        /// else the configured one scaled; <see cref="MinorUnits.None"/> for none.
+        /// </summary>
+        public long AmountLimit(long configured, LimitScopes scope, ActionEntry action)
         {
             if (Unlimited || action.IsCount)
             {
-                return null;
+                return MinorUnits.None;
             }
 
-            return Absolute(scope) ?? (configured is decimal value ? Scale(value, Multiplier(scope), action.Decimals) : null);
+            if (Absolute(scope) is decimal absolute)
+            {
+                return MinorUnits.From(absolute, action.Decimals);
+            }
+
+            return configured == MinorUnits.None ? MinorUnits.None : MinorUnits.Scale(configured, Factor(scope));
         }
 
-        /// <summary>The count limit of a scope; for counted actions, limits and multipliers apply to counts.</summary>
-        public int? CountLimit(int? configured, LimitScopes scope, ActionEntry action)
+        /// <summary>The count limit of a scope, -1 for none; for counted actions, limits and multipliers apply to counts.</summary>
+        public int CountLimit(int? configured, LimitScopes scope, ActionEntry action)
         {
             if (Unlimited)
             {
-                return null;
+                return -1;
             }
 
             if (!action.IsCount)
             {
-                return configured;
+                return configured ?? -1;
             }
 
             return Absolute(scope) is decimal absolute ? (int)absolute
-                : configured is int count ? (int)Math.Min(Math.Floor(count * Multiplier(scope)), int.MaxValue)
-                : null;
+                : configured is int count ? (int)Math.Min(MinorUnits.Scale(count, Factor(scope)), int.MaxValue)
+                : -1;
         }
 
         private decimal? Absolute(LimitScopes scope) => scope switch
@@ -832,30 +953,29 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             _ => _agentLimit,
         };
 
-        private decimal Multiplier(LimitScopes scope) => scope switch
+        private MinorUnits.Factor Factor(LimitScopes scope) => scope switch
         {
-            LimitScopes.PerIncident => _incidentMultiplier,
-            LimitScopes.PerCustomer => _customerMultiplier,
-            _ => _agentMultiplier,
+            LimitScopes.PerIncident => _incidentFactor.Numerator == 0 ? MinorUnits.Factor.One : _incidentFactor,
+            LimitScopes.PerCustomer => _customerFactor.Numerator == 0 ? MinorUnits.Factor.One : _customerFactor,
+            _ => _agentFactor.Numerator == 0 ? MinorUnits.Factor.One : _agentFactor,
         };
 
-        public static Effects For(CompiledCondition[] conditions, ulong matched, int action, int role)
+        public static Effects For(CompiledCondition[] conditions, in ConditionSet matched, int action, int role)
         {
-            if (matched == 0)
+            if (matched.IsEmpty)
             {
                 return None;
             }
 
-            decimal incident = 1m, customer = 1m, agent = 1m;
+            Multipliers multipliers = default;
             decimal? incidentLimit = null, customerLimit = null, agentLimit = null;
             int incidentFrom = -1, customerFrom = -1, agentFrom = -1;
             bool unlimited = false;
             ConditionEffect? outcome = null;
             int forced = -1;
             int minimumRank = int.MinValue;
-            for (ulong remaining = matched; remaining != 0; remaining &= remaining - 1)
+            foreach (int i in matched)
             {
-                int i = System.Numerics.BitOperations.TrailingZeroCount(remaining);
                 CompiledCondition condition = conditions[i];
                 if (!condition.AppliesTo(action))
                 {
@@ -891,16 +1011,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                         agentLimit = Smaller(agentLimit, value, condition.Scopes, LimitScopes.PerAgent, i, ref agentFrom);
                         break;
                     case ConditionEffect.Multiply when condition.AppliesToRole(role):
-                        // Capped so that no combination of multipliers can overflow a decimal.
-                        decimal factor = condition.Multiplier;
-                        incident = (condition.Scopes & LimitScopes.PerIncident) != 0 ? Math.Min(incident * factor, EmpowermentCompiler.MaxMultiplier) : incident;
-                        customer = (condition.Scopes & LimitScopes.PerCustomer) != 0 ? Math.Min(customer * factor, EmpowermentCompiler.MaxMultiplier) : customer;
-                        agent = (condition.Scopes & LimitScopes.PerAgent) != 0 ? Math.Min(agent * factor, EmpowermentCompiler.MaxMultiplier) : agent;
+                        multipliers.Apply(condition);
                         break;
                 }
             }
 
-            return new Effects(incident, customer, agent, incidentLimit, customerLimit, agentLimit, unlimited, outcome, forced, minimumRank, (incidentFrom, customerFrom, agentFrom));
+            return new Effects(in multipliers, incidentLimit, customerLimit, agentLimit, unlimited, outcome, forced, minimumRank, (incidentFrom, customerFrom, agentFrom));
 
             static decimal? Smaller(decimal? current, decimal value, LimitScopes scopes, LimitScopes scope, int condition, ref int from)
             {
@@ -914,8 +1030,62 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             }
         }
 
-        /// <summary>Scales a limit by a multiplier, rounding down to the unit's decimals (never grant a fraction of a cent more).</summary>
-        private static decimal Scale(decimal limit, decimal multiplier, int decimals) =>
-            multiplier == 1m ? limit : decimal.Round(limit * multiplier, decimals, MidpointRounding.ToZero);
+        /// <summary>The product of the matched multipliers per scope; the default is 1 (no multiplier).</summary>
+        private struct Multipliers
+        {
+            public Product Incident;
+            public Product Customer;
+            public Product Agent;
+
+            public void Apply(CompiledCondition condition)
+            {
+                if ((condition.Scopes & LimitScopes.PerIncident) != 0)
+                {
+                    Incident.Apply(condition);
+                }
+
+                if ((condition.Scopes & LimitScopes.PerCustomer) != 0)
+                {
+                    Customer.Apply(condition);
+                }
+
+                if ((condition.Scopes & LimitScopes.PerAgent) != 0)
+                {
+                    Agent.Apply(condition);
+                }
+            }
+        }
+
+        /// <summary>
+        /// One scope's multiplier: one condition's exact fraction as compiled (the common case), or
+        /// the capped decimal product of several, made a fraction once.
+        /// </summary>
+        private struct Product
+        {
+            public MinorUnits.Factor Factor;
+            private decimal _value;
+
+            public void Apply(CompiledCondition condition)
+            {
+                if (Factor.Numerator == 0)
+                {
+                    Factor = condition.Factor;
+                    _value = condition.Multiplier;
+                    return;
+                }
+
+                // Capped so that no combination of multipliers can overflow.
+                _value = Math.Min(_value * condition.Multiplier, EmpowermentCompiler.MaxMultiplier);
+                Factor = MinorUnits.Factor.Of(_value);
+            }
+        }
     }
+}
+
+/// <summary>Room on the stack for the budget usage of an evaluation (three budgets for each of up to five actions, and one more).</summary>
+[System.Runtime.CompilerServices.InlineArray(Length)]
+internal struct UsageBuffer
+{
+    public const int Length = 16;
+    private BudgetUsage _element;
 }

@@ -57,7 +57,7 @@ internal sealed class PolicyWhatIf(
 
             // In time order; records with the same time keep the order they were appended in
             // (OrderBy is stable).
-            var engine = new ResolutionAuthority(alternativePolicy, new InMemoryBudgetLedger(), NullDecisionLog.Instance, clock, telemetry, currencyConverter, ids: ids);
+            var engine = new ResolutionAuthority(alternativePolicy, new InMemoryBudgetLedger(ids ?? IdRules.Default), NullDecisionLog.Instance, clock, telemetry, currencyConverter, ids: ids);
             var replay = new Replay(engine, clock);
             foreach (DecisionRecord record in history.OrderBy(r => r.Timestamp))
             {

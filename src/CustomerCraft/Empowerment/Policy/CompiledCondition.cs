@@ -23,7 +23,18 @@ internal sealed class CompiledCondition
     /// <summary>Per role index, whether a limit effect changes the role's authority; <see langword="null"/> for every role.</summary>
     public bool[]? Roles { get; init; }
 
-    public decimal Multiplier { get; init; } = 1m;
+    public decimal Multiplier
+    {
+        get;
+        init
+        {
+            field = value;
+            Factor = MinorUnits.Factor.Of(value);
+        }
+    } = 1m;
+
+    /// <summary><see cref="Multiplier"/> as an exact fraction, for integer arithmetic on minor units.</summary>
+    public MinorUnits.Factor Factor { get; private set; } = MinorUnits.Factor.One;
 
     public decimal? Limit { get; init; }
 

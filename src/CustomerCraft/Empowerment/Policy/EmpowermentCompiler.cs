@@ -12,9 +12,6 @@ namespace CustomerCraft.Empowerment.Policy;
 /// </summary>
 internal static class EmpowermentCompiler
 {
-    /// <summary>At most 64 conditions: the ones that match a request are tracked as a bit mask on the hot path.</summary>
-    public const int MaxConditions = 64;
-
 
     /// <summary>
     /// The largest amount a limit or a request may have (a trillion): far above any resolution,
@@ -67,11 +64,6 @@ internal static class EmpowermentCompiler
         CheckLadder(path, roles, actions, limits, invalidLimits, errors);
 
         // Tests and conditions.
-        if (options.Conditions.Count > MaxConditions)
-        {
-            errors.Add($"{path}:Conditions: {options.Conditions.Count} conditions are configured; at most {MaxConditions} are supported.");
-        }
-
         var tests = new TestCompiler(core.Attributes, conditionTypes, options.Tests, $"{path}:Tests", errors);
         tests.CompileNamedTests();
         var conditions = new List<CompiledCondition>();
@@ -149,6 +141,7 @@ internal static class EmpowermentCompiler
         {
             Path = limitPath,
             IncidentAmount = limit.PerIncident?.Amount,
+            IncidentAmountMinor = limit.PerIncident?.Amount is decimal incidentAmount ? MinorUnits.From(incidentAmount, action.Decimals) : MinorUnits.None,
             IncidentCount = limit.PerIncident?.Count,
             Customer = customer,
             Agent = agent,
@@ -198,6 +191,7 @@ internal static class EmpowermentCompiler
         {
             Path = budgetPath,
             Amount = budget.Amount,
+            AmountMinor = budget.Amount is decimal budgetAmount ? MinorUnits.From(budgetAmount, action.Decimals) : MinorUnits.None,
             Count = budget.Count,
             Window = budget.Window,
             Length = budget.Length ?? TimeSpan.Zero,

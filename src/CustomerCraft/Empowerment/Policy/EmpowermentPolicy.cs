@@ -67,6 +67,9 @@ internal sealed class CompiledLimit
 
     public required decimal? IncidentAmount { get; init; }
 
+    /// <summary><see cref="IncidentAmount"/> in the action's minor units, or <see cref="MinorUnits.None"/>.</summary>
+    public long IncidentAmountMinor { get; init; } = MinorUnits.None;
+
     public required int? IncidentCount { get; init; }
 
     public required CompiledBudget? Customer { get; init; }
@@ -84,6 +87,9 @@ internal sealed class CompiledBudget
     public string CountPath => field ??= $"{Path}:Count";
 
     public required decimal? Amount { get; init; }
+
+    /// <summary><see cref="Amount"/> in the action's minor units, or <see cref="MinorUnits.None"/>.</summary>
+    public long AmountMinor { get; init; } = MinorUnits.None;
 
     public required int? Count { get; init; }
 

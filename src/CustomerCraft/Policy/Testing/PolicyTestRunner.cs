@@ -62,10 +62,10 @@ public sealed class PolicyTestRunner
     {
         ArgumentNullException.ThrowIfNull(testCase);
         var clock = new FrozenClock(testCase.Now);
-        var ledger = new InMemoryBudgetLedger();
+        var ledger = new InMemoryBudgetLedger(IdRules.Default);
         var log = new InMemoryDecisionLog(Options.Create(new InMemoryDecisionLogOptions()));
         using var telemetry = new CustomerCraftTelemetry();
-        var authority = new ResolutionAuthority(PolicyProvider.Fixed(_snapshot), ledger, log, clock, telemetry);
+        var authority = new ResolutionAuthority(PolicyProvider.Fixed(_snapshot), ledger, log, clock, telemetry, ids: IdRules.Default);
 
         int sequence = 0;
         foreach (PolicyTestGrant prior in testCase.PriorGrants)

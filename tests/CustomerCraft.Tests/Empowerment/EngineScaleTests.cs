@@ -1,0 +1,193 @@
+using System.Globalization;
+using CustomerCraft.Empowerment;
+using CustomerCraft.Empowerment.Policy;
+using FluentAssertions;
+using Xunit;
+using static CustomerCraft.Tests.Policy.V2;
+
+namespace CustomerCraft.Tests.Empowerment;
+
+/// <summary>
+/// The engine past the old hard caps (64 conditions, 64 actions), the cheaper
+/// <see cref="HeadroomScope.RequestedAction"/> evaluation against the full one, and the integer
+/// arithmetic on minor units against the decimal arithmetic it replaced.
+/// </summary>
+public class EngineScaleTests
+{
+    private const string E = "CustomerCraft:Empowerment";
+
+    /// <summary>A retailer's size: 150 actions and 200 conditions, the ones that matter far past index 64.</summary>
+    private static Dictionary<string, string?> Large()
+    {
+        var s = new Dictionary<string, string?> { [$"{E}:Currency"] = "USD" };
+        for (int a = 0; a < 150; a++)
+        {
+            s[$"{E}:Actions:Action{a}:Description"] = $"Action number {a}";
+            s[$"{E}:Roles:Agent:Limits:Action{a}:PerIncident:Amount"] = "100";
+            s[$"{E}:Roles:TeamLead:Limits:Action{a}:PerIncident:Amount"] = "1000";
+        }
+
+        s[$"{E}:Roles:Agent:Rank"] = "10";
+        s[$"{E}:Roles:TeamLead:Rank"] = "20";
+        for (int c = 0; c < 200; c++)
+        {
+            // Harmless multipliers by one, except three that decide: a deny, a limit and a doubling.
+            (string effect, (string, string)[] settings) = c switch
+            {
+                180 => ("Deny", new[] { ("Actions:0", "Action120") }),
+                130 => ("Limit", new[] { ("Limit", "30"), ("Actions:0", "Action149"), ("Roles:0", "Agent") }),
+                199 => ("Multiply", new[] { ("Multiplier", "2"), ("Actions:0", "Action100") }),
+                _ => ("Multiply", new[] { ("Multiplier", "1") }),
+            };
+            s.WithCodeCondition($"Rule{c:D3}", $"C{c}", effect, settings);
+        }
+
+        return s;
+    }
+
+    [Fact]
+    public async Task Policy_With200ConditionsAnd150Actions_StartsAndDecidesByConditionsPastThe64th()
+    {
+        using TestHost host = Host(Large());
+
+        AuthorityDecision denied = await host.Authority.EvaluateAsync(Request(10m, action: "Action120", codes: ["C180", "C3"]));
+        denied.Outcome.Should().Be(DecisionOutcome.Denied);
+        denied.Reasons.Should().Contain(r => r.Message.Contains("Rule180", StringComparison.Ordinal));
+        denied.Headroom.Should().HaveCount(150);
+
+        AuthorityDecision limited = await host.Authority.EvaluateAsync(Request(40m, action: "Action149", codes: ["C130"]));
+        limited.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        limited.IncidentLimit().Should().Be(30m);
+        limited.GetHeadroom("Action149")!.Value.Amount.Should().Be(30m);
+
+        AuthorityDecision doubled = await host.Authority.EvaluateAsync(Request(150m, action: "Action100", codes: ["C199", "C64", "C65"]));
+        doubled.Outcome.Should().Be(DecisionOutcome.Allowed);
+        doubled.IncidentLimit().Should().Be(200m);
+
+        AuthorityDecision unaffected = await host.Authority.EvaluateAsync(Request(150m, action: "Action0", codes: ["C199", "C180", "C130"]));
+        unaffected.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        unaffected.RequiredApproverRole.Should().Be("TeamLead");
+    }
+
+    [Fact]
+    public void Policy_With200Conditions_HasNoConfigurationError()
+    {
+        Errors(Large()).Should().BeEmpty();
+    }
+
+    /// <summary>Two policies' worth of requests over a history of grants: the requested-action decision says what the full one says.</summary>
+    [Fact]
+    public async Task RequestedActionHeadroom_DecidesExactlyAsTheFullEvaluation()
+    {
+        Dictionary<string, string?> settings = PolicyFixtures.Basic();
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Amount"] = "300";
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Count"] = "4";
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Window"] = "Rolling";
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length"] = "30.00:00:00";
+        settings[$"{E}:Roles:Agent:Limits:Credit:PerAgent:Amount"] = "120.5";
+        settings[$"{E}:Roles:Agent:Limits:Credit:PerAgent:Window"] = "Day";
+        settings.WithCodeCondition("Loyal", "LOYAL", "Multiply", ("Multiplier", "1.333"));
+        settings.WithCodeCondition("Fraud", "FRAUD", "RequireApproval", ("ApproverRole", "TeamLead"));
+        using TestHost host = Host(settings);
+
+        int compared = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            // The first grant on the incident the requests ask about, the rest on others of the same customer and agent.
+            (await host.Authority.GrantAsync(Request(35.25m, action: i % 2 == 0 ? "Refund" : "Credit", incident: i == 0 ? "T-1" : $"G-{i}", key: $"g{i}"))).Grant.Should().NotBeNull();
+            foreach (string role in new[] { "Agent", "SeniorAgent", "TeamLead", "Bot" })
+            {
+                foreach (string action in new[] { "Refund", "Credit" })
+                {
+                    foreach (decimal amount in new[] { 0.01m, 9.99m, 49.5m, 100m, 133.3m, 133.31m, 260m, 999.99m, 1200m })
+                    {
+                        foreach (string[] codes in new[] { Array.Empty<string>(), ["LOYAL"], ["FRAUD"], ["LOYAL", "FRAUD"] })
+                        {
+                            ResolutionRequest request = Request(amount, role, action, codes);
+                            AuthorityDecision full = await host.Authority.EvaluateAsync(request);
+                            AuthorityDecision requested = await host.Authority.EvaluateAsync(request, HeadroomScope.RequestedAction);
+
+                            requested.Outcome.Should().Be(full.Outcome, "for {0} {1} {2} [{3}]", role, action, amount, string.Join(",", codes));
+                            requested.RequiredApproverRole.Should().Be(full.RequiredApproverRole);
+                            requested.Amount.Should().Be(full.Amount);
+                            requested.Reasons.Select(r => r.Message).Should().Equal(full.Reasons.Select(r => r.Message));
+                            requested.GetHeadroom(action).Should().Be(full.GetHeadroom(action));
+                            requested.Headroom.Should().Equal(full.GetHeadroom(action)!.Value);
+                            requested.GetHeadroom(action == "Refund" ? "Credit" : "Refund").Should().BeNull();
+                            full.Headroom.Should().HaveCount(2);
+                            compared++;
+                        }
+                    }
+                }
+            }
+        }
+
+        compared.Should().Be(6 * 4 * 2 * 9 * 4);
+    }
+
+    [Fact]
+    public async Task HeadroomScope_OutOfRange_IsRejectedNamingIt()
+    {
+        using TestHost host = Host(Ladder());
+
+        Func<Task> act = async () => await host.Authority.EvaluateAsync(Request(10m), (HeadroomScope)7);
+
+        (await act.Should().ThrowAsync<ArgumentOutOfRangeException>()).Which.ParamName.Should().Be("headroom");
+    }
+
+    /// <summary>Several multipliers on one scope: their product, rounded down to the cent, as the decimal arithmetic gave.</summary>
+    [Theory]
+    [InlineData("1.5", "1.1", 165)]
+    [InlineData("0.333", "1", 33.3)]
+    [InlineData("0.3333", "0.5", 16.66)]
+    [InlineData("1000", "1000", 100000)]
+    [InlineData("0.0001", "0.0001", 0)]
+    public async Task SeveralMultipliers_ScaleTheLimitByTheirProduct_RoundedDown(string first, string second, decimal expected)
+    {
+        Dictionary<string, string?> s = Ladder()
+            .WithCodeCondition("First", "A", "Multiply", ("Multiplier", first))
+            .WithCodeCondition("Second", "B", "Multiply", ("Multiplier", second));
+        using TestHost host = Host(s);
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Request(0.01m, codes: ["A", "B"]));
+
+        decision.IncidentLimit().Should().Be(expected);
+        decimal exact = Math.Min(decimal.Parse(first, CultureInfo.InvariantCulture) * decimal.Parse(second, CultureInfo.InvariantCulture), 1000m);
+        decision.IncidentLimit().Should().Be(decimal.Round(100m * exact, 2, MidpointRounding.ToZero));
+    }
+
+    [Theory]
+    [InlineData("0", 2, 0L)]
+    [InlineData("1", 2, 100L)]
+    [InlineData("12.34", 2, 1234L)]
+    [InlineData("12.3", 2, 1230L)]
+    [InlineData("12.349", 2, 1234L)]
+    [InlineData("1000000000000", 4, 10_000_000_000_000_000L)]
+    [InlineData("79228162514264337593543950335", 2, long.MaxValue)]
+    [InlineData("-5", 2, 0L)]
+    [InlineData("0.00000000000000000001", 2, 0L)]
+    public void MinorUnits_From_TruncatesAndSaturates(string value, int decimals, long expected)
+    {
+        MinorUnits.From(decimal.Parse(value, CultureInfo.InvariantCulture), decimals).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData(15000L, 2, "150")]
+    [InlineData(15050L, 2, "150.5")]
+    [InlineData(1L, 2, "0.01")]
+    [InlineData(0L, 2, "0")]
+    [InlineData(123456L, 4, "12.3456")]
+    public void MinorUnits_ToDecimal_WritesNoMoreDecimalsThanNeeded(long minor, int decimals, string expected)
+    {
+        MinorUnits.ToDecimal(minor, decimals).ToString(CultureInfo.InvariantCulture).Should().Be(expected);
+    }
+
+    [Fact]
+    public void MinorUnits_Scale_RoundsDownAndSaturates()
+    {
+        MinorUnits.Scale(10_000, MinorUnits.Factor.Of(1.333m)).Should().Be(13_330);
+        MinorUnits.Scale(1, MinorUnits.Factor.Of(0.5m)).Should().Be(0);
+        MinorUnits.Scale(long.MaxValue / 2, MinorUnits.Factor.Of(1000m)).Should().Be(long.MaxValue);
+        MinorUnits.Scale(777, MinorUnits.Factor.One).Should().Be(777);
+    }
+}
