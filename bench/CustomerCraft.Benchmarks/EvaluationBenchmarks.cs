@@ -74,6 +74,43 @@ public class EvaluationBenchmarks : IDisposable
         return sum;
     }
 
+    /// <summary>
+    /// EvaluateAsync with <see cref="HeadroomScope.RequestedAction"/>: the same outcome, reasons and
+    /// approver, with the requested action's headroom only (what a grant or a one-action check needs).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Workload.Batch)]
+    public int CustomerCraft_EvaluateRequestedAction()
+    {
+        ResolutionRequest[] requests = _requests;
+        int start = NextBatch();
+        int sum = 0;
+        for (int i = start; i < start + Workload.Batch; i++)
+        {
+            ValueTask<AuthorityDecision> pending = _authority.EvaluateAsync(requests[i], HeadroomScope.RequestedAction);
+            AuthorityDecision decision = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            sum += (int)decision.Outcome;
+        }
+
+        return sum;
+    }
+
+    /// <summary>EvaluateAsync, then reading <see cref="AuthorityDecision.Reasons"/> (built on demand from the decision's facts).</summary>
+    [Benchmark(OperationsPerInvoke = Workload.Batch)]
+    public int CustomerCraft_EvaluateAndReadReasons()
+    {
+        ResolutionRequest[] requests = _requests;
+        int start = NextBatch();
+        int sum = 0;
+        for (int i = start; i < start + Workload.Batch; i++)
+        {
+            ValueTask<AuthorityDecision> pending = _authority.EvaluateAsync(requests[i]);
+            AuthorityDecision decision = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            sum += decision.Reasons.Count;
+        }
+
+        return sum;
+    }
+
     /// <summary>The same, written as a caller would: an async method awaiting each decision.</summary>
     [Benchmark(OperationsPerInvoke = Workload.Batch)]
     public async Task<int> CustomerCraft_EvaluateAwait()

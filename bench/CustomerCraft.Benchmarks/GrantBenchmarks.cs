@@ -206,7 +206,7 @@ public class GrantSmallLedgerBenchmarks : GrantBenchmarksBase
 }
 
 /// <summary>
-/// The grant jobs: the same short job (3 warm-up and 10 measured iterations, a fixed number of
+/// The grant jobs: the same job (10 warm-up iterations, enough for tiered compilation to reach its final code, and 10 measured, a fixed number of
 /// invocations per iteration) once with the workstation garbage collector, the default for a
 /// console process, and once with the server collector, the default for ASP.NET Core hosts.
 /// </summary>
@@ -214,7 +214,7 @@ public abstract class GrantJobs : ManualConfig
 {
     private GrantJobs(int invocationsPerIteration)
     {
-        Job job = Job.Default.WithWarmupCount(3).WithIterationCount(10).WithInvocationCount(invocationsPerIteration).WithUnrollFactor(1);
+        Job job = Job.Default.WithWarmupCount(10).WithIterationCount(10).WithInvocationCount(invocationsPerIteration).WithUnrollFactor(1);
         AddJob(job.WithGcServer(false).WithId("WorkstationGC"));
         AddJob(job.WithGcServer(true).WithId("ServerGC"));
         AddDiagnoser(MemoryDiagnoser.Default);
