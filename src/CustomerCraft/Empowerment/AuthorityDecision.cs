@@ -102,9 +102,6 @@ public sealed class AuthorityDecision
 
     internal bool[]? HostResults => _facts.HostResults;
 
-    /// <summary>The amount in minor units of the action.</summary>
-    internal long AmountMinor => _amount;
-
     internal PolicySnapshot Snapshot => _snapshot;
 
     /// <summary>Returns the headroom for one action, or <see langword="null"/> when the action is not configured.</summary>

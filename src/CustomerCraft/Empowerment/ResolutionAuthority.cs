@@ -955,9 +955,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         private MinorUnits.Factor Factor(LimitScopes scope) => scope switch
         {
-            LimitScopes.PerIncident => _incidentFactor.Numerator == 0 ? MinorUnits.Factor.One : _incidentFactor,
-            LimitScopes.PerCustomer => _customerFactor.Numerator == 0 ? MinorUnits.Factor.One : _customerFactor,
-            _ => _agentFactor.Numerator == 0 ? MinorUnits.Factor.One : _agentFactor,
+            LimitScopes.PerIncident => _incidentFactor,
+            LimitScopes.PerCustomer => _customerFactor,
+            _ => _agentFactor,
         };
 
         public static Effects For(CompiledCondition[] conditions, in ConditionSet matched, int action, int role)

@@ -23,9 +23,6 @@ internal static class MinorUnits
         1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L, 1_000_000_000_000_000_000L,
     ];
 
-    /// <summary>10 to the power <paramref name="decimals"/> (0 to 18).</summary>
-    public static long Power(int decimals) => Powers[decimals];
-
     /// <summary>
     /// A non-negative amount in minor units, truncated toward zero past <paramref name="decimals"/>
     /// and saturated at <see cref="long.MaxValue"/>; negative amounts (never valid here) count as 0.
@@ -126,6 +123,7 @@ internal static class MinorUnits
 
         public long Denominator { get; }
 
+        /// <summary>Whether the factor leaves a limit unchanged; the default (0/0, no multiplier at all) counts as one.</summary>
         public bool IsOne => Numerator == Denominator;
 
         /// <summary>The exact fraction of a multiplier (at most 1,000 with at most 18 decimals, as the compiler allows and combining caps).</summary>
