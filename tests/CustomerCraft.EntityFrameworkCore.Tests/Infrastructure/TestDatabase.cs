@@ -153,7 +153,20 @@ internal sealed class TestDatabase : IAsyncDisposable
             await using var connection = new NpgsqlConnection(PostgresConnectionString);
             await connection.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await drop.ExecuteNonQueryAsync();
+                    return;
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+                {
+                    // FORCE cannot end a session of another role: an autovacuum worker that has just
+                    // started on the new database. It finishes within moments; drop again then.
+                    await Task.Delay(100);
+                }
+            }
         }
     }
 }
