@@ -2,6 +2,7 @@ using CustomerCraft.Empowerment;
 using CustomerCraft.Coaching;
 using CustomerCraft.Escalation;
 using CustomerCraft.Identifiers;
+using CustomerCraft.Retention;
 
 namespace CustomerCraft;
 
@@ -36,6 +37,13 @@ public sealed class CustomerCraftOptions
 
     /// <summary>Settings of the default in-memory decision log. Bound from <c>CustomerCraft:DecisionLog</c>.</summary>
     public InMemoryDecisionLogOptions DecisionLog { get; set; } = new();
+
+    /// <summary>
+    /// How long budget charges, grants and decision records are kept, and how often they are
+    /// pruned. Bound from <c>CustomerCraft:Retention</c>; read at start-up. Only a host that runs
+    /// the pruning (<c>AddRetentionJob()</c>, or <see cref="IDataRetention"/>) removes anything.
+    /// </summary>
+    public RetentionOptions Retention { get; set; } = new();
 
     /// <summary>
     /// What the strict binder could not bind (each with its path). They are reported together with the

@@ -233,10 +233,44 @@ public sealed class PostgreSqlFaultTests : FaultTests
         await fastLedger.TryReserveAsync(Reservation("warm-1", "warm-1", "T-1"));
         await fastLedger.TryReserveAsync(Reservation("warm-2", "warm-2", "T-2"));
 
-        // The slow reservation has checked the key and is about to insert when the fast one,
-        // on another incident, commits the same key.
-        pause.Action = _ => fastLedger.TryReserveAsync(Reservation("fast", "shared-key", "T-2")).AsTask();
-        ReservationResult result = await slowLedger.TryReserveAsync(Reservation("slow", "shared-key", "T-1"));
+        ReservationResult result;
+        if (Engine == Engine.PostgreSql)
+        {
+            // The reservation is one server-side call, so the race is staged in the database: the
+            // fast grant's row is inserted and held uncommitted, the slow call (which finds no
+            // committed key) waits on it at its insert, and goes on once the fast one commits.
+            await using var fastConnection = new Npgsql.NpgsqlConnection(db.ConnectionString);
+            await fastConnection.OpenAsync();
+            await using Npgsql.NpgsqlTransaction transaction = await fastConnection.BeginTransactionAsync();
+            await using (var insert = new Npgsql.NpgsqlCommand(
+                "INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, requested_amount, requested_currency, context_fingerprint, granted_at, granted_at_ticks) " +
+                "VALUES ('fast', 'shared-key', 'ana', 'Agent', 'C-1', 'T-2', 'Refund', 1, 'USD', 1, 'USD', 'f', now(), $1)",
+                fastConnection,
+                transaction))
+            {
+                insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = now.UtcTicks });
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            Task<ReservationResult> slowTask = slowLedger.TryReserveAsync(Reservation("slow", "shared-key", "T-1")).AsTask();
+            await using CustomerCraftDbContext watcher = db.OpenContext();
+            while (!slowTask.IsCompleted && (await watcher.Database.SqlQueryRaw<int>(
+                "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%customercraft_reserve%' AND datname = current_database()").ToListAsync())[0] == 0)
+            {
+                await Task.Yield();
+            }
+
+            slowTask.IsCompleted.Should().BeFalse("the slow reservation must be waiting on the uncommitted key");
+            await transaction.CommitAsync();
+            result = await slowTask;
+        }
+        else
+        {
+            // The slow reservation has checked the key and is about to insert when the fast one,
+            // on another incident, commits the same key.
+            pause.Action = _ => fastLedger.TryReserveAsync(Reservation("fast", "shared-key", "T-2")).AsTask();
+            result = await slowLedger.TryReserveAsync(Reservation("slow", "shared-key", "T-1"));
+        }
 
         result.Status.Should().Be(ReservationStatus.DuplicateIdempotencyKey);
         result.Existing!.GrantId.Should().Be("fast");

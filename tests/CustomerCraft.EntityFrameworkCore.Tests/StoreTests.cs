@@ -27,7 +27,7 @@ public abstract class StoreTests
 
         await using CustomerCraftDbContext context = host.Services.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>().CreateDbContext();
         (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
-        (await context.Database.GetAppliedMigrationsAsync()).Should().ContainSingle().Which.Should().EndWith("_Initial");
+        (await context.Database.GetAppliedMigrationsAsync()).Select(id => id[15..]).Should().Equal("Initial", "RetentionAndReserveFunction");
         context.Database.HasPendingModelChanges().Should().BeFalse("the shipped snapshot must match the model; run .ci/add-migration after changing it");
     }
 
@@ -41,7 +41,7 @@ public abstract class StoreTests
             await Task.WhenAll(hosts.Select(h => Task.Run(() => h.Services.MigrateCustomerCraftDatabaseAsync())));
 
             await using CustomerCraftDbContext context = db.OpenContext();
-            (await context.Database.GetAppliedMigrationsAsync()).Should().ContainSingle();
+            (await context.Database.GetAppliedMigrationsAsync()).Should().HaveCount(2, "each of the two migrations is applied once");
             (await hosts[0].Authority.GrantAsync(PolicyFixtures.Refund(10m, key: "k"))).IsGranted.Should().BeTrue();
         }
         finally

@@ -83,7 +83,20 @@ public static class EntityFrameworkStoresBuilderExtensions
         services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         await using CustomerCraftDbContext context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
-        await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException ex) when (provider == StoreProvider.PostgreSql && ex.SqlState is "42P07" or "42710" or "42723")
+        {
+            // Instances starting together: EF Core's migration lock is held per migration, and an
+            // instance that waited for it can still try a migration another instance has just
+            // applied (its object already exists; the failed migration rolled back). Running
+            // again reads the history afresh and applies only what is still missing.
+            await using CustomerCraftDbContext again = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await again.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (provider == StoreProvider.Sqlite)
         {
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);

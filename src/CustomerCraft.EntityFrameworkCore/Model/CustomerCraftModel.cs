@@ -42,6 +42,8 @@ public static class CustomerCraftModelBuilderExtensions
             grant.Property(g => g.VoidedAtTicks).HasColumnName("voided_at_ticks");
             grant.Property(g => g.VoidReason).HasColumnName("void_reason").HasMaxLength(1024);
             grant.HasIndex(g => new { g.CustomerId, g.GrantedAt });
+            // Retention finds the grants old enough to go by this index.
+            grant.HasIndex(g => g.GrantedAtTicks);
         });
 
         modelBuilder.Entity<BudgetChargeRow>(charge =>
@@ -58,6 +60,10 @@ public static class CustomerCraftModelBuilderExtensions
             charge.Property(c => c.Voided).HasColumnName("voided");
             // A window's usage is a range scan of this index.
             charge.HasIndex(c => new { c.Scope, c.SubjectId, c.Action, c.AtTicks });
+            // Retention removes charges out of every window by age, and voided ones whatever their
+            // age (they count nowhere): a range scan of each, never of the whole table.
+            charge.HasIndex(c => new { c.AtTicks, c.Scope });
+            charge.HasIndex(c => c.GrantId).HasFilter("voided").HasDatabaseName("IX_customercraft_budget_charges_voided");
             charge.HasOne<GrantRow>().WithMany().HasForeignKey(c => c.GrantId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -1,8 +1,10 @@
 using System.Data;
 using System.Globalization;
 using System.Text;
+using System.Data.Common;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Model;
+using CustomerCraft.Retention;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -14,11 +16,18 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 /// On PostgreSQL the lock is <c>SELECT ... FOR UPDATE</c> on one row per budget (created on the
 /// budget's first grant, in the same round trip), taken in key order so that reservations over
 /// overlapping budgets cannot deadlock; reservations on different budgets do not wait for each other. On SQLite the transaction starts with <c>BEGIN IMMEDIATE</c>,
-/// which holds the database's single write lock, so reservations take turns.
+/// which holds the database's single write lock, so reservations take turns. On PostgreSQL the
+/// whole transaction is one call of the server-side function <see cref="ReserveFunction"/>: one
+/// round trip per grant.
 /// </summary>
-internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TContext> contexts) : IBudgetLedger
+internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TContext> contexts) : IBudgetLedger, IRetentionStore
     where TContext : DbContext
 {
+    // Cleared when the database has no reserve function (a host's own migrations without it) or
+    // runs the call under another isolation level than READ COMMITTED: the multi-statement
+    // transaction, which sets its isolation level itself, serves instead.
+    private volatile bool _oneRoundTrip = true;
+
     public async ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
     {
         if (usage.Length < queries.Length)
@@ -66,6 +75,11 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
+        if (provider == StoreProvider.PostgreSql && _oneRoundTrip
+            && await ReserveInOneRoundTripAsync(context, strategy, grant, charges, units, cancellationToken).ConfigureAwait(false) is { } reserved)
+        {
+            return reserved;
+        }
 
         // The whole transaction is the unit a transient failure retries. A retry after a commit
         // whose acknowledgement was lost finds its own grant by the idempotency key and reports
@@ -198,6 +212,72 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Removes, batch by batch (each batch one statement, committed on its own): charges out of
+    /// every window (customer and agent charges before <see cref="RetentionCutoffs.ChargesBefore"/>,
+    /// incident charges before <see cref="RetentionCutoffs.IncidentChargesBefore"/>) and voided
+    /// charges; grants made before <see cref="RetentionCutoffs.ChargesBefore"/> with no charge left;
+    /// budget lock rows with no charge. On PostgreSQL each batch takes its rows
+    /// <c>FOR UPDATE SKIP LOCKED</c>, so instances pruning at once take different rows and never
+    /// wait for a reservation; a reservation whose lock row was deleted makes it again.
+    /// </summary>
+    public async ValueTask<RetentionResult> PruneAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cutoffs.BatchSize, 1, "RetentionCutoffs.BatchSize");
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
+        string skipLocked = StoreProviders.Of(context.Database) == StoreProvider.PostgreSql ? " FOR UPDATE SKIP LOCKED" : "";
+        long charges = await DeleteInBatchesAsync(
+            context,
+            "DELETE FROM customercraft_budget_charges WHERE (grant_id, ordinal) IN (SELECT grant_id, ordinal FROM customercraft_budget_charges " +
+            "WHERE (at_ticks < {0} AND scope <> {1}) OR (at_ticks < {2} AND scope = {1}) LIMIT {3}" + skipLocked + ")",
+            [cutoffs.ChargesBefore.UtcTicks, (int)BudgetScope.Incident, cutoffs.IncidentChargesBefore?.UtcTicks ?? long.MinValue, cutoffs.BatchSize],
+            cutoffs.BatchSize,
+            cancellationToken).ConfigureAwait(false);
+        charges += await DeleteInBatchesAsync(
+            context,
+            "DELETE FROM customercraft_budget_charges WHERE (grant_id, ordinal) IN (SELECT grant_id, ordinal FROM customercraft_budget_charges " +
+            "WHERE voided LIMIT {0}" + skipLocked + ")",
+            [cutoffs.BatchSize],
+            cutoffs.BatchSize,
+            cancellationToken).ConfigureAwait(false);
+        long grants = await DeleteInBatchesAsync(
+            context,
+            "DELETE FROM customercraft_grants WHERE grant_id IN (SELECT g.grant_id FROM customercraft_grants g WHERE g.granted_at_ticks < {0} " +
+            "AND NOT EXISTS (SELECT 1 FROM customercraft_budget_charges c WHERE c.grant_id = g.grant_id) LIMIT {1}" + skipLocked + ")",
+            [cutoffs.ChargesBefore.UtcTicks, cutoffs.BatchSize],
+            cutoffs.BatchSize,
+            cancellationToken).ConfigureAwait(false);
+        // A lock row may also go while a charge for it is being committed (the anti-join ran on an
+        // earlier snapshot): harmless, since a reservation creates a missing row before locking it.
+        long budgets = await DeleteInBatchesAsync(
+            context,
+            "DELETE FROM customercraft_budgets WHERE (scope, subject_id, action) IN (SELECT b.scope, b.subject_id, b.action FROM customercraft_budgets b " +
+            "WHERE NOT EXISTS (SELECT 1 FROM customercraft_budget_charges c WHERE c.scope = b.scope AND c.subject_id = b.subject_id AND c.action = b.action) " +
+            "LIMIT {0}" + skipLocked + ")",
+            [cutoffs.BatchSize],
+            cutoffs.BatchSize,
+            cancellationToken).ConfigureAwait(false);
+        return new RetentionResult(charges, grants, budgets, 0);
+    }
+
+    /// <summary>Runs a <c>DELETE ... LIMIT</c> until a batch removes fewer rows than the limit; each batch commits on its own.</summary>
+    internal static async Task<long> DeleteInBatchesAsync(DbContext context, string sql, object[] parameters, int batchSize, CancellationToken cancellationToken)
+    {
+        IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
+        long total = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int removed = await strategy.ExecuteAsync(ct => context.Database.ExecuteSqlRawAsync(sql, parameters, ct), cancellationToken).ConfigureAwait(false);
+            total += removed;
+            if (removed < batchSize)
+            {
+                return total;
+            }
+        }
+    }
+
     private static string NormalizeAction(string action) => action.ToLowerInvariant();
 
     private static void Check(GrantRecord grant)
@@ -272,11 +352,85 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             $"INSERT INTO customercraft_budgets (scope, subject_id, action) VALUES {values} ON CONFLICT DO NOTHING; " +
             $"SELECT scope AS \"Value\" FROM customercraft_budgets WHERE (scope, subject_id, action) IN ({values}) " +
             "ORDER BY scope, subject_id COLLATE \"C\", action COLLATE \"C\" FOR UPDATE";
-        List<int> locked = await context.Database.SqlQueryRaw<int>(sql, parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (locked.Count != keys.Length)
+        // Retention deletes lock rows no charge needs (skipping locked ones): one deleted between
+        // this statement's insert and its lock is made again by the next attempt.
+        while ((await context.Database.SqlQueryRaw<int>(sql, parameters).ToListAsync(cancellationToken).ConfigureAwait(false)).Count != keys.Length)
         {
-            throw new InvalidOperationException($"Locked {locked.Count} of the reservation's {keys.Length} budgets; their rows were deleted while it ran.");
         }
+    }
+
+    /// <summary>
+    /// The reservation as one statement: a call of <see cref="ReserveFunction"/>, committed on its
+    /// own. Returns <see langword="null"/> (and switches this ledger to the multi-statement path)
+    /// when the database cannot run it.
+    /// </summary>
+    private async Task<ReservationResult?> ReserveInOneRoundTripAsync(DbContext context, IExecutionStrategy strategy, GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units, CancellationToken cancellationToken)
+    {
+        int[] scopes = new int[charges.Count];
+        string[] subjects = new string[charges.Count];
+        string[] actions = new string[charges.Count];
+        long[] since = new long[charges.Count];
+        long[] amountLimits = new long[charges.Count];
+        int[] countLimits = new int[charges.Count];
+        for (int i = 0; i < charges.Count; i++)
+        {
+            BudgetCharge charge = charges[i];
+            scopes[i] = (int)charge.Key.Scope;
+            subjects[i] = charge.Key.SubjectId;
+            actions[i] = NormalizeAction(charge.Key.Action);
+            since[i] = charge.Since.UtcTicks;
+            amountLimits[i] = charge.AmountLimit is decimal amount ? LimitUnits(amount) : long.MaxValue;
+            countLimits[i] = charge.CountLimit ?? int.MaxValue;
+        }
+
+        DateTimeOffset? voidedAt = grant.VoidedAt?.ToUniversalTime();
+        object?[] parameters =
+        [
+            grant.GrantId, grant.IdempotencyKey, grant.AgentId, grant.Role, grant.CustomerId, grant.IncidentId, grant.Action,
+            grant.Amount, grant.Currency, grant.RequestedAmount, grant.RequestedCurrency, grant.ApproverId, grant.ApproverRole, grant.ContextFingerprint,
+            grant.GrantedAt.ToUniversalTime(), grant.GrantedAt.UtcTicks, voidedAt, grant.VoidedAt?.UtcTicks, grant.VoidReason,
+            units, scopes, subjects, actions, since, amountLimits, countLimits,
+        ];
+        try
+        {
+            ReserveRow row = await strategy.ExecuteAsync(
+                async ct => (await context.Database.SqlQueryRaw<ReserveRow>(ReserveFunction.Call, parameters!).ToListAsync(ct).ConfigureAwait(false)).Single(),
+                cancellationToken).ConfigureAwait(false);
+            switch (row.Status)
+            {
+                case 0:
+                    return new ReservationResult(ReservationStatus.Reserved);
+                case 1:
+                    return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charges[row.Budget].Key);
+                default:
+                    GrantRow existing = await FindByKeyAsync(context, grant.IdempotencyKey, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"The idempotency key '{grant.IdempotencyKey}' was reported used, and its grant is gone.");
+                    return Duplicate(existing, grant);
+            }
+        }
+        catch (DbException ex) when (ex.SqlState is "42883" or ReserveFunction.WrongIsolation)
+        {
+            // 42883: no such function. Fall back for good; the caller runs the transaction instead.
+            _oneRoundTrip = false;
+            return null;
+        }
+        catch (DbException ex) when (ex.SqlState == "23505" && !cancellationToken.IsCancellationRequested)
+        {
+            // The idempotency key's conflicts are handled in the function; what is left is the grant id.
+            if (await context.Set<GrantRow>().AsNoTracking().AnyAsync(g => g.GrantId == grant.GrantId, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"A grant with id '{grant.GrantId}' is already recorded.", ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>A limit in ten-thousandths, rounded down: usage in whole units exceeds the limit exactly when it exceeds this.</summary>
+    private static long LimitUnits(decimal limit)
+    {
+        const decimal Largest = long.MaxValue / ColumnLimits.UnitsPerAmount;
+        return limit >= Largest ? long.MaxValue : limit <= -Largest ? long.MinValue : (long)decimal.Floor(limit * ColumnLimits.UnitsPerAmount);
     }
 
     /// <summary>Sums every window in one round trip: one indexed range per budget, joined by UNION ALL.</summary>
@@ -359,6 +513,13 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         VoidedAt = row.VoidedAtTicks is long voided ? new DateTimeOffset(voided, TimeSpan.Zero) : null,
         VoidReason = row.VoidReason,
     };
+
+    /// <summary>What <see cref="ReserveFunction"/> returns.</summary>
+    private sealed class ReserveRow
+    {
+        public int Status { get; set; }
+        public int Budget { get; set; }
+    }
 
     /// <summary>One window's sum, as <see cref="SumWindowsAsync"/> selects it.</summary>
     private sealed class UsageRow

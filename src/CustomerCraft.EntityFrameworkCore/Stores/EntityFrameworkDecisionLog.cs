@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Model;
+using CustomerCraft.Retention;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerCraft.EntityFrameworkCore.Stores;
@@ -10,9 +11,34 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 /// timestamp from one instance keep the order that instance appended them in (instances have no
 /// common order finer than their clocks).
 /// </summary>
-internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TContext> contexts) : IDecisionLog
+internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TContext> contexts) : IDecisionLog, IRetentionStore
     where TContext : DbContext
 {
+    /// <summary>
+    /// Removes the records timestamped before <see cref="RetentionCutoffs.DecisionsBefore"/>, a batch
+    /// per statement (on PostgreSQL <c>FOR UPDATE SKIP LOCKED</c>, so instances pruning at once
+    /// share the work), by the timestamp index.
+    /// </summary>
+    public async ValueTask<RetentionResult> PruneAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+        if (cutoffs.DecisionsBefore is not { } before)
+        {
+            return default;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(cutoffs.BatchSize, 1, "RetentionCutoffs.BatchSize");
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
+        string skipLocked = StoreProviders.Of(context.Database) == StoreProvider.PostgreSql ? " FOR UPDATE SKIP LOCKED" : "";
+        long removed = await EntityFrameworkBudgetLedger<TContext>.DeleteInBatchesAsync(
+            context,
+            "DELETE FROM customercraft_decisions WHERE id IN (SELECT id FROM customercraft_decisions WHERE timestamp_ticks < {0} LIMIT {1}" + skipLocked + ")",
+            [before.UtcTicks, cutoffs.BatchSize],
+            cutoffs.BatchSize,
+            cancellationToken).ConfigureAwait(false);
+        return new RetentionResult(0, 0, 0, removed);
+    }
+
     // Starts at the wall clock so that a restarted instance keeps counting upwards.
     private static long s_sequence = DateTime.UtcNow.Ticks;
 

@@ -35,6 +35,11 @@ internal sealed class CustomerCraftOptionsValidator(IEnumerable<IPolicyPartCompi
             errors.Add($"{source.Path}:DecisionLog:Capacity: {options.DecisionLog.Capacity} must be at least 1.");
         }
 
+        if (options.Retention is { } retention)
+        {
+            errors.AddRange(retention.Validate($"{source.Path}:Retention"));
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

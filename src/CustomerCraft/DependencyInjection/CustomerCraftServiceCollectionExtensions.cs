@@ -11,6 +11,7 @@ using CustomerCraft.Escalation.Sla;
 using CustomerCraft.Escalation.Workflow;
 using CustomerCraft.Policy;
 using CustomerCraft.Identifiers;
+using CustomerCraft.Retention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -129,6 +130,7 @@ public static class CustomerCraftServiceCollectionExtensions
         services.TryAddSingleton<IBudgetLedger, InMemoryBudgetLedger>();
         services.TryAddSingleton<IDecisionLog, InMemoryDecisionLog>();
         services.TryAddSingleton<IResolutionAuthority, ResolutionAuthority>();
+        services.TryAddSingleton<IDataRetention, DataRetention>();
         services.TryAddSingleton<ICaseStore, InMemoryCaseStore>();
         services.TryAddSingleton<ICaseWorkflow, CaseWorkflow>();
         services.TryAddSingleton<CustomerCraft.Insight.IPolicyWhatIf, CustomerCraft.Insight.PolicyWhatIf>();

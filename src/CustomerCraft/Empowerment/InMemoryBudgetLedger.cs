@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using CustomerCraft.Identifiers;
+using CustomerCraft.Retention;
 
 namespace CustomerCraft.Empowerment;
 
@@ -10,11 +12,11 @@ namespace CustomerCraft.Empowerment;
 /// Each budget has its own lock, so grants that touch different budgets proceed in parallel;
 /// a reservation takes the locks of the budgets it charges in a fixed order, checks them all and
 /// records the grant before releasing any, so no interleaving of grants can overspend a budget.
-/// Idempotency keys are serialized through a small set of striped locks. Entries are kept for
-/// the life of the process; hosts with long-running processes and heavy volumes should use a
-/// durable ledger.
+/// Idempotency keys are serialized through a small set of striped locks. Entries are kept until
+/// <see cref="PruneAsync"/> removes those no window needs any more (the retention job calls it),
+/// so memory is bounded by the longest window rather than by history.
 /// </remarks>
-public sealed class InMemoryBudgetLedger : IBudgetLedger
+public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
 {
     private const int StripeCount = 64;
 
@@ -100,6 +102,8 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
         lock (StripeFor(grant.IdempotencyKey))
         {
+        // A budget pruned between finding its account and locking it is found (or made) again.
+        Retry:
             if (_grantsByKey.TryGetValue(grant.IdempotencyKey, out StoredGrant? existing))
             {
                 return new ValueTask<ReservationResult>(new ReservationResult(ReservationStatus.DuplicateIdempotencyKey, existing.Record));
@@ -133,6 +137,11 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                 for (; taken < lockOrder.Length; taken++)
                 {
                     Monitor.Enter(lockOrder[taken]);
+                }
+
+                if (AnyRetired(lockOrder))
+                {
+                    goto Retry; // the finally block releases the locks taken
                 }
 
                 for (int i = 0; i < accounts.Length; i++)
@@ -192,7 +201,11 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
         lock (StripeFor(stored.Record.IdempotencyKey))
         {
-            stored = _grantsById[grantId];
+            if (!_grantsById.TryGetValue(grantId, out stored))
+            {
+                return new ValueTask<GrantRecord?>((GrantRecord?)null); // pruned meanwhile
+            }
+
             if (stored.Record.IsVoided)
             {
                 return new ValueTask<GrantRecord?>(stored.Record);
@@ -217,12 +230,99 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
     internal Subject? FindSubject(BudgetScope scope, string id) =>
         _subjects.TryGetValue(new SubjectKey(scope, id), out Subject? subject) ? subject : null;
 
+    /// <summary>
+    /// Removes the charges no window reaches any more (customer and agent charges made before
+    /// <see cref="RetentionCutoffs.ChargesBefore"/>, incident charges before
+    /// <see cref="RetentionCutoffs.IncidentChargesBefore"/>) and voided ones, the budgets left with
+    /// none, and the grants made before <see cref="RetentionCutoffs.ChargesBefore"/> that have no
+    /// charge left. Usage over any window starting at or after the cutoffs is unchanged, and
+    /// grants may go on concurrently: a grant on a budget being removed records it afresh.
+    /// </summary>
+    /// <param name="cutoffs">What may be removed.</param>
+    /// <param name="cancellationToken">Stops between budgets.</param>
+    /// <returns>What was removed; <see cref="RetentionResult.Decisions"/> is always zero here.</returns>
+    public ValueTask<RetentionResult> PruneAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+        long charges = 0, budgets = 0, grants = 0;
+        foreach (KeyValuePair<SubjectKey, Subject> pair in _subjects)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DateTimeOffset before = pair.Key.Scope == BudgetScope.Incident
+                ? cutoffs.IncidentChargesBefore ?? DateTimeOffset.MinValue
+                : cutoffs.ChargesBefore;
+            Subject subject = pair.Value;
+            foreach (Account account in subject.Accounts)
+            {
+                bool retired;
+                lock (account)
+                {
+                    charges += account.RemoveBefore(before);
+                    retired = account.TryRetire();
+                }
+
+                if (retired)
+                {
+                    subject.Remove(account);
+                    budgets++;
+                }
+            }
+
+            subject.RetireIfEmpty(pair.Key, _subjects);
+        }
+
+        foreach (KeyValuePair<string, StoredGrant> pair in _grantsById)
+        {
+            GrantRecord grant = pair.Value.Record;
+            // A grant goes with its last charge: a voided one's were removed above, a live one's
+            // when its incident charge is too.
+            bool chargesGone = grant.IsVoided || (cutoffs.IncidentChargesBefore is { } incident && grant.GrantedAt < incident);
+            if (!chargesGone || grant.GrantedAt >= cutoffs.ChargesBefore)
+            {
+                continue;
+            }
+
+            lock (StripeFor(grant.IdempotencyKey))
+            {
+                // Removed only as it was read: a void that replaced it meanwhile is seen next time.
+                if (_grantsById.TryRemove(pair))
+                {
+                    _grantsByKey.TryRemove(new KeyValuePair<string, StoredGrant>(grant.IdempotencyKey, pair.Value));
+                    grants++;
+                }
+            }
+        }
+
+        return new ValueTask<RetentionResult>(new RetentionResult(charges, grants, budgets, 0));
+    }
+
+    private static bool AnyRetired(Account[] accounts)
+    {
+        foreach (Account account in accounts)
+        {
+            if (account.Retired)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private Account? FindAccount(BudgetKey key) =>
         _subjects.TryGetValue(new SubjectKey(key.Scope, key.SubjectId), out Subject? subject) ? subject.Find(key.Action) : null;
 
-    private Account GetOrAddAccount(BudgetKey key) =>
-        _subjects.GetOrAdd(new SubjectKey(key.Scope, key.SubjectId), static _ => new Subject())
-            .GetOrAdd(key.Action, this);
+    private Account GetOrAddAccount(BudgetKey key)
+    {
+        while (true)
+        {
+            // A subject retired by pruning refuses new accounts: look it up again, to find or add its successor.
+            if (_subjects.GetOrAdd(new SubjectKey(key.Scope, key.SubjectId), static _ => new Subject()).GetOrAdd(key.Action, this) is { } account)
+            {
+                return account;
+            }
+        }
+    }
 
     private object StripeFor(string idempotencyKey) =>
         _keyStripes[(StringComparer.Ordinal.GetHashCode(idempotencyKey) & int.MaxValue) % StripeCount];
@@ -257,7 +357,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
     private sealed record StoredGrant(GrantRecord Record, Account[] Accounts);
 
-    private readonly record struct SubjectKey(BudgetScope Scope, string Id);
+    internal readonly record struct SubjectKey(BudgetScope Scope, string Id);
 
     private sealed class SubjectKeyComparer(StringComparer ids) : IEqualityComparer<SubjectKey>
     {
@@ -296,6 +396,40 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
 
         private (string Action, Account Account)[] _accounts = [];
 
+        // Set under the lock once the subject has no account and is leaving the dictionary.
+        private bool _retired;
+
+        public IEnumerable<Account> Accounts
+        {
+            get
+            {
+                foreach ((string _, Account account) in Volatile.Read(ref _accounts))
+                {
+                    yield return account;
+                }
+            }
+        }
+
+        public void Remove(Account account)
+        {
+            lock (this)
+            {
+                Volatile.Write(ref _accounts, [.. _accounts.Where(a => !ReferenceEquals(a.Account, account))]);
+            }
+        }
+
+        public void RetireIfEmpty(SubjectKey key, ConcurrentDictionary<SubjectKey, Subject> subjects)
+        {
+            lock (this)
+            {
+                if (_accounts.Length == 0)
+                {
+                    _retired = true;
+                    subjects.TryRemove(new KeyValuePair<SubjectKey, Subject>(key, this));
+                }
+            }
+        }
+
         public Account? Find(string action)
         {
             (string Action, Account Account)[] accounts = Volatile.Read(ref _accounts);
@@ -311,7 +445,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
             return null;
         }
 
-        public Account GetOrAdd(string action, InMemoryBudgetLedger ledger)
+        public Account? GetOrAdd(string action, InMemoryBudgetLedger ledger)
         {
             if (Find(action) is { } existing)
             {
@@ -323,6 +457,11 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                 if (Find(action) is { } raced)
                 {
                     return raced;
+                }
+
+                if (_retired)
+                {
+                    return null;
                 }
 
                 Account account = new(Interlocked.Increment(ref ledger._nextAccountOrder));
@@ -361,6 +500,62 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         private int _version;
 
         public long Order { get; } = order;
+
+        /// <summary>Removed by pruning: a reservation that locked it finds or makes the budget's account again.</summary>
+        public bool Retired { get; private set; }
+
+        /// <summary>Retires the account if it holds nothing; the caller holds the lock.</summary>
+        public bool TryRetire()
+        {
+            if (_count == 0)
+            {
+                Retired = true;
+            }
+
+            return Retired;
+        }
+
+        /// <summary>
+        /// Removes the entries made before <paramref name="before"/> and the voided ones; the caller
+        /// holds the lock. Usage over any window starting at or after it stays the same: the
+        /// running totals are differences, recomputed over what remains.
+        /// </summary>
+        public int RemoveBefore(DateTimeOffset before)
+        {
+            int kept = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                if (_entries[i].At >= before && !_entries[i].Voided)
+                {
+                    kept++;
+                }
+            }
+
+            int removed = _count - kept;
+            if (removed == 0)
+            {
+                return 0;
+            }
+
+            // A fresh array, so a lock-free reader of the old one reads consistent (discarded) data;
+            // it also gives memory back when most entries went.
+            var entries = new Entry[Math.Max(2, (int)BitOperations.RoundUpToPowerOf2((uint)kept))];
+            int next = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                if (_entries[i].At >= before && !_entries[i].Voided)
+                {
+                    entries[next++] = _entries[i];
+                }
+            }
+
+            BeginWrite();
+            _entries = entries;
+            _count = kept;
+            RecomputeTotalsFrom(0);
+            EndWrite();
+            return removed;
+        }
 
         /// <summary>Reads usage without taking the lock; safe against concurrent writers.</summary>
         public BudgetUsage ReadUsageSince(DateTimeOffset since)

@@ -1,17 +1,22 @@
 using System.Runtime.CompilerServices;
+using CustomerCraft.Retention;
 using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.Empowerment;
 
 /// <summary>
 /// The default <see cref="IDecisionLog"/>: a thread-safe, bounded in-memory log that keeps the
-/// most recent <see cref="InMemoryDecisionLogOptions.Capacity"/> records.
+/// most recent <see cref="InMemoryDecisionLogOptions.Capacity"/> records, less those older than
+/// the audit period once <see cref="PruneAsync"/> has removed them.
 /// </summary>
-public sealed class InMemoryDecisionLog : IDecisionLog
+public sealed class InMemoryDecisionLog : IDecisionLog, IRetentionStore
 {
     private readonly DecisionRecord?[] _buffer;
     private readonly Lock _gate = new();
     private long _appended;
+
+    // The position (counted like _appended) of the oldest record pruning left.
+    private long _oldest;
 
     /// <summary>Creates a log holding up to <see cref="InMemoryDecisionLogOptions.Capacity"/> records.</summary>
     public InMemoryDecisionLog(IOptions<InMemoryDecisionLogOptions> options)
@@ -45,7 +50,7 @@ public sealed class InMemoryDecisionLog : IDecisionLog
         DecisionRecord[] snapshot;
         lock (_gate)
         {
-            long start = Math.Max(0, _appended - _buffer.Length);
+            long start = Math.Max(_oldest, _appended - _buffer.Length);
             snapshot = new DecisionRecord[_appended - start];
             for (long i = start; i < _appended; i++)
             {
@@ -63,6 +68,44 @@ public sealed class InMemoryDecisionLog : IDecisionLog
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the records timestamped before <see cref="RetentionCutoffs.DecisionsBefore"/>, keeping the others in order.</summary>
+    /// <param name="cutoffs">What may be removed; only <see cref="RetentionCutoffs.DecisionsBefore"/> applies here.</param>
+    /// <param name="cancellationToken">Not observed: the pass is one short step under the log's lock.</param>
+    /// <returns>How many records were removed, as <see cref="RetentionResult.Decisions"/>.</returns>
+    public ValueTask<RetentionResult> PruneAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+        if (cutoffs.DecisionsBefore is not { } before)
+        {
+            return ValueTask.FromResult(default(RetentionResult));
+        }
+
+        lock (_gate)
+        {
+            long start = Math.Max(_oldest, _appended - _buffer.Length);
+            // Records arrive in about timestamp order but not exactly (instances, late appends):
+            // keep the survivors in their order and close the gaps towards the newest end.
+            long write = _appended;
+            for (long read = _appended - 1; read >= start; read--)
+            {
+                DecisionRecord record = _buffer[read % _buffer.Length]!;
+                if (record.Timestamp >= before)
+                {
+                    write--;
+                    _buffer[write % _buffer.Length] = record;
+                }
+            }
+
+            for (long i = start; i < write; i++)
+            {
+                _buffer[i % _buffer.Length] = null;
+            }
+
+            _oldest = write;
+            return ValueTask.FromResult(new RetentionResult(0, 0, 0, write - start));
+        }
     }
 
     private static bool Matches(DecisionRecord record, DecisionLogQuery query) =>

@@ -58,6 +58,12 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
 
                     b.HasKey("GrantId", "Ordinal");
 
+                    b.HasIndex("GrantId")
+                        .HasDatabaseName("IX_customercraft_budget_charges_voided")
+                        .HasFilter("voided");
+
+                    b.HasIndex("AtTicks", "Scope");
+
                     b.HasIndex("Scope", "SubjectId", "Action", "AtTicks");
 
                     b.ToTable("customercraft_budget_charges", (string)null);
@@ -354,6 +360,8 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                         .HasColumnName("voided_at_ticks");
 
                     b.HasKey("GrantId");
+
+                    b.HasIndex("GrantedAtTicks");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();

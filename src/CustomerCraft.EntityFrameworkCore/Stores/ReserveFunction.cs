@@ -1,0 +1,116 @@
+namespace CustomerCraft.EntityFrameworkCore.Stores;
+
+/// <summary>
+/// The PostgreSQL function that makes a reservation in one round trip: the same steps as the
+/// multi-statement transaction (create and lock the budgets' rows in one global order, look the
+/// idempotency key up, sum each window, check the limits, insert the grant and its charges), run
+/// by the server as one statement, so that a grant costs one network round trip and no
+/// BEGIN/COMMIT. Created by the <c>RetentionAndReserveFunction</c> migration; a host whose own
+/// migrations lack it gets the multi-statement path (the ledger notices the missing function).
+/// </summary>
+/// <remarks>
+/// It returns one row: <c>status</c> 0 reserved (or this very grant found, committed by an attempt
+/// whose reply was lost), 1 a limit would be exceeded (<c>budget</c> is the charge's index), 2 the
+/// key was used by another grant. Limits are passed in ten-thousandths (the largest bigint for none), as the
+/// charges are stored. It refuses to run under an isolation level other than READ COMMITTED
+/// (SQLSTATE <c>CC001</c>): after waiting for a lock, each statement must see what the transaction
+/// it waited for committed, and under REPEATABLE READ it would not.
+/// </remarks>
+internal static class ReserveFunction
+{
+    public const string Name = "customercraft_reserve";
+
+    /// <summary>The SQLSTATE the function raises when the transaction is not READ COMMITTED.</summary>
+    public const string WrongIsolation = "CC001";
+
+    /// <summary>The call: one statement, parameters in the order <see cref="EntityFrameworkBudgetLedger{TContext}"/> passes them.</summary>
+    public const string Call =
+        "SELECT status AS \"Status\", budget AS \"Budget\" FROM customercraft_reserve({0}::text, {1}::text, {2}::text, {3}::text, {4}::text, {5}::text, {6}::text, " +
+        "{7}::numeric, {8}::text, {9}::numeric, {10}::text, {11}::text, {12}::text, {13}::text, {14}::timestamptz, {15}::bigint, " +
+        "{16}::timestamptz, {17}::bigint, {18}::text, {19}::bigint, {20}::integer[], {21}::text[], {22}::text[], {23}::bigint[], {24}::bigint[], {25}::integer[])";
+
+    public const string Create = """
+        CREATE OR REPLACE FUNCTION customercraft_reserve(
+            p_grant_id text, p_idempotency_key text, p_agent_id text, p_role text, p_customer_id text,
+            p_incident_id text, p_action text, p_amount numeric, p_currency text, p_requested_amount numeric,
+            p_requested_currency text, p_approver_id text, p_approver_role text, p_context_fingerprint text,
+            p_granted_at timestamptz, p_granted_at_ticks bigint, p_voided_at timestamptz, p_voided_at_ticks bigint,
+            p_void_reason text, p_units bigint, p_scopes integer[], p_subjects text[], p_actions text[],
+            p_since bigint[], p_amount_limits bigint[], p_count_limits integer[])
+        RETURNS TABLE (status integer, budget integer)
+        LANGUAGE plpgsql AS $body$
+        DECLARE
+            n integer := coalesce(array_length(p_scopes, 1), 0);
+            locked integer;
+            found_id text;
+            used_units bigint;
+            used_count bigint;
+        BEGIN
+            IF current_setting('transaction_isolation') <> 'read committed' THEN
+                RAISE EXCEPTION 'customercraft_reserve needs READ COMMITTED, not %', current_setting('transaction_isolation')
+                    USING ERRCODE = 'CC001';
+            END IF;
+
+            IF n > 0 THEN
+                LOOP
+                    -- Rows created and locked in one global order (ordinal, as the "C" collation
+                    -- sorts), so reservations over overlapping budgets never deadlock.
+                    INSERT INTO customercraft_budgets (scope, subject_id, action)
+                    SELECT k.s, k.id, k.a FROM unnest(p_scopes, p_subjects, p_actions) AS k(s, id, a)
+                    ORDER BY k.s, k.id COLLATE "C", k.a COLLATE "C"
+                    ON CONFLICT DO NOTHING;
+                    SELECT count(*) INTO locked FROM (
+                        SELECT 1 FROM customercraft_budgets b
+                        WHERE (b.scope, b.subject_id, b.action) IN (SELECT k.s, k.id, k.a FROM unnest(p_scopes, p_subjects, p_actions) AS k(s, id, a))
+                        ORDER BY b.scope, b.subject_id COLLATE "C", b.action COLLATE "C"
+                        FOR UPDATE OF b) l;
+                    -- Retention may delete a row no charge needs between the insert and the lock
+                    -- (it skips rows that are locked): make it again and lock again.
+                    EXIT WHEN locked = n;
+                END LOOP;
+            END IF;
+
+            SELECT g.grant_id INTO found_id FROM customercraft_grants g WHERE g.idempotency_key = p_idempotency_key;
+            IF FOUND THEN
+                RETURN QUERY SELECT CASE WHEN found_id = p_grant_id THEN 0 ELSE 2 END, -1;
+                RETURN;
+            END IF;
+
+            FOR i IN 1..n LOOP
+                SELECT coalesce(sum(c.amount_units), 0)::bigint, count(*) INTO used_units, used_count
+                FROM customercraft_budget_charges c
+                WHERE c.scope = p_scopes[i] AND c.subject_id = p_subjects[i] AND c.action = p_actions[i]
+                  AND c.at_ticks >= p_since[i] AND NOT c.voided;
+                IF used_units + p_units > p_amount_limits[i] OR used_count + 1 > p_count_limits[i] THEN
+                    RETURN QUERY SELECT 1, i - 1;
+                    RETURN;
+                END IF;
+            END LOOP;
+
+            -- The unique index on the key is the last word: a request reusing a key for other
+            -- budgets (so not serialized by these locks) finds the first grant here.
+            INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action,
+                amount, currency, requested_amount, requested_currency, approver_id, approver_role, context_fingerprint,
+                granted_at, granted_at_ticks, voided_at, voided_at_ticks, void_reason)
+            VALUES (p_grant_id, p_idempotency_key, p_agent_id, p_role, p_customer_id, p_incident_id, p_action,
+                p_amount, p_currency, p_requested_amount, p_requested_currency, p_approver_id, p_approver_role, p_context_fingerprint,
+                p_granted_at, p_granted_at_ticks, p_voided_at, p_voided_at_ticks, p_void_reason)
+            ON CONFLICT (idempotency_key) DO NOTHING;
+            IF NOT FOUND THEN
+                SELECT g.grant_id INTO found_id FROM customercraft_grants g WHERE g.idempotency_key = p_idempotency_key;
+                RETURN QUERY SELECT CASE WHEN found_id = p_grant_id THEN 0 ELSE 2 END, -1;
+                RETURN;
+            END IF;
+
+            INSERT INTO customercraft_budget_charges (grant_id, ordinal, scope, subject_id, action, at_ticks, amount_units, voided)
+            SELECT p_grant_id, (k.o - 1)::integer, k.s, k.id, k.a, p_granted_at_ticks, p_units, false
+            FROM unnest(p_scopes, p_subjects, p_actions) WITH ORDINALITY AS k(s, id, a, o);
+            RETURN QUERY SELECT 0, -1;
+        END
+        $body$;
+        """;
+
+    public const string Drop =
+        "DROP FUNCTION IF EXISTS customercraft_reserve(text, text, text, text, text, text, text, numeric, text, numeric, text, text, text, text, " +
+        "timestamptz, bigint, timestamptz, bigint, text, bigint, integer[], text[], text[], bigint[], bigint[], integer[]);";
+}
