@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Model;
+using CustomerCraft.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
