@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore;
+using CustomerCraft.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

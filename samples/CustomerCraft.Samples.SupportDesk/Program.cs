@@ -96,6 +96,7 @@ if (app.Environment.IsDevelopment() && desk.DevSignIn)
 app.MapCaseEndpoints();
 app.MapApprovalEndpoints();
 app.MapCoachingEndpoints();
+app.MapPolicyEndpoints();
 await app.RunAsync();
 return 0;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
 using CustomerCraft.Escalation;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Escalation;
 using Microsoft.EntityFrameworkCore;
@@ -169,7 +170,7 @@ public abstract class EdgeCaseTests
         }
     }
 
-    private static SupportCase WithNote(SupportCase current, string note) => current with
+    private static SupportCase WithNote(SupportCase current, string note) => StoredCases.Change(current, s => s with
     {
         Version = current.Version + 1,
         History =
@@ -187,7 +188,7 @@ public abstract class EdgeCaseTests
                 Note = note,
             },
         ],
-    };
+    });
 
     /// <summary>
     /// Issue 15: a NUL or a lone surrogate in an id reached PostgreSQL as a raw PostgresException

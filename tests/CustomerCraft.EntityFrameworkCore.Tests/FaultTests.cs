@@ -1,6 +1,7 @@
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
 using CustomerCraft.Escalation;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Escalation;
 using Microsoft.EntityFrameworkCore;

@@ -3,6 +3,7 @@ using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Model;
 using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
 using CustomerCraft.Retention;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Retention;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,8 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore.Model;
 using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
 using CustomerCraft.Escalation;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Escalation;
 using Microsoft.EntityFrameworkCore;
@@ -184,6 +186,33 @@ public abstract class StoreTests
         (await host.Services.GetRequiredService<IBudgetLedger>().FindGrantAsync(approved.Grant.GrantId))!.ApproverId.Should().Be("tina");
     }
 
+    /// <summary>
+    /// Issue 14: a store reads cases back through CaseRehydration.Restore, so a document that
+    /// disagrees with its timeline (edited by hand, or written by something other than the
+    /// workflow) is reported as corrupt data naming the case, never handed out as a case.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_stored_case_whose_state_disagrees_with_its_timeline_is_refused_as_corrupt()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+        SupportCase waiting = await host.Workflow().AwaitingApprovalAsync();
+        (await host.Store().FindAsync("case-1")).Should().BeEquivalentTo(waiting, o => o.ComparingByMembers<SupportCase>());
+
+        await using (CustomerCraftDbContext context = db.OpenContext())
+        {
+            CaseRow row = await context.Set<CaseRow>().SingleAsync();
+            row.Document.Should().Contain("\"State\":\"AwaitingApproval\"");
+            row.Document = row.Document.Replace("\"State\":\"AwaitingApproval\"", "\"State\":\"Resolved\"", StringComparison.Ordinal);
+            await context.SaveChangesAsync();
+        }
+
+        using TestHost fresh = db.Host(time: host.Time);
+        Func<Task> read = async () => await fresh.Store().FindAsync("case-1");
+        (await read.Should().ThrowAsync<InvalidDataException>())
+            .WithMessage("Stored case 'case-1': State is Resolved but the timeline leaves the case AwaitingApproval*");
+    }
+
     [SkippableFact]
     public async Task A_save_based_on_an_old_version_fails_and_writes_nothing()
     {
@@ -193,16 +222,16 @@ public abstract class StoreTests
         SupportCase opened = await host.Workflow().OpenAsync("case-1");
         SupportCase moved = await host.Workflow().AssignAsync("case-1", Ben);
 
-        SupportCase stale = opened with { Version = opened.Version + 1, Subject = "stale edit" };
+        SupportCase stale = StoredCases.Change(opened, s => s with { Version = opened.Version + 1, Subject = "stale edit" });
         Func<Task> save = async () => await store.SaveAsync(stale, opened.Version);
 
         (await save.Should().ThrowAsync<CaseConcurrencyException>()).Which.Message.Should().Contain("case-1");
         (await store.FindAsync("case-1")).Should().BeEquivalentTo(moved, o => o.ComparingByMembers<SupportCase>());
         Func<Task> create = async () => await store.CreateAsync(opened);
         (await create.Should().ThrowAsync<CaseAlreadyExistsException>()).WithMessage("*already exists*");
-        Func<Task> missing = async () => await store.SaveAsync(opened with { Id = "nope", Version = 1 }, 0);
+        Func<Task> missing = async () => await store.SaveAsync(StoredCases.Change(opened, s => s with { Id = "nope", Version = 1 }), 0);
         await missing.Should().ThrowAsync<CaseNotFoundException>();
-        Func<Task> rewrite = async () => await store.SaveAsync(moved with { Version = moved.Version + 1, History = moved.History.Take(1).ToArray() }, moved.Version);
+        Func<Task> rewrite = async () => await store.SaveAsync(StoredCases.Change(moved, s => s with { Version = moved.Version + 1, History = moved.History.Take(1).ToArray(), State = CaseState.New }), moved.Version);
         (await rewrite.Should().ThrowAsync<ArgumentException>()).WithMessage("*append-only*");
     }
 
@@ -219,7 +248,7 @@ public abstract class StoreTests
         await second.Workflow().AddNoteAsync("case-1", Ben, "called the customer");
         SupportCase moved = await second.Workflow().AssignAsync("case-1", Ben);
 
-        Func<Task> stale = async () => await first.Store().SaveAsync(opened with { Version = 2, Subject = "stale" }, 1);
+        Func<Task> stale = async () => await first.Store().SaveAsync(StoredCases.Change(opened, s => s with { Version = 2, Subject = "stale" }), 1);
         await stale.Should().ThrowAsync<CaseConcurrencyException>();
         SupportCase seen = (await first.Store().FindAsync("case-1"))!;
         seen.Should().BeEquivalentTo(moved, o => o.ComparingByMembers<SupportCase>());
@@ -275,7 +304,7 @@ public abstract class StoreTests
 
         // A save releases the claim.
         SupportCase first = claimed[0];
-        await store.SaveAsync(first with { Version = first.Version + 1 }, first.Version);
+        await store.SaveAsync(StoredCases.Change(first, s => s with { Version = first.Version + 1 }), first.Version);
         (await store.ClaimDueAsync(later.AddMinutes(6), 10, TimeSpan.FromMinutes(5))).Select(c => c.Id).Should().Equal("case-1");
         (await store.ClaimDueAsync(host.Time.GetUtcNow(), 10, TimeSpan.FromMinutes(5))).Should().BeEmpty("nothing is due yet");
     }

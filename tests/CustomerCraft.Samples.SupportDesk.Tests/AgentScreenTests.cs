@@ -185,6 +185,68 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         await session.ShotAsync("team-lead-trend-per-agent");
     }
 
+    /// <summary>
+    /// Issue 14: the what-if as a chart of escalations avoided against extra spend, run from the page
+    /// against an edited copy of the policy; team leads only.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_team_lead_replays_the_decisions_against_an_edited_policy_and_sees_escalations_avoided_against_extra_spend()
+    {
+        BrowserTests.SkipWithoutChromium();
+        await using Session session = await Session.StartAsync(output, 1280, "whatif");
+        IPage page = session.Page;
+
+        // Ana's 400 refund on SD-1002 needs approval under her 100 limit: one escalation in the history.
+        await BrowserTests.SignInAsync(page, session.BaseUrl, "ana", "Ana · Agent");
+        await AskApprovalForSd1002Async(page);
+        await Assertions.Expect(page.GetByTestId("whatif-card")).ToBeHiddenAsync();
+        (await page.EvaluateAsync<int>("() => fetch('/api/policy/draft').then(r => r.status)")).Should().Be(403, "an agent may not run the what-if, whatever the page shows");
+
+        await page.GetByTestId("sign-out").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-select")).ToBeVisibleAsync();
+        await BrowserTests.SignInAsync(page, session.BaseUrl, "tara", "Tara · Team lead");
+        // Tara approves it: the grant, made under her authority for Ana's request, is the history replayed.
+        ILocator waiting = page.GetByTestId("queue-item-SD-1002");
+        await waiting.GetByTestId("approve-button").ClickAsync();
+        await Assertions.Expect(waiting).ToHaveCountAsync(0);
+        await page.GetByTestId("tab-coaching").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("whatif-card")).ToBeVisibleAsync();
+
+        // Keyboard only: focus the button and press Enter; the policy in force fills the textarea.
+        await page.GetByTestId("whatif-load").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("whatif-policy")).ToHaveValueAsync(new Regex("\"Agent\""));
+        await page.GetByTestId("whatif-policy").EvaluateAsync(
+            "area => { const r = JSON.parse(area.value); const roles = r.Empowerment.Roles; "
+            + "roles.Agent.Limits.Refund.PerIncident.Amount = '400'; roles.Agent.Limits.Refund.PerCustomer.Amount = '600'; "
+            + "roles.SeniorAgent.Limits.Refund.PerIncident.Amount = '400'; area.value = JSON.stringify(r, null, 2); }");
+        await page.GetByLabel("The policy to try, as JSON").ClickAsync();
+        await page.GetByTestId("whatif-run").ClickAsync();
+
+        ILocator chart = page.GetByTestId("whatif-chart");
+        await Assertions.Expect(chart).ToBeVisibleAsync();
+        string label = (await chart.GetAttributeAsync("aria-label"))!;
+        output.WriteLine(label);
+        label.Should().MatchRegex(@"^Replayed \d+ decisions?: \d+ escalations? avoided, extra spend \+?\$[\d,]+\.\d\d");
+        // Ana's 400 refund no longer needs approval under a 400 limit (the senior agent's raised with it,
+        // as the ladder rule asks).
+        ILocator agentRefund = chart.Locator("[data-row='Agent:Refund']");
+        int.Parse((await agentRefund.Locator(".bar-avoided").GetAttributeAsync("data-value"))!, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThanOrEqualTo(1);
+        decimal spend = decimal.Parse((await agentRefund.Locator(".bar-spend").GetAttributeAsync("data-value"))!, System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"Agent refund extra spend: {spend}");
+        await page.GetByTestId("whatif-numbers").Locator("summary").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("whatif-numbers")).ToContainTextAsync("Refund");
+        await session.ShotAsync("team-lead-what-if");
+        (await ContrastFailuresAsync(page)).Should().BeEmpty();
+
+        // An edit that breaks the ladder rule is refused with the error, naming its configuration path.
+        await page.GetByTestId("whatif-policy").EvaluateAsync(
+            "area => { const r = JSON.parse(area.value); r.Empowerment.Roles.SeniorAgent.Limits.Refund.PerIncident.Amount = '250'; area.value = JSON.stringify(r, null, 2); }");
+        await page.GetByTestId("whatif-run").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("error-banner")).ToContainTextAsync("CustomerCraft:Empowerment:Roles:SeniorAgent:Limits:Refund:PerIncident:Amount");
+        await session.ShotAsync("team-lead-what-if-refused");
+    }
+
     /// <summary>Ana checks a 400 refund on SD-1002 (over her 100) and sends it for approval.</summary>
     private static async Task AskApprovalForSd1002Async(IPage page)
     {

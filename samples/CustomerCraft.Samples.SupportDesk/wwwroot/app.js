@@ -452,6 +452,7 @@ async function startSession(user) {
   if ([...$('user-select').options].some((o) => o.value === user.id)) $('user-select').value = user.id;
 
   const approver = ['TeamLead', 'Manager'].includes(user.role);
+  show($('whatif-card'), approver); // the server refuses the what-if to other roles too
   activateTab(approver ? 'approver' : 'agent');
 
   await loadCases();
@@ -1299,6 +1300,63 @@ function svgEl(tag, attrs = {}, ...children) {
   return node;
 }
 
+/* ---- policy what-if: escalations avoided against extra spend ---- */
+
+async function loadPolicyDraft() {
+  const draft = await api('GET', '/api/policy/draft');
+  $('whatif-policy').value = draft.policy;
+}
+
+async function runWhatIf() {
+  const report = await api('POST', '/api/policy/what-if', { policy: $('whatif-policy').value });
+  renderWhatIf(report);
+}
+
+function renderWhatIf(report) {
+  const t = report.totals;
+  const currency = report.currency;
+  const sign = (v) => (v > 0 ? `+${money(v, currency)}` : money(v, currency));
+  const summary = `Replayed ${report.recordsRead} decision${report.recordsRead === 1 ? '' : 's'}: ${t.escalationsAvoided} escalation${t.escalationsAvoided === 1 ? '' : 's'} avoided, extra spend ${sign(t.extraSpend)}`
+    + (t.additionalDenials ? `, ${t.additionalDenials} more denials` : '')
+    + (report.unreplayableCount ? `; ${report.unreplayableCount} could not be replayed` : '');
+  const rows = (report.rows || []).filter((r) => r.requests > 0);
+  if (rows.length === 0) {
+    fill($('whatif'), el('p', { class: 'empty', 'data-testid': 'whatif-empty', text: `${summary}. No decisions to chart yet.` }));
+    return;
+  }
+  // One row per role and action: escalations avoided on the left scale, extra spend on the right,
+  // each bar labelled with its number so that the chart reads without colour.
+  const width = 640, rowHeight = 34, top = 26, labelWidth = 170, half = (width - labelWidth - 20) / 2;
+  const height = top + rows.length * rowHeight + 8;
+  const maxAvoided = Math.max(1, ...rows.map((r) => Math.abs(r.escalationsAvoided)));
+  const maxSpend = Math.max(1, ...rows.map((r) => Math.abs(r.extraSpend)));
+  const bars = rows.map((r, i) => {
+    const y = top + i * rowHeight;
+    const avoided = (Math.abs(r.escalationsAvoided) / maxAvoided) * (half - 60);
+    const spend = (Math.abs(r.extraSpend) / maxSpend) * (half - 70);
+    const x0 = labelWidth, x1 = labelWidth + half + 10;
+    return svgEl('g', { 'data-row': `${r.role}:${r.action}` },
+      svgEl('text', { x: labelWidth - 8, y: y + 18, 'text-anchor': 'end', class: 'axis' }, `${humanize(r.role)} · ${humanize(r.action)}`),
+      svgEl('rect', { x: x0, y: y + 6, width: Math.max(1, avoided), height: 16, class: 'bar-avoided', 'data-value': r.escalationsAvoided }),
+      svgEl('text', { x: x0 + Math.max(1, avoided) + 4, y: y + 18, class: 'axis' }, String(r.escalationsAvoided)),
+      svgEl('rect', { x: x1, y: y + 6, width: Math.max(1, spend), height: 16, class: 'bar-spend', 'data-value': r.extraSpend }),
+      svgEl('text', { x: x1 + Math.max(1, spend) + 4, y: y + 18, class: 'axis' }, sign(r.extraSpend)));
+  });
+  const heads = [
+    svgEl('text', { x: labelWidth, y: 14, class: 'axis' }, 'Escalations avoided'),
+    svgEl('text', { x: labelWidth + half + 10, y: 14, class: 'axis' }, 'Extra spend'),
+  ];
+  const chart = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${summary}.`, 'data-testid': 'whatif-chart', class: 'trend-chart' }, ...heads, ...bars);
+  const table = el('details', { class: 'tech', 'data-testid': 'whatif-numbers' }, el('summary', { text: 'The numbers' }),
+    el('table', {},
+      el('thead', {}, el('tr', {}, ...['Role', 'Action', 'Decisions', 'Escalations before', 'after', 'Spend before', 'after'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...rows.map((r) => el('tr', {},
+        el('td', { text: humanize(r.role) }), el('td', { text: humanize(r.action) }), el('td', { text: String(r.requests) }),
+        el('td', { text: String(r.escalationsBefore) }), el('td', { text: String(r.escalationsAfter) }),
+        el('td', { text: money(r.spendBefore, currency) }), el('td', { text: money(r.spendAfter, currency) }))))));
+  fill($('whatif'), el('p', { class: 'chart-title', 'data-testid': 'whatif-summary', text: `${summary}.` }), chart, table);
+}
+
 async function loadTrend() {
   if (!session.user) return;
   const metric = $('trend-metric').value;
@@ -1396,6 +1454,8 @@ function wire() {
   $('review-button').addEventListener('click', () => run($('review-button'), review));
   $('metrics-refresh').addEventListener('click', () => run($('metrics-refresh'), loadMetrics));
   for (const id of ['trend-metric', 'trend-grouping', 'trend-period']) $(id).addEventListener('change', () => run(null, loadTrend));
+  $('whatif-load').addEventListener('click', () => run($('whatif-load'), loadPolicyDraft));
+  onSubmit('whatif-form', 'whatif-run', runWhatIf);
 
   setInterval(tickCountdowns, 1000);
 }

@@ -5,6 +5,7 @@ using System.Data.Common;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Model;
 using CustomerCraft.Retention;
+using CustomerCraft.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 

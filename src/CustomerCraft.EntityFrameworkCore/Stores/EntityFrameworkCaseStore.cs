@@ -1,5 +1,6 @@
 using CustomerCraft.Escalation;
 using CustomerCraft.EntityFrameworkCore.Model;
+using CustomerCraft.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -306,7 +307,7 @@ internal sealed class EntityFrameworkCaseStore<TContext>(IDbContextFactory<TCont
         }
 
         _timelines.Set(row.Id, row.Version, history);
-        return StoreJson.DeserializeCase(row.Document) with { History = history };
+        return StoreJson.DeserializeCase(row.Document, history);
     }
 
     private static void AddEvents(DbContext context, SupportCase supportCase, int from)

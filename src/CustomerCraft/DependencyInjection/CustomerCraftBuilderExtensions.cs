@@ -1,3 +1,4 @@
+using CustomerCraft.Storage;
 using CustomerCraft;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;

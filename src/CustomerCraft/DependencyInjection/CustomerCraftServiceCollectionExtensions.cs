@@ -1,3 +1,4 @@
+using CustomerCraft.Storage;
 using CustomerCraft;
 using CustomerCraft.DependencyInjection;
 using CustomerCraft.Diagnostics;

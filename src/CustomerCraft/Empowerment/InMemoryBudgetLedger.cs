@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using CustomerCraft.Identifiers;
 using CustomerCraft.Retention;
+using CustomerCraft.Storage;
 
 namespace CustomerCraft.Empowerment;
 

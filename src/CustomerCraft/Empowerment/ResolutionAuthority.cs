@@ -7,6 +7,7 @@ using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using CustomerCraft.Policy;
+using CustomerCraft.Storage;
 
 namespace CustomerCraft.Empowerment;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CustomerCraft.Storage;
 
 namespace CustomerCraft.Escalation;
 

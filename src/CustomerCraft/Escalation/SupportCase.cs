@@ -7,49 +7,61 @@ namespace CustomerCraft.Escalation;
 /// now, where it is on the ladder, its clocks and its whole timeline. Instances are immutable; each
 /// move produces a new one with <see cref="Version"/> one higher, which the store checks on save.
 /// </summary>
+/// <remarks>
+/// Only the workflow makes cases (<see cref="ICaseWorkflow.OpenAsync"/> and the moves after it), so
+/// a case's state, level, clocks and timeline always agree: nothing outside the library can
+/// construct one or change a property with <see langword="with"/>. A store that keeps cases outside
+/// memory reads them back through <see cref="Storage.CaseRehydration.Restore"/>, which checks that
+/// agreement.
+/// </remarks>
 public sealed record SupportCase
 {
+    // Internal so that a case in an arbitrary state cannot be fabricated; see the remarks.
+    internal SupportCase()
+    {
+    }
+
     /// <summary>The host's case id.</summary>
-    public required string Id { get; init; }
+    public string Id { get; internal init; } = string.Empty;
 
     /// <summary>The customer the case is about.</summary>
-    public required string CustomerId { get; init; }
+    public string CustomerId { get; internal init; } = string.Empty;
 
     /// <summary>A short description for people.</summary>
-    public string? Subject { get; init; }
+    public string? Subject { get; internal init; }
 
     /// <summary>The priority SLA targets are chosen by.</summary>
-    public CasePriority Priority { get; init; } = CasePriority.Normal;
+    public CasePriority Priority { get; internal init; } = CasePriority.Normal;
 
     /// <summary>Where the case is in its life.</summary>
-    public CaseState State { get; init; }
+    public CaseState State { get; internal init; }
 
     /// <summary>The ladder level holding the case: 0 is the front line.</summary>
-    public int Level { get; init; }
+    public int Level { get; internal init; }
 
     /// <summary>The agent who owns the customer; settled cases come back to them.</summary>
-    public CaseActor? Owner { get; init; }
+    public CaseActor? Owner { get; internal init; }
 
     /// <summary>Who holds the case now; <see langword="null"/> while it waits in a level's queue.</summary>
-    public CaseActor? Handler { get; init; }
+    public CaseActor? Handler { get; internal init; }
 
     /// <summary>Incremented on every save; the store rejects a save based on an older version.</summary>
-    public long Version { get; init; }
+    public long Version { get; internal init; }
 
     /// <summary>When the case was opened.</summary>
-    public DateTimeOffset OpenedAt { get; init; }
+    public DateTimeOffset OpenedAt { get; internal init; }
 
     /// <summary>When the case last changed.</summary>
-    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; internal init; }
 
     /// <summary>The approval the case is waiting for, while <see cref="State"/> is <see cref="CaseState.AwaitingApproval"/>.</summary>
-    public PendingApproval? PendingApproval { get; init; }
+    public PendingApproval? PendingApproval { get; internal init; }
 
     /// <summary>The SLA clocks that are running, paused or breached at the current level.</summary>
-    public IReadOnlyList<SlaTimer> Timers { get; init; } = [];
+    public IReadOnlyList<SlaTimer> Timers { get; internal init; } = [];
 
     /// <summary>Everything that happened to the case, oldest first: the context every handoff carries.</summary>
-    public IReadOnlyList<CaseEvent> History { get; init; } = [];
+    public IReadOnlyList<CaseEvent> History { get; internal init; } = [];
 
     /// <summary>The earliest pending warning or breach over <see cref="Timers"/>; stores index cases by it.</summary>
     public DateTimeOffset? NextDueAt

@@ -1,6 +1,7 @@
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Policy;
+using CustomerCraft.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.Retention;

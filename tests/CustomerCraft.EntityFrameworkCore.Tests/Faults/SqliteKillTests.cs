@@ -3,6 +3,7 @@ using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
 using CustomerCraft.Escalation;
 using CustomerCraft.FaultHost;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Escalation;
 using Microsoft.Data.Sqlite;

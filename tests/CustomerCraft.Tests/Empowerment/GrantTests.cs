@@ -1,4 +1,5 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using static CustomerCraft.Tests.Empowerment.PolicyFixtures;
 

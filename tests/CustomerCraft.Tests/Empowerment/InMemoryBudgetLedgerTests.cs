@@ -1,4 +1,5 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.Storage;
 
 namespace CustomerCraft.Tests.Empowerment;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;

@@ -1,4 +1,5 @@
 using CustomerCraft.Escalation;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,6 @@
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using Microsoft.Extensions.DependencyInjection;
 

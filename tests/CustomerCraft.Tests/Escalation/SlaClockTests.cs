@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
 using CustomerCraft.Escalation.Workflow;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

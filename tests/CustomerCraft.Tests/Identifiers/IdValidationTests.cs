@@ -2,6 +2,7 @@ using CustomerCraft.Coaching;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Escalation;
 using CustomerCraft.Identifiers;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Escalation;
 using Microsoft.Extensions.DependencyInjection;

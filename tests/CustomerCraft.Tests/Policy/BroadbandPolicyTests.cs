@@ -1,6 +1,7 @@
 using CustomerCraft.Empowerment;
 using CustomerCraft.Identifiers;
 using CustomerCraft.Policy.Testing;
+using CustomerCraft.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

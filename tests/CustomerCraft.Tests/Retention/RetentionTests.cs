@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Retention;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -4,6 +4,7 @@ using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Escalation;
 using CustomerCraft.Policy;
+using CustomerCraft.Storage;
 
 namespace CustomerCraft.Coaching.Scoring;
 

@@ -8,6 +8,7 @@ using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using CustomerCraft.Policy;
+using CustomerCraft.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.Escalation.Workflow;

@@ -7,6 +7,7 @@ using CustomerCraft.Identifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using CustomerCraft.Policy;
+using CustomerCraft.Storage;
 
 namespace CustomerCraft.Policy.Testing;
 

@@ -1,4 +1,6 @@
-namespace CustomerCraft.Escalation;
+using CustomerCraft.Escalation;
+
+namespace CustomerCraft.Storage;
 
 /// <summary>
 /// Where cases live. Saves are optimistic: a save names the version it was based on and fails
@@ -35,23 +37,4 @@ public interface ICaseStore
 
     /// <summary>Cases matching <paramref name="query"/>, the soonest due first, then the oldest.</summary>
     ValueTask<IReadOnlyList<SupportCase>> QueryAsync(CaseQuery query, CancellationToken cancellationToken = default);
-}
-
-/// <summary>A filter over cases; unset filters match everything.</summary>
-public sealed record CaseQuery
-{
-    /// <summary>Only cases in this state.</summary>
-    public CaseState? State { get; init; }
-
-    /// <summary>Only cases at this ladder level.</summary>
-    public int? Level { get; init; }
-
-    /// <summary>Only cases owned by this agent.</summary>
-    public string? OwnerId { get; init; }
-
-    /// <summary>Only cases about this customer.</summary>
-    public string? CustomerId { get; init; }
-
-    /// <summary>At most this many cases (default 100).</summary>
-    public int Limit { get; init; } = 100;
 }
