@@ -49,7 +49,7 @@ await using (ServiceProvider provider = services.BuildServiceProvider())
             CustomerId = $"C-{random.Next(100_000):D6}",
             IncidentId = $"T-{requests:D7}",
             Action = action,
-            Amount = Math.Round((decimal)random.NextDouble() * max, 2),
+            Amount = Math.Round(1m + ((decimal)random.NextDouble() * max), 2),
             CustomerSegment = segments[random.Next(segments.Length)],
             ReasonCodes = random.Next(50) == 0 ? ["ChargebackOpen"] : null,
             IdempotencyKey = $"k-{requests}",
