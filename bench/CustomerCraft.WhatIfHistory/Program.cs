@@ -24,6 +24,23 @@ string sqlite = Path.GetFullPath(Arg("--sqlite") ?? "history.db");
 string? jsonl = Arg("--jsonl");
 string policy = Arg("--policy") ?? Path.Combine(AppContext.BaseDirectory, "appsettings.json");
 
+if (args.Contains("--read-only"))
+{
+    // Times reading the decision log back through the EF Core store alone, without a replay.
+    var readers = new ServiceCollection();
+    readers.AddCustomerCraft(new ConfigurationBuilder().AddJsonFile(policy).Build().GetSection("CustomerCraft")).AddEntityFrameworkStores(o => o.UseSqlite($"Data Source={sqlite};Mode=ReadOnly"));
+    await using ServiceProvider readerProvider = readers.BuildServiceProvider();
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    long read = 0;
+    await foreach (DecisionRecord _ in readerProvider.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All))
+    {
+        read++;
+    }
+
+    Console.WriteLine($"read {read} records in {watch.Elapsed.TotalSeconds:0.0} s");
+    return;
+}
+
 var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 14, 0, 0, TimeSpan.Zero));
 var log = new CollectingLog();
 var services = new ServiceCollection();

@@ -129,7 +129,7 @@ internal static class WhatIfCommand
     internal static void Print(WhatIfReport report)
     {
         string currency = report.Currency;
-        Console.Out.WriteLine($"{"Action",-22} {"Role",-14} {"Requests",9} {"Escalations",13} {"Avoided",8} {"Denials",11} {"Extra spend",16}");
+        Console.Out.WriteLine($"{"Action",-22} {"Role",-14} {"Requests",9} {"Escalations",17} {"Avoided",8} {"Denials",15} {"Extra spend",16}");
         foreach (WhatIfRow row in report.Rows)
         {
             Console.Out.WriteLine(Line(row.Action, row.Role, row, currency));
@@ -145,5 +145,5 @@ internal static class WhatIfCommand
     }
 
     private static string Line(string action, string role, WhatIfFigures f, string currency) =>
-        $"{action,-22} {role,-14} {f.Requests,9:N0} {$"{f.EscalationsBefore:N0} -> {f.EscalationsAfter:N0}",13} {f.EscalationsAvoided,8:N0} {$"{f.DenialsBefore:N0} -> {f.DenialsAfter:N0}",11} {$"{f.ExtraSpend.ToString("+0.##;-0.##;0", CultureInfo.InvariantCulture)} {currency}",16}";
+        $"{action,-22} {role,-14} {f.Requests,9:N0} {$"{f.EscalationsBefore:N0} -> {f.EscalationsAfter:N0}",17} {f.EscalationsAvoided,8:N0} {$"{f.DenialsBefore:N0} -> {f.DenialsAfter:N0}",15} {$"{f.ExtraSpend.ToString("+0.##;-0.##;0", CultureInfo.InvariantCulture)} {currency}",16}";
 }
