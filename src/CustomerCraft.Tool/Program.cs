@@ -45,7 +45,7 @@ try
 }
 catch (ToolException ex)
 {
-    Console.Error.WriteLine($"customercraft: {ex.Message}");
+    Console.Error.WriteLine($"customercraft: {OneLine(ex.Message)}");
     return ex.ExitCode;
 }
 catch (OperationCanceledException)
@@ -56,9 +56,12 @@ catch (OperationCanceledException)
 catch (Exception ex)
 {
     // Never a stack trace: one line a user can report.
-    Console.Error.WriteLine($"customercraft: unexpected error ({ex.GetType().Name}): {ex.Message}");
+    Console.Error.WriteLine($"customercraft: unexpected error ({ex.GetType().Name}): {OneLine(ex.Message)}");
     return ExitCodes.InternalError;
 }
+
+// Database drivers put details on further lines (PostgreSQL's "POSITION: 253"); a problem is one line.
+static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
 static IEnumerable<string> CommandPath(Command command) =>
     command.Name == "customercraft" ? ["customercraft"] : ["customercraft", command.Name];
