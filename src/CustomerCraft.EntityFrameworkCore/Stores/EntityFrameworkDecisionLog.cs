@@ -117,7 +117,13 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
             rows = rows.Where(r => r.CustomerId == customerId);
         }
 
-        await foreach (DecisionRow row in rows.OrderBy(r => r.TimestampTicks).ThenBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        // Only the columns a record is made of: the readable timestamp text and the row id would be
+        // parsed for every row and thrown away (a third of reading 1,000,000 records, docs/benchmarks.md).
+        var records = rows.OrderBy(r => r.TimestampTicks).ThenBy(r => r.Sequence).Select(r => new
+        {
+            r.TimestampTicks, r.Kind, r.Outcome, r.RequiredApproverRole, r.Amount, r.GrantId, r.PolicyVersion, r.Request,
+        });
+        await foreach (var row in records.AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             yield return new DecisionRecord
             {

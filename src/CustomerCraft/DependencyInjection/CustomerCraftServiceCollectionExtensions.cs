@@ -135,6 +135,7 @@ public static class CustomerCraftServiceCollectionExtensions
         services.TryAddSingleton<ICaseStore, InMemoryCaseStore>();
         services.TryAddSingleton<ICaseWorkflow, CaseWorkflow>();
         services.TryAddSingleton<CustomerCraft.Insight.IPolicyWhatIf, CustomerCraft.Insight.PolicyWhatIf>();
+        services.TryAddSingleton<CustomerCraft.Insight.Description.IPolicyDescriber, CustomerCraft.Insight.Description.PolicyDescriber>();
         services.TryAddSingleton<ISentimentAnalyzer, LexiconSentimentAnalyzer>();
         services.TryAddSingleton(sp => CoachingLimits.From(sp.GetRequiredService<IOptions<CustomerCraftOptions>>().Value.Coaching));
         services.TryAddSingleton<IInteractionCoach, InteractionCoach>();

@@ -39,4 +39,16 @@ public sealed record WhatIfOptions
     /// <see cref="DecisionLogQuery.From"/>, or by other agents when filtering by agent, is not in them.
     /// </summary>
     public DecisionLogQuery Query { get; init; } = DecisionLogQuery.All;
+
+    /// <summary>
+    /// Told how far the replay has got: every 10,000 records read, every 10,000 replayed, and once at
+    /// the end. Reports come on the replaying thread (an <see cref="IProgress{T}"/> such as
+    /// <see cref="Progress{T}"/> moves them to its own context); <see langword="null"/> for none.
+    /// </summary>
+    public IProgress<WhatIfProgress>? Progress { get; init; }
 }
+
+/// <summary>How far a what-if has got (see <see cref="WhatIfOptions.Progress"/>).</summary>
+/// <param name="RecordsRead">Records read from the decision log so far.</param>
+/// <param name="RecordsReplayed">Records replayed so far; replaying starts once every record is read, and ends at <paramref name="RecordsRead"/>.</param>
+public sealed record WhatIfProgress(long RecordsRead, long RecordsReplayed);

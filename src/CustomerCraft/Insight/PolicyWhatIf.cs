@@ -27,6 +27,9 @@ internal sealed class PolicyWhatIf(
     /// <summary>The meter the simulated engine reports to, so that replayed decisions never count as the host's.</summary>
     internal const string ReplayMeterName = "CustomerCraft.WhatIf";
 
+    /// <summary>How many records between two progress reports: often enough for a terminal, rare enough to cost nothing.</summary>
+    private const int ProgressStep = 10_000;
+
     public async ValueTask<WhatIfReport> CompareAsync(IConfiguration alternative, WhatIfOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alternative);
@@ -46,10 +49,15 @@ internal sealed class PolicyWhatIf(
                     [$"{path}: '{alternativePolicy.Current.Currency}' differs from the currency of the policy in force ({currency}); the history is recorded in {currency} and a what-if compares amounts in one currency."]);
             }
 
+            IProgress<WhatIfProgress>? progress = options?.Progress;
             var history = new List<DecisionRecord>();
             await foreach (DecisionRecord record in decisionLog.ReadAsync(query, cancellationToken).ConfigureAwait(false))
             {
                 history.Add(record);
+                if (history.Count % ProgressStep == 0)
+                {
+                    progress?.Report(new WhatIfProgress(history.Count, 0));
+                }
             }
 
             using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.WhatIf");
@@ -59,11 +67,18 @@ internal sealed class PolicyWhatIf(
             // (OrderBy is stable).
             var engine = new ResolutionAuthority(alternativePolicy, new InMemoryBudgetLedger(ids ?? IdRules.Default), NullDecisionLog.Instance, clock, telemetry, currencyConverter, ids: ids);
             var replay = new Replay(engine, clock);
+            long replayed = 0;
             foreach (DecisionRecord record in history.OrderBy(r => r.Timestamp))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await replay.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
+                if (++replayed % ProgressStep == 0)
+                {
+                    progress?.Report(new WhatIfProgress(history.Count, replayed));
+                }
             }
+
+            progress?.Report(new WhatIfProgress(history.Count, replayed));
 
             return replay.Report(currency, history.Count);
         }

@@ -48,6 +48,55 @@ internal sealed class AttributeComparison : IResolutionCondition
     public void Explain(in TestContext context, StringBuilder text) => ExplainCompare(this, context, text);
 
     /// <summary>
+    /// Writes the comparison as configured, with no request: <c>Plan in Business|Enterprise</c>,
+    /// <c>OutageHours &gt;= 4</c>, <c>CustomerSince age &lt; 14 days</c>, <c>NOT Receipt</c>.
+    /// </summary>
+    public void Describe(StringBuilder text)
+    {
+        string name = Attribute.Name;
+        // IsSet false matches only an absent attribute, whatever else is compared; a comparison needs it given.
+        if (IsSet == false || (IsSet == true && !HasComparison(this)))
+        {
+            text.Append(name).Append(IsSet == true ? " given" : " not given");
+            return;
+        }
+
+        switch (Attribute.Type)
+        {
+            case AttributeType.Boolean:
+                text.Append(Is == false ? "NOT " : string.Empty).Append(name);
+                break;
+            case AttributeType.String:
+                text.Append(name);
+                if (InList is { } list)
+                {
+                    text.Append(" in ").Append(string.Join("|", list));
+                }
+                else
+                {
+                    text.Append(" given");
+                }
+
+                break;
+            case AttributeType.DateTime:
+                text.Append(name).Append(" age");
+                AppendAge(text, OlderThan, ">");
+                AppendAge(text, AtLeastAgo, ">=");
+                AppendAge(text, NewerThan, "<");
+                AppendAge(text, Within, "<=");
+                break;
+            default:
+                text.Append(name);
+                AppendNumber(text, EqualTo, "=");
+                AppendNumber(text, GreaterThan, ">");
+                AppendNumber(text, AtLeast, ">=");
+                AppendNumber(text, LessThan, "<");
+                AppendNumber(text, AtMost, "<=");
+                break;
+        }
+    }
+
+    /// <summary>
     /// Answers through the host contract: the attribute is read and parsed from the request here
     /// (an <see cref="ArgumentException"/> names it when it does not parse), and the amount is the
     /// request's own.

@@ -107,7 +107,20 @@ internal static class TestEvaluator
     /// Writes the test as evaluated for a request: the request's values beside the rule's, joined with
     /// AND, OR and NOT, for example <c>Plan is Business AND OutageHours 5 &gt;= 4</c>.
     /// </summary>
-    public static void Explain(TestNode[] nodes, int index, in TestContext context, StringBuilder text)
+    public static void Explain(TestNode[] nodes, int index, in TestContext context, StringBuilder text) => Walk(nodes, index, context, text, describe: false);
+
+    /// <summary>
+    /// Writes the test as configured, with no request: the rule's values joined with AND, OR and NOT,
+    /// for example <c>Plan in Business|Enterprise AND OutageHours &gt;= 4</c>. The same walk as
+    /// <see cref="Explain"/>, so a policy's description and its decisions group tests alike.
+    /// </summary>
+    public static void Describe(TestNode[] nodes, int index, StringBuilder text)
+    {
+        TestContext none = default;
+        Walk(nodes, index, none, text, describe: true);
+    }
+
+    private static void Walk(TestNode[] nodes, int index, in TestContext context, StringBuilder text, bool describe)
     {
         TestNode node = nodes[index];
         switch (node.Kind)
@@ -118,7 +131,7 @@ internal static class TestEvaluator
                 for (int i = 0; i < node.Children.Length; i++)
                 {
                     text.Append(i == 0 ? string.Empty : separator);
-                    ExplainGrouped(nodes, node.Children[i], context, text, node.Kind);
+                    WalkGrouped(nodes, node.Children[i], context, text, node.Kind, describe);
                 }
 
                 return;
@@ -126,15 +139,28 @@ internal static class TestEvaluator
                 for (int i = 0; i < node.Children.Length; i++)
                 {
                     text.Append(i == 0 ? "NOT " : " AND NOT ");
-                    ExplainGrouped(nodes, node.Children[i], context, text, node.Kind);
+                    WalkGrouped(nodes, node.Children[i], context, text, node.Kind, describe);
                 }
 
                 return;
             case TestKind.Host:
-                text.Append(node.HostType).Append(context.HostResults[node.HostSlot] ? " holds" : " does not hold");
+                text.Append(node.HostType);
+                if (!describe)
+                {
+                    text.Append(context.HostResults[node.HostSlot] ? " holds" : " does not hold");
+                }
+
                 return;
             default:
-                node.Comparison!.Explain(context, text);
+                if (describe)
+                {
+                    node.Comparison!.Describe(text);
+                }
+                else
+                {
+                    node.Comparison!.Explain(context, text);
+                }
+
                 return;
         }
     }
@@ -143,14 +169,14 @@ internal static class TestEvaluator
     /// A child inside a composite: in brackets when it combines several tests itself, so the grouping
     /// reads as configured, except where the brackets change nothing (ANDs inside an AND, ORs inside an OR).
     /// </summary>
-    private static void ExplainGrouped(TestNode[] nodes, int index, in TestContext context, StringBuilder text, TestKind parent)
+    private static void WalkGrouped(TestNode[] nodes, int index, in TestContext context, StringBuilder text, TestKind parent, bool describe)
     {
         TestNode child = nodes[index];
         bool combines = child.Kind is TestKind.AllOf or TestKind.AnyOf or TestKind.NoneOf && child.Children.Length > 1;
         bool associative = (parent == TestKind.AllOf && child.Kind is TestKind.AllOf or TestKind.NoneOf) || (parent == TestKind.AnyOf && child.Kind == TestKind.AnyOf);
         bool bracket = combines && !associative;
         text.Append(bracket ? "(" : string.Empty);
-        Explain(nodes, index, context, text);
+        Walk(nodes, index, context, text, describe);
         text.Append(bracket ? ")" : string.Empty);
     }
 

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+// Makes a decision history for what-if measurements (docs/benchmarks.md): the quick start's policy
+// decides N grant requests through the real engine on a simulated clock (30 s apart), and every
+// record it logs goes to a CustomerCraft SQLite database (schema by the package's migrations) and,
+// optionally, to a JSON Lines export. Requests that need approval are granted by a team lead, as
+// the case workflow would. Deterministic: the same N gives the same history.
+//
+//   dotnet run -c Release --project bench/CustomerCraft.WhatIfHistory -- --records 1000000 --sqlite /tmp/history.db [--jsonl /tmp/history.jsonl]
+string? Arg(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+int records = int.Parse(Arg("--records") ?? "10000", CultureInfo.InvariantCulture);
+string sqlite = Path.GetFullPath(Arg("--sqlite") ?? "history.db");
+string? jsonl = Arg("--jsonl");
+string policy = Arg("--policy") ?? Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+
+if (args.Contains("--read-only"))
+{
+    // Times reading the decision log back through the EF Core store alone, without a replay.
+    var readers = new ServiceCollection();
+    readers.AddCustomerCraft(new ConfigurationBuilder().AddJsonFile(policy).Build().GetSection("CustomerCraft")).AddEntityFrameworkStores(o => o.UseSqlite($"Data Source={sqlite};Mode=ReadOnly"));
+    await using ServiceProvider readerProvider = readers.BuildServiceProvider();
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    long read = 0;
+    await foreach (DecisionRecord _ in readerProvider.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All))
+    {
+        read++;
+    }
+
+    Console.WriteLine($"read {read} records in {watch.Elapsed.TotalSeconds:0.0} s");
+    return;
+}
+
+var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 14, 0, 0, TimeSpan.Zero));
+var log = new CollectingLog();
+var services = new ServiceCollection();
+services.AddSingleton<TimeProvider>(time);
+services.AddCustomerCraft(new ConfigurationBuilder().AddJsonFile(policy).Build().GetSection("CustomerCraft"));
+services.RemoveAll<IDecisionLog>();
+services.AddSingleton<IDecisionLog>(log);
+await using (ServiceProvider provider = services.BuildServiceProvider())
+{
+    IResolutionAuthority authority = provider.GetRequiredService<IResolutionAuthority>();
+    var random = new Random(16);
+    (string Action, decimal Max)[] actions = [("Refund", 400m), ("Credit", 250m), ("Replacement", 600m), ("FeeWaiver", 80m), ("Goodwill", 300m)];
+    string[] segments = ["Standard", "Standard", "Standard", "Gold", "Platinum"];
+    int requests = 0;
+    while (log.Count < records)
+    {
+        requests++;
+        (string action, decimal max) = actions[random.Next(actions.Length)];
+        var request = new ResolutionRequest
+        {
+            AgentId = $"agent-{random.Next(200):D3}",
+            Role = random.Next(10) < 8 ? "Agent" : "SeniorAgent",
+            CustomerId = $"C-{random.Next(100_000):D6}",
+            IncidentId = $"T-{requests:D7}",
+            Action = action,
+            Amount = Math.Round(1m + ((decimal)random.NextDouble() * max), 2),
+            CustomerSegment = segments[random.Next(segments.Length)],
+            ReasonCodes = random.Next(50) == 0 ? ["ChargebackOpen"] : null,
+            IdempotencyKey = $"k-{requests}",
+        };
+        GrantResult result = await authority.GrantAsync(request);
+        if (result.Decision?.Outcome == DecisionOutcome.RequiresApproval && log.Count < records)
+        {
+            time.Advance(TimeSpan.FromMinutes(10));
+            await authority.GrantAsync(request with
+            {
+                Approver = new ApproverAuthority($"lead-{random.Next(20):D2}", result.Decision.RequiredApproverRole!),
+                IdempotencyKey = $"k-{requests}-approved",
+            });
+        }
+
+        time.Advance(TimeSpan.FromSeconds(30));
+    }
+}
+
+// The schema from the package's own migrations, then the rows in one transaction.
+File.Delete(sqlite);
+var stores = new ServiceCollection();
+stores.AddCustomerCraft(new ConfigurationBuilder().AddJsonFile(policy).Build().GetSection("CustomerCraft")).AddEntityFrameworkStores(o => o.UseSqlite($"Data Source={sqlite}"));
+await using (ServiceProvider provider = stores.BuildServiceProvider())
+{
+    await provider.MigrateCustomerCraftDatabaseAsync();
+}
+
+var json = new JsonSerializerOptions { Converters = { new JsonStringEnumConverter() }, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+await using (var connection = new SqliteConnection($"Data Source={sqlite}"))
+{
+    await connection.OpenAsync();
+    await using SqliteTransaction transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+    SqliteCommand insert = connection.CreateCommand();
+    insert.Transaction = transaction;
+    insert.CommandText = "INSERT INTO customercraft_decisions (id, timestamp_ticks, sequence, timestamp, kind, outcome, agent_id, customer_id, required_approver_role, amount, grant_id, policy_version, request) VALUES ($id, $ticks, $sequence, $timestamp, $kind, $outcome, $agent, $customer, $approver, $amount, $grant, $version, $request)";
+    string[] names = ["$id", "$ticks", "$sequence", "$timestamp", "$kind", "$outcome", "$agent", "$customer", "$approver", "$amount", "$grant", "$version", "$request"];
+    SqliteParameter[] parameters = [.. names.Select(n => insert.Parameters.Add(new SqliteParameter { ParameterName = n }))];
+    long sequence = 0;
+    foreach (DecisionRecord record in log.Records.Take(records))
+    {
+        parameters[0].Value = Guid.CreateVersion7().ToString().ToUpperInvariant();
+        parameters[1].Value = record.Timestamp.UtcTicks;
+        parameters[2].Value = ++sequence;
+        parameters[3].Value = record.Timestamp.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        parameters[4].Value = (int)record.Kind;
+        parameters[5].Value = (int)record.Outcome;
+        parameters[6].Value = record.Request.AgentId;
+        parameters[7].Value = record.Request.CustomerId;
+        parameters[8].Value = (object?)record.RequiredApproverRole ?? DBNull.Value;
+        parameters[9].Value = record.Amount.ToString(CultureInfo.InvariantCulture);
+        parameters[10].Value = (object?)record.GrantId ?? DBNull.Value;
+        parameters[11].Value = record.PolicyVersion;
+        parameters[12].Value = JsonSerializer.Serialize(record.Request, json);
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    await transaction.CommitAsync();
+}
+
+if (jsonl is not null)
+{
+    await using FileStream stream = File.Create(jsonl);
+    await DecisionLogJsonLines.WriteAsync(log, stream);
+}
+
+Console.WriteLine($"{Math.Min(records, log.Count)} records ({log.Records.Take(records).Count(r => r.Kind == DecisionRecordKind.Refused)} refused) -> {sqlite}{(jsonl is null ? string.Empty : $" and {jsonl}")}");
+
+/// <summary>Keeps every record the engine logs, in order; reads them back for the export.</summary>
+internal sealed class CollectingLog : IDecisionLog
+{
+    public List<DecisionRecord> Records { get; } = [];
+
+    public int Count => Records.Count;
+
+    public ValueTask AppendAsync(DecisionRecord record, CancellationToken cancellationToken = default)
+    {
+        Records.Add(record);
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<DecisionRecord> ReadAsync(DecisionLogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask;
+        foreach (DecisionRecord record in Records)
+        {
+            yield return record;
+        }
+    }
+}
