@@ -247,6 +247,74 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         await session.ShotAsync("team-lead-what-if-refused");
     }
 
+    /// <summary>
+    /// Issue 14: the policy in force, readable: roles by actions with limits and budgets in plain
+    /// words, the rules that change them, the ladder and the version; the configuration keys one
+    /// click away. Agents see it too (it is what they act on); the what-if says what an edit changes.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_policy_in_force_reads_as_roles_by_actions_in_plain_words_and_the_what_if_says_what_an_edit_changes()
+    {
+        BrowserTests.SkipWithoutChromium();
+        await using Session session = await Session.StartAsync(output, 1280, "policy");
+        IPage page = session.Page;
+        await BrowserTests.SignInAsync(page, session.BaseUrl, "tara", "Tara · Team lead");
+        await page.GetByTestId("tab-policy").ClickAsync();
+
+        ILocator matrix = page.GetByTestId("policy-matrix");
+        await Assertions.Expect(matrix).ToBeVisibleAsync();
+        // Columns are roles, lowest rank first, by the names people read.
+        (await matrix.Locator("thead th").AllInnerTextsAsync()).Select(t => t.Trim())
+            .Should().Equal("Action", "Support bot (bot)", "Agent", "Senior agent", "Team lead", "Manager");
+        ILocator agentRefund = matrix.Locator("td[data-role='Agent'][data-action='Refund']");
+        await Assertions.Expect(agentRefund.Locator(".limit")).ToHaveTextAsync("up to $100.00 per incident");
+        await Assertions.Expect(agentRefund.Locator(".budgets li")).ToHaveTextAsync(new[]
+        {
+            "up to $300.00 and at most 3 grants per customer in any 30 days",
+            "up to $1,500.00 per agent per calendar day",
+        });
+        await Assertions.Expect(matrix.Locator("td[data-role='SupportBot'][data-action='Refund'] .limit")).ToHaveTextAsync("None: every request needs approval");
+        await Assertions.Expect(matrix.Locator("td[data-role='SupportBot'][data-action='FeeWaiver'] .budgets li")).ToHaveTextAsync("at most 2 grants per customer in any 90 days");
+
+        ILocator conditions = page.GetByTestId("policy-conditions");
+        await Assertions.Expect(conditions.Locator("[data-condition='OpenChargeback']")).ToContainTextAsync("The bank is already refunding");
+        await Assertions.Expect(conditions.Locator("[data-condition='FraudSuspected']")).ToContainTextAsync("denied");
+        await Assertions.Expect(page.GetByTestId("policy-ladder").Locator("li").First).ToContainTextAsync("Level 0");
+        await Assertions.Expect(page.GetByTestId("policy-version")).ToHaveTextAsync(new Regex("^Version [0-9a-f]{8} · amounts in USD$"));
+
+        // No configuration keys in sight until asked for; the keyboard opens them.
+        string shown = await page.GetByTestId("policy").InnerTextAsync();
+        shown.Should().NotContain("roles/Agent").And.NotContain("CustomerCraft:");
+        await page.GetByTestId("policy-lines").Locator("summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("policy-lines")).ToContainTextAsync("roles/Agent/actions/Refund/limit");
+        await session.ShotAsync("policy-in-force");
+        (await ContrastFailuresAsync(page)).Should().BeEmpty();
+
+        // The what-if lists what an edited copy changes, in the same words.
+        await page.GetByTestId("tab-coaching").ClickAsync();
+        await page.GetByTestId("whatif-load").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("whatif-policy")).ToHaveValueAsync(new Regex("\"Agent\""));
+        await page.GetByTestId("whatif-policy").EvaluateAsync(
+            "area => { const r = JSON.parse(area.value); const roles = r.Empowerment.Roles; "
+            + "roles.Agent.Limits.Refund.PerIncident.Amount = '150'; delete r.Empowerment.Conditions.FraudSuspected; "
+            + "area.value = JSON.stringify(r, null, 2); }");
+        await page.GetByTestId("whatif-run").ClickAsync();
+        ILocator changes = page.GetByTestId("whatif-changes");
+        await Assertions.Expect(changes.Locator("[data-key='roles/Agent/actions/Refund/limit']")).ToContainTextAsync("up to 150 USD per incident");
+        await Assertions.Expect(changes.Locator("[data-key='conditions/FraudSuspected']")).ToContainTextAsync("Removed");
+        await Assertions.Expect(changes.Locator("[data-key='policy/version']")).ToHaveCountAsync(0);
+        await session.ShotAsync("what-if-changes");
+
+        // An agent reads the same policy (it is what they act on) at a narrow width, without the what-if.
+        await page.GetByTestId("sign-out").ClickAsync();
+        await page.SetViewportSizeAsync(800, 900);
+        await BrowserTests.SignInAsync(page, session.BaseUrl, "ana", "Ana · Agent");
+        await page.GetByTestId("tab-policy").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("policy-matrix").Locator("td[data-role='Agent'][data-action='Refund'] .limit")).ToHaveTextAsync("up to $100.00 per incident");
+        await session.ShotAsync("policy-agent-800");
+    }
+
     /// <summary>Ana checks a 400 refund on SD-1002 (over her 100) and sends it for approval.</summary>
     private static async Task AskApprovalForSd1002Async(IPage page)
     {

@@ -3,11 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomerCraft.AspNetCore;
 using CustomerCraft.Insight;
+using CustomerCraft.Insight.Description;
 using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.Samples.SupportDesk.Endpoints;
 
-/// <summary>The team lead's policy what-if: the policy in force as editable JSON, and the replay of the decision history against an edited copy.</summary>
+/// <summary>
+/// The policy pages: the policy in force in plain words (for everyone signed in: agents act on it),
+/// and the team lead's what-if (the policy as editable JSON, and the replay of the decision history
+/// against an edited copy with what the edit changes).
+/// </summary>
 internal static class PolicyEndpoints
 {
     /// <summary>A policy larger than this is refused before it is parsed (the desk's own is about 6 KB).</summary>
@@ -18,9 +23,13 @@ internal static class PolicyEndpoints
     public static void MapPolicyEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder policy = app.MapGroup("/api/policy").RequireAuthorization();
+        policy.MapGet("/", InForce);
         policy.MapGet("/draft", Draft);
         policy.MapPost("/what-if", WhatIf);
     }
+
+    /// <summary>The policy in force in plain words, as <see cref="IPolicyDescriber"/> describes it (it follows reloads).</summary>
+    private static IResult InForce(IPolicyDescriber describer) => TypedResults.Ok(describer.Current);
 
     /// <summary>The policy in force (the <c>CustomerCraft</c> configuration section) as JSON, for a team lead to edit.</summary>
     private static IResult Draft(AgentIdentity agent, Ladder ladder, IConfiguration configuration)
@@ -34,8 +43,11 @@ internal static class PolicyEndpoints
         return TypedResults.Ok(new PolicyDraftView(json));
     }
 
-    /// <summary>Replays the decision history against the edited policy with <see cref="IPolicyWhatIf"/>.</summary>
-    private static async Task<IResult> WhatIf(WhatIfBody body, AgentIdentity agent, Ladder ladder, IPolicyWhatIf whatIf, CancellationToken ct)
+    /// <summary>
+    /// Replays the decision history against the edited policy with <see cref="IPolicyWhatIf"/>, and
+    /// says what the edit changes, line by line (<see cref="PolicyDescription.Diff"/>).
+    /// </summary>
+    private static async Task<IResult> WhatIf(WhatIfBody body, AgentIdentity agent, Ladder ladder, IPolicyWhatIf whatIf, IPolicyDescriber describer, CancellationToken ct)
     {
         if (!ladder.IsSupervisor(agent.Role))
         {
@@ -60,7 +72,8 @@ internal static class PolicyEndpoints
         try
         {
             WhatIfReport report = await whatIf.CompareAsync(alternative, cancellationToken: ct);
-            return TypedResults.Ok(report);
+            PolicyDescriptionDiff changes = PolicyDescription.Diff(describer.Current, PolicyDescription.Of(alternative));
+            return TypedResults.Ok(new WhatIfView(report, changes));
         }
         catch (OptionsValidationException e)
         {
@@ -98,6 +111,9 @@ internal static class PolicyEndpoints
 
 /// <summary>The policy in force as indented JSON.</summary>
 internal sealed record PolicyDraftView(string Policy);
+
+/// <summary>A what-if's replay and what the edited copy changes against the policy in force.</summary>
+internal sealed record WhatIfView(WhatIfReport Report, PolicyDescriptionDiff Changes);
 
 /// <summary>An edited copy of the policy, as JSON (the content of the <c>CustomerCraft</c> section).</summary>
 internal sealed record WhatIfBody(string? Policy);

@@ -491,6 +491,7 @@ function activateTab(name) {
   show($('panel-agent'), name === 'agent');
   show($('panel-approver'), name === 'approver');
   show($('panel-coaching'), name === 'coaching');
+  show($('panel-policy'), name === 'policy');
 
   casePoller.stop();
   queuePoller.stop();
@@ -501,6 +502,8 @@ function activateTab(name) {
   } else if (name === 'coaching') {
     renderReviewContext();
     run($('metrics-refresh'), loadMetrics);
+  } else if (name === 'policy') {
+    run(null, loadPolicy);
   }
 }
 
@@ -1308,8 +1311,115 @@ async function loadPolicyDraft() {
 }
 
 async function runWhatIf() {
-  const report = await api('POST', '/api/policy/what-if', { policy: $('whatif-policy').value });
-  renderWhatIf(report);
+  const view = await api('POST', '/api/policy/what-if', { policy: $('whatif-policy').value });
+  renderWhatIf(view.report);
+  renderPolicyChanges(view.changes);
+}
+
+/** What the edited copy changes, line by line, in the policy's own plain words. */
+function renderPolicyChanges(changes) {
+  // The version line changes with any edit; it says nothing a team lead needs here.
+  const changed = (changes.changed || []).filter((c) => c.key !== 'policy/version');
+  const added = changes.added || [], removed = changes.removed || [];
+  const items = [
+    ...changed.map((c) => el('li', { dataset: { key: c.key } }, el('span', { class: 'change-kind', text: 'Changed' }), ' ', c.oldText, ' → ', el('strong', { text: c.newText }))),
+    ...added.map((c) => el('li', { dataset: { key: c.key } }, el('span', { class: 'change-kind', text: 'Added' }), ' ', c.text)),
+    ...removed.map((c) => el('li', { dataset: { key: c.key } }, el('span', { class: 'change-kind', text: 'Removed' }), ' ', el('del', { text: c.text }))),
+  ];
+  fill($('whatif-changes'), el('h3', { text: 'What this copy changes' }),
+    items.length ? el('ul', { class: 'policy-list' }, ...items) : el('p', { class: 'empty', text: 'Nothing: this copy is the policy in force.' }));
+  show($('whatif-changes'), true);
+}
+
+/* ---- the policy in force, in plain words ---- */
+
+/** "30.00:00:00" or "04:00:00" (System.Text.Json's TimeSpan) as "30 days" or "4 h". */
+function durationText(span) {
+  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(span || '');
+  if (!m) return String(span);
+  const [days, hours, minutes] = [Number(m[1] || 0), Number(m[2]), Number(m[3])];
+  const parts = [];
+  if (days) parts.push(days === 1 ? '1 day' : `${days} days`);
+  if (hours) parts.push(`${hours} h`);
+  if (minutes) parts.push(`${minutes} min`);
+  return parts.join(' ') || '0 min';
+}
+
+function grants(n) { return n === 1 ? '1 grant' : `${n} grants`; }
+
+/** An amount in an action's unit: money in the policy's currency, a count of grants, or a named quantity. */
+function quantity(value, unit, currency) {
+  if (unit === currency) return money(value, currency);
+  if (unit === 'grants') return grants(value);
+  return `${value} ${unit}`;
+}
+
+function authorityText(a, currency) {
+  if (!a.hasAuthority) return 'None: every request needs approval';
+  if (a.unlimited) return 'No limit';
+  const parts = [];
+  if (a.perIncidentAmount !== null && a.perIncidentAmount !== undefined) parts.push(`up to ${quantity(a.perIncidentAmount, a.unit, currency)}`);
+  if (a.perIncidentCount !== null && a.perIncidentCount !== undefined) parts.push(`at most ${grants(a.perIncidentCount)}`);
+  return parts.length ? `${parts.join(' and ')} per incident` : 'No limit per incident';
+}
+
+function budgetText(b, unit, currency) {
+  const parts = [];
+  if (b.amount !== null && b.amount !== undefined) parts.push(`up to ${quantity(b.amount, unit, currency)}`);
+  if (b.count !== null && b.count !== undefined) parts.push(`at most ${grants(b.count)}`);
+  const whose = b.scope === 'PerCustomer' ? 'per customer' : 'per agent';
+  const window = b.window === 'Rolling' ? `in any ${durationText(b.length)}` : `per calendar ${b.window.toLowerCase()}`;
+  return `${parts.join(' and ')} ${whose} ${window}`;
+}
+
+/** "Name: rest" lines of the description, without the name the page already shows. */
+function afterName(text, name) {
+  const rest = text.startsWith(`${name}: `) ? text.slice(name.length + 2) : text;
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+async function loadPolicy() {
+  renderPolicy(await api('GET', '/api/policy'));
+}
+
+function renderPolicy(policy) {
+  const currency = policy.currency;
+  $('policy-version').textContent = `Version ${policy.version.slice(0, 8)} · amounts in ${currency}`;
+  $('policy-version').title = `Policy version ${policy.version}: every decision records the version it was made under.`;
+
+  // Actions down, roles across (lowest rank first), so a row reads as "who may do how much".
+  const roles = policy.roles;
+  const actions = roles.length ? roles[0].actions.map((a) => ({ name: a.action, display: a.actionDisplayName })) : [];
+  const head = el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Action' }),
+    ...roles.map((r) => el('th', { scope: 'col', dataset: { role: r.name } }, r.displayName, r.isBot ? el('span', { class: 'muted small', text: ' (bot)' }) : null))));
+  const body = el('tbody', {}, ...actions.map((action, i) => el('tr', { dataset: { action: action.name } },
+    el('th', { scope: 'row', text: action.display }),
+    ...roles.map((r) => {
+      const a = r.actions[i];
+      return el('td', { class: a.hasAuthority ? '' : 'no-authority', dataset: { role: r.name, action: a.action } },
+        el('div', { class: 'limit', text: authorityText(a, currency) }),
+        a.budgets.length ? el('ul', { class: 'budgets' }, ...a.budgets.map((b) => el('li', { text: budgetText(b, a.unit, currency) }))) : null);
+    }))));
+  fill($('policy-matrix'), el('caption', { class: 'sr-only', text: 'Each role\'s authority per action, per incident and over time' }), head, body);
+
+  fill($('policy-conditions'), policy.conditions.length
+    ? policy.conditions.map((c) => el('li', { dataset: { condition: c.name } },
+      el('strong', { text: humanize(c.name) }), c.description ? ` ${c.description}` : null,
+      el('div', { class: 'muted small', text: afterName(c.text, c.name) })))
+    : el('li', { class: 'empty', text: 'No rules: the limits above apply as they are.' }));
+
+  const targets = (level) => policy.lines.filter((l) => l.key.startsWith(`ladder/${level.name}/targets/`)).map((l) => l.text.replace(/^Level \d+, /, ''));
+  fill($('policy-ladder'), policy.ladder.length
+    ? policy.ladder.map((level) => el('li', { dataset: { level: level.name } },
+      el('strong', { text: `Level ${level.level} · ${level.displayName}` }),
+      `: ${afterName(level.text, `Level ${level.level} ${level.displayName === level.name ? level.name : `${level.displayName} (${level.name})`}`)}`,
+      targets(level).length ? el('div', { class: 'muted small', text: targets(level).join(' · ') }) : null))
+    : el('li', { class: 'empty', text: 'No escalation ladder is configured.' }));
+
+  // Every line with its stable key, for whoever compares versions (customercraft diff prints the same).
+  fill($('policy-lines'), el('summary', { text: 'Every line, with its key' }),
+    el('div', {}, el('table', { class: 'table compact' }, el('tbody', {}, ...policy.lines.map((l) => el('tr', {},
+      el('td', { class: 'mono small', text: l.key }), el('td', { text: l.text })))))));
 }
 
 function renderWhatIf(report) {
