@@ -90,6 +90,33 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_policy_in_force_is_described_for_anyone_signed_in_and_the_what_if_says_what_an_edit_changes()
+    {
+        HttpClient ana = await _desk.SignInAsync("ana");
+        HttpClient tara = await _desk.SignInAsync("tara");
+
+        JsonElement policy = await ana.GetJsonAsync("/api/policy");
+        JsonElement agent = policy.GetProperty("roles").EnumerateArray().Single(r => r.Str("name") == "Agent");
+        JsonElement refund = agent.GetProperty("actions").EnumerateArray().Single(a => a.Str("action") == "Refund");
+        JsonElement draft = await tara.GetJsonAsync("/api/policy/draft");
+        var edited = System.Text.Json.Nodes.JsonNode.Parse(draft.Str("policy"))!;
+        edited["Empowerment"]!["Roles"]!["Agent"]!["Limits"]!["Refund"]!["PerIncident"]!["Amount"] = "150";
+        JsonElement whatIf = await tara.PostJsonAsync("/api/policy/what-if", new { policy = edited.ToJsonString() });
+        JsonElement forbidden = await ana.PostJsonAsync("/api/policy/what-if", new { policy = edited.ToJsonString() }, HttpStatusCode.Forbidden);
+
+        policy.Str("version").Should().MatchRegex("^[0-9a-f]{16}$");
+        policy.Str("currency").Should().Be("USD");
+        refund.GetProperty("perIncidentAmount").GetDecimal().Should().Be(100m);
+        refund.GetProperty("budgets").EnumerateArray().Select(b => b.Str("scope")).Should().Equal("PerCustomer", "PerAgent");
+        policy.GetProperty("lines").EnumerateArray().Should().Contain(l => l.Str("key") == "roles/Agent/actions/Refund/limit" && l.Str("text") == "Agent, Refund: up to 100 USD per incident");
+        JsonElement changed = whatIf.GetProperty("changes").GetProperty("changed");
+        changed.EnumerateArray().Select(c => c.Str("key")).Should().BeEquivalentTo("policy/version", "roles/Agent/actions/Refund/limit");
+        changed.EnumerateArray().Single(c => c.Str("key") == "roles/Agent/actions/Refund/limit").Str("newText").Should().Be("Agent, Refund: up to 150 USD per incident");
+        whatIf.GetProperty("report").GetProperty("totals").ValueKind.Should().Be(JsonValueKind.Object);
+        forbidden.Str("code").Should().Be("leads-only");
+    }
+
+    [Fact]
     public async Task An_unknown_case_is_404_problem_details()
     {
         HttpClient ana = await _desk.SignInAsync("ana");
