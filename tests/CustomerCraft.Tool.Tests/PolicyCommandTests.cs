@@ -15,6 +15,32 @@ public class PolicyCommandTests
         return path;
     }
 
+    /// <summary>
+    /// The package installs as a local tool, as docs/workbench.md says, and runs as <c>dotnet customercraft</c>.
+    /// The package cache is the test's own, so a package of the same version cached by an earlier
+    /// run cannot stand in for the one packed here.
+    /// </summary>
+    [Fact]
+    public void ThePackage_InstallsAsALocalTool_AndRunsAsDotnetCustomercraft()
+    {
+        using var temp = new TempDirectory();
+        string feed = Directory.CreateDirectory(temp.File("feed")).FullName;
+        string work = Directory.CreateDirectory(temp.File("work")).FullName;
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Directory.CreateDirectory(temp.File("packages")).FullName };
+
+        ToolResult pack = Tool.RunDotnet(null, null, "pack", Path.Combine(Tool.Root, "src", "CustomerCraft.Tool", "CustomerCraft.Tool.csproj"), "-c", Tool.Configuration, "--no-build", "-o", feed);
+        pack.ExitCode.Should().Be(0, pack.ToString());
+        ToolResult manifest = Tool.RunDotnet(work, environment, "new", "tool-manifest");
+        manifest.ExitCode.Should().Be(0, manifest.ToString());
+        ToolResult install = Tool.RunDotnet(work, environment, "tool", "install", "--local", "CustomerCraft.Tool", "--add-source", feed, "--version", "0.1.0");
+        install.ExitCode.Should().Be(0, install.ToString());
+        ToolResult validate = Tool.RunDotnet(work, environment, "customercraft", "validate", Tool.Broadband);
+
+        validate.ExitCode.Should().Be(0, validate.ToString());
+        validate.Output.Should().Contain("broadband.json: valid. Policy version ");
+        File.ReadAllText(Path.Combine(work, "dotnet-tools.json")).Should().Contain("\"customercraft\"");
+    }
+
     [Theory]
     [InlineData("quick start")]
     [InlineData("broadband")]

@@ -31,15 +31,29 @@ internal static class Tool
     {
         get
         {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            return Path.Combine(Root, "src", "CustomerCraft.Tool", "bin", configuration, "net10.0", "CustomerCraft.Tool.dll");
+            return Path.Combine(Root, "src", "CustomerCraft.Tool", "bin", Configuration, "net10.0", "CustomerCraft.Tool.dll");
         }
     }
 
-    public static ToolResult Run(params string[] args)
+    /// <summary>The configuration the tests (and so the tool) were built in.</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    public static ToolResult Run(params string[] args) => RunDotnet(null, null, [Dll, .. args]);
+
+    /// <summary>Runs <c>dotnet</c> with the arguments in <paramref name="directory"/> (the current one when null), with extra environment variables.</summary>
+    public static ToolResult RunDotnet(string? directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
+        if (directory is not null)
+        {
+            start.WorkingDirectory = directory;
+        }
+
+        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[variable.Key] = variable.Value;
+        }
+
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -51,7 +65,7 @@ internal static class Tool
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"customercraft {string.Join(' ', args)} did not finish in 60 s.");
+            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in 60 s.");
         }
 
         return new ToolResult(process.ExitCode, output.Result, error.Result);
