@@ -153,7 +153,7 @@ public abstract class GrantBenchmarksBase : IDisposable
     /// Request i uses a customer and an agent whose index has the parity of i, so that with two
     /// threads (even and odd requests) no budget is shared between threads.
     /// </summary>
-    private static ResolutionRequest[] CreateGrantRequests()
+    internal static ResolutionRequest[] CreateGrantRequests()
     {
         var random = new Random(42);
         string[] customers = Ids("grant-customer-", Customers);
