@@ -154,25 +154,34 @@ public sealed class AuthorityDecision
         return list;
     }
 
-    private List<DecisionReason> BuildReasons()
+    private DecisionReason[] BuildReasons()
     {
-        var reasons = new List<DecisionReason>();
+        // Exactly as many as there are (the conditions explained, a missing authority, the checks
+        // that applied, the approver or its absence): one array, no list around it (issue 17).
+        int conditions = 0;
+        for (int i = 0; i < _snapshot.Conditions.Length; i++)
+        {
+            conditions += Explains(i) ? 1 : 0;
+        }
+
+        var reasons = new DecisionReason[conditions + (NoAuthority ? 1 : 0) + _facts.CheckCount + (ApproverRoleIndex >= 0 || NoApprover ? 1 : 0)];
+        int next = 0;
         PolicySnapshot snapshot = _snapshot;
         RoleEntry role = snapshot.Roles[EffectiveRoleIndex];
         string action = Action;
         CultureInfo inv = CultureInfo.InvariantCulture;
 
-        AppendConditionReasons(reasons);
+        AppendConditionReasons(reasons, ref next);
 
         if (NoAuthority)
         {
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.NoAuthority,
                 ConfigurationPath = $"{snapshot.Path}:Roles:{role.Name}:Limits",
                 Passed = false,
                 Message = $"{role.DisplayName} has no authority for {action}.",
-            });
+            };
         }
 
         int decimals = snapshot.Actions[ActionIndex].Decimals;
@@ -198,7 +207,7 @@ public sealed class AuthorityDecision
             string message = passed
                 ? string.Create(inv, $"{Describe(limitKind)} limit for {role.DisplayName}: {limit:0.############} {unit}, used {used:0.############}, remaining {remaining:0.############}.")
                 : string.Create(inv, $"{Describe(limitKind)} limit for {role.DisplayName}: {limit:0.############} {unit}, used {used:0.############}, remaining {remaining:0.############}; this request needs {requested:0.############}.");
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.Limit,
                 ConfigurationPath = PathOf(limitKind),
@@ -208,31 +217,32 @@ public sealed class AuthorityDecision
                 Used = used,
                 Remaining = remaining,
                 Message = message,
-            });
+            };
         }
 
         if (ApproverRoleIndex >= 0)
         {
             RoleEntry approver = snapshot.Roles[ApproverRoleIndex];
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.Limit,
-                ConfigurationPath = $"{snapshot.Path}:Roles:{approver.Name}:Limits:{action}",
+                ConfigurationPath = snapshot.Empowerment.ApproverPath(snapshot, ApproverRoleIndex, ActionIndex),
                 Passed = true,
                 Message = $"{approver.DisplayName} is the lowest role whose authority covers this request.",
-            });
+            };
         }
         else if (NoApprover)
         {
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.NoApprover,
                 ConfigurationPath = $"{snapshot.Path}:Roles",
                 Passed = false,
                 Message = $"No role above {snapshot.Roles[Math.Max(RequesterRoleIndex, EffectiveRoleIndex)].DisplayName} has authority that covers {action} {Quantity()} here.",
-            });
+            };
         }
 
+        System.Diagnostics.Debug.Assert(next == reasons.Length, "Every reason counted is built.");
         return reasons;
     }
 
@@ -241,7 +251,15 @@ public sealed class AuthorityDecision
     /// request's values, then what it did, for example
     /// <c>SilverReturnWindow: CustomerSegment Silver AND DaysSincePurchase 200 &gt; 180 -> Deny</c>.
     /// </summary>
-    private void AppendConditionReasons(List<DecisionReason> reasons)
+    /// <summary>Whether the reasons explain condition <paramref name="i"/>: it matched, and it shaped this action for this role.</summary>
+    private bool Explains(int i)
+    {
+        CompiledCondition condition = _snapshot.Conditions[i];
+        bool changesLimits = condition.Effect is ConditionEffect.Multiply or ConditionEffect.Limit or ConditionEffect.Allow;
+        return MatchedConditions.Contains(i) && condition.AppliesTo(ActionIndex) && (!changesLimits || condition.AppliesToRole(EffectiveRoleIndex));
+    }
+
+    private void AppendConditionReasons(DecisionReason[] reasons, ref int next)
     {
         PolicySnapshot snapshot = _snapshot;
         if (MatchedConditions.IsEmpty)
@@ -256,15 +274,15 @@ public sealed class AuthorityDecision
         RoleEntry role = snapshot.Roles[EffectiveRoleIndex];
         ActionEntry action = snapshot.Actions[ActionIndex];
         CultureInfo inv = CultureInfo.InvariantCulture;
-        var text = new System.Text.StringBuilder(160);
+        var text = new System.Text.StringBuilder(128);
         for (int i = 0; i < snapshot.Conditions.Length; i++)
         {
-            CompiledCondition condition = snapshot.Conditions[i];
-            bool changesLimits = condition.Effect is ConditionEffect.Multiply or ConditionEffect.Limit or ConditionEffect.Allow;
-            if (!MatchedConditions.Contains(i) || !condition.AppliesTo(ActionIndex) || (changesLimits && !condition.AppliesToRole(EffectiveRoleIndex)))
+            if (!Explains(i))
             {
                 continue;
             }
+
+            CompiledCondition condition = snapshot.Conditions[i];
 
             bool satisfied = ForcedApprovalSatisfied && condition.Effect == ConditionEffect.RequireApproval;
             text.Clear().Append(condition.Name).Append(": ");
@@ -301,14 +319,14 @@ public sealed class AuthorityDecision
                     break;
             }
 
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.Condition,
                 ConfigurationPath = condition.Path,
                 Passed = condition.Effect is not (ConditionEffect.Deny or ConditionEffect.RequireApproval) || satisfied,
                 ConditionName = condition.Name,
                 Message = text.ToString(),
-            });
+            };
         }
 
         // "(PerIncident and PerCustomer)": the scopes as their flags enum names them, in its order.

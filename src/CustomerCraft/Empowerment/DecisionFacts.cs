@@ -61,6 +61,9 @@ internal struct DecisionFacts
 
     public void Set(DecisionFlags flag, bool value) => Flags = value ? Flags | flag : Flags & ~flag;
 
+    /// <summary>How many limit checks apply.</summary>
+    public readonly int CheckCount => System.Numerics.BitOperations.PopCount(_applies);
+
     public readonly LimitCheck GetCheck(LimitKind kind) => (_applies & (1 << (int)kind)) == 0 ? default : _checks.Get(kind);
 
     public void SetCheck(LimitKind kind, long limit, long used)
@@ -243,6 +246,21 @@ internal struct ConditionSet
     private ulong[]? _high;
 
     public readonly bool IsEmpty => _low == 0 && _high is null;
+
+    /// <summary>How many members the set has.</summary>
+    public readonly int Count
+    {
+        get
+        {
+            int count = System.Numerics.BitOperations.PopCount(_low);
+            foreach (ulong word in _high ?? [])
+            {
+                count += System.Numerics.BitOperations.PopCount(word);
+            }
+
+            return count;
+        }
+    }
 
     public readonly bool Contains(int index) =>
         index < 64 ? (_low & (1UL << index)) != 0 : _high is { } high && (high[(index >> 6) - 1] & (1UL << index)) != 0;
