@@ -18,8 +18,12 @@ public sealed class AuthorityDecision
     private readonly PolicySnapshot _snapshot;
     private readonly DecisionFacts _facts;
     private readonly long _amount;
-    private IReadOnlyList<DecisionReason>? _reasons;
-    private IReadOnlyList<ActionHeadroom>? _headroomList;
+
+    // UTC ticks: TimeProvider.GetUtcNow has offset zero, and a long is half a DateTimeOffset.
+    private readonly long _evaluatedAt;
+
+    // The lists built on first access, both in one object: one field in every decision, not two.
+    private Views? _views;
 
     internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset evaluatedAt, in DecisionFacts facts)
     {
@@ -30,7 +34,7 @@ public sealed class AuthorityDecision
         RequesterRoleIndex = requesterRole;
         EffectiveRoleIndex = effectiveRole;
         ActionIndex = action;
-        EvaluatedAt = evaluatedAt;
+        _evaluatedAt = evaluatedAt.UtcTicks;
     }
 
     /// <summary>The outcome.</summary>
@@ -58,7 +62,7 @@ public sealed class AuthorityDecision
     public string? RequiredApproverRole => ApproverRoleIndex >= 0 ? _snapshot.Roles[ApproverRoleIndex].Name : null;
 
     /// <summary>When the decision was made.</summary>
-    public DateTimeOffset EvaluatedAt { get; }
+    public DateTimeOffset EvaluatedAt => new(_evaluatedAt, TimeSpan.Zero);
 
     /// <summary>
     /// The version of the policy that decided: a hash of its content (the first 64 bits of SHA-256),
@@ -71,7 +75,7 @@ public sealed class AuthorityDecision
     /// limits, usage and what remains. Reasons with <see cref="DecisionReason.Passed"/> false say
     /// why the request is not allowed.
     /// </summary>
-    public IReadOnlyList<DecisionReason> Reasons => _reasons ??= BuildReasons();
+    public IReadOnlyList<DecisionReason> Reasons => GetViews().Reasons ??= BuildReasons();
 
     /// <summary>
     /// For this customer and incident, how much of each configured action the agent can still
@@ -80,7 +84,9 @@ public sealed class AuthorityDecision
     /// <see cref="IResolutionAuthority.GrantAsync"/>, carry the requested action's headroom only:
     /// skipping the others keeps them fast.
     /// </summary>
-    public IReadOnlyList<ActionHeadroom> Headroom => _headroomList ??= BuildHeadroom();
+    public IReadOnlyList<ActionHeadroom> Headroom => GetViews().Headroom ??= BuildHeadroom();
+
+    private Views GetViews() => _views ?? Interlocked.CompareExchange(ref _views, new Views(), null) ?? _views;
 
     internal int RequesterRoleIndex { get; }
 
@@ -148,25 +154,34 @@ public sealed class AuthorityDecision
         return list;
     }
 
-    private List<DecisionReason> BuildReasons()
+    private DecisionReason[] BuildReasons()
     {
-        var reasons = new List<DecisionReason>();
+        // Exactly as many as there are (the conditions explained, a missing authority, the checks
+        // that applied, the approver or its absence): one array, no list around it (issue 17).
+        int conditions = 0;
+        for (int i = 0; i < _snapshot.Conditions.Length; i++)
+        {
+            conditions += Explains(i) ? 1 : 0;
+        }
+
+        var reasons = new DecisionReason[conditions + (NoAuthority ? 1 : 0) + _facts.CheckCount + (ApproverRoleIndex >= 0 || NoApprover ? 1 : 0)];
+        int next = 0;
         PolicySnapshot snapshot = _snapshot;
         RoleEntry role = snapshot.Roles[EffectiveRoleIndex];
         string action = Action;
         CultureInfo inv = CultureInfo.InvariantCulture;
 
-        AppendConditionReasons(reasons);
+        AppendConditionReasons(reasons, ref next);
 
         if (NoAuthority)
         {
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.NoAuthority,
                 ConfigurationPath = $"{snapshot.Path}:Roles:{role.Name}:Limits",
                 Passed = false,
                 Message = $"{role.DisplayName} has no authority for {action}.",
-            });
+            };
         }
 
         int decimals = snapshot.Actions[ActionIndex].Decimals;
@@ -186,8 +201,13 @@ public sealed class AuthorityDecision
             decimal used = isCount ? check.Used : MinorUnits.ToDecimal(check.Used, decimals);
             decimal remaining = isCount ? Math.Max(0, check.Limit - check.Used) : MinorUnits.ToDecimal(Math.Max(0, check.Limit - check.Used), decimals);
             decimal requested = isCount ? 1 : Amount;
-            string unit = isCount ? (check.Limit == 1 ? " grant" : " grants") : $" {Unit}";
-            reasons.Add(new DecisionReason
+            string unit = isCount ? (check.Limit == 1 ? "grant" : "grants") : Unit;
+
+            // One interpolation, the numbers formatted straight into it: no string per number (issue 17).
+            string message = passed
+                ? string.Create(inv, $"{Describe(limitKind)} limit for {role.DisplayName}: {limit:0.############} {unit}, used {used:0.############}, remaining {remaining:0.############}.")
+                : string.Create(inv, $"{Describe(limitKind)} limit for {role.DisplayName}: {limit:0.############} {unit}, used {used:0.############}, remaining {remaining:0.############}; this request needs {requested:0.############}.");
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.Limit,
                 ConfigurationPath = PathOf(limitKind),
@@ -196,32 +216,33 @@ public sealed class AuthorityDecision
                 LimitValue = limit,
                 Used = used,
                 Remaining = remaining,
-                Message = $"{Describe(limitKind)} limit for {role.DisplayName}: {Format(limit)}{unit}, used {Format(used)}, remaining {Format(remaining)}{(passed ? string.Empty : $"; this request needs {Format(requested)}")}.",
-            });
+                Message = message,
+            };
         }
 
         if (ApproverRoleIndex >= 0)
         {
             RoleEntry approver = snapshot.Roles[ApproverRoleIndex];
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.Limit,
-                ConfigurationPath = $"{snapshot.Path}:Roles:{approver.Name}:Limits:{action}",
+                ConfigurationPath = snapshot.Empowerment.ApproverPath(snapshot, ApproverRoleIndex, ActionIndex),
                 Passed = true,
                 Message = $"{approver.DisplayName} is the lowest role whose authority covers this request.",
-            });
+            };
         }
         else if (NoApprover)
         {
-            reasons.Add(new DecisionReason
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.NoApprover,
                 ConfigurationPath = $"{snapshot.Path}:Roles",
                 Passed = false,
                 Message = $"No role above {snapshot.Roles[Math.Max(RequesterRoleIndex, EffectiveRoleIndex)].DisplayName} has authority that covers {action} {Quantity()} here.",
-            });
+            };
         }
 
+        System.Diagnostics.Debug.Assert(next == reasons.Length, "Every reason counted is built.");
         return reasons;
     }
 
@@ -230,7 +251,15 @@ public sealed class AuthorityDecision
     /// request's values, then what it did, for example
     /// <c>SilverReturnWindow: CustomerSegment Silver AND DaysSincePurchase 200 &gt; 180 -> Deny</c>.
     /// </summary>
-    private void AppendConditionReasons(List<DecisionReason> reasons)
+    /// <summary>Whether the reasons explain condition <paramref name="i"/>: it matched, and it shaped this action for this role.</summary>
+    private bool Explains(int i)
+    {
+        CompiledCondition condition = _snapshot.Conditions[i];
+        bool changesLimits = condition.Effect is ConditionEffect.Multiply or ConditionEffect.Limit or ConditionEffect.Allow;
+        return MatchedConditions.Contains(i) && condition.AppliesTo(ActionIndex) && (!changesLimits || condition.AppliesToRole(EffectiveRoleIndex));
+    }
+
+    private void AppendConditionReasons(DecisionReason[] reasons, ref int next)
     {
         PolicySnapshot snapshot = _snapshot;
         if (MatchedConditions.IsEmpty)
@@ -239,46 +268,88 @@ public sealed class AuthorityDecision
         }
 
         // Re-read the attributes (they were valid when decided): explanations are built on demand, off the hot path.
-        var values = new AttributeValue[snapshot.Attributes.Host.Length];
+        AttributeValue[] values = snapshot.Attributes.Host.Length == 0 ? [] : new AttributeValue[snapshot.Attributes.Host.Length];
         snapshot.Attributes.Read(Request, values);
         var context = new TestContext(Request, Amount, values, HostResults, EvaluatedAt);
         RoleEntry role = snapshot.Roles[EffectiveRoleIndex];
         ActionEntry action = snapshot.Actions[ActionIndex];
         CultureInfo inv = CultureInfo.InvariantCulture;
-        var text = new System.Text.StringBuilder();
+        var text = new System.Text.StringBuilder(128);
         for (int i = 0; i < snapshot.Conditions.Length; i++)
         {
-            CompiledCondition condition = snapshot.Conditions[i];
-            bool changesLimits = condition.Effect is ConditionEffect.Multiply or ConditionEffect.Limit or ConditionEffect.Allow;
-            if (!MatchedConditions.Contains(i) || !condition.AppliesTo(ActionIndex) || (changesLimits && !condition.AppliesToRole(EffectiveRoleIndex)))
+            if (!Explains(i))
             {
                 continue;
             }
 
+            CompiledCondition condition = snapshot.Conditions[i];
+
             bool satisfied = ForcedApprovalSatisfied && condition.Effect == ConditionEffect.RequireApproval;
-            string effect = condition.Effect switch
-            {
-                ConditionEffect.Deny => "Deny",
-                ConditionEffect.RequireApproval when satisfied => $"RequireApproval, given by the approver ({role.Name})",
-                ConditionEffect.RequireApproval => condition.ApproverRole is null ? "RequireApproval" : $"RequireApproval by {condition.ApproverRole} or higher",
-                ConditionEffect.Allow => $"Allow without limit for {role.Name}",
-                ConditionEffect.Limit => $"limit {Format(condition.Limit!.Value)} {(action.IsCount ? "grants" : action.UnitName)} {Scopes(condition.Scopes)} for {role.Name}",
-                _ => $"limits x{condition.Multiplier.ToString(inv)} {Scopes(condition.Scopes)}",
-            };
             text.Clear().Append(condition.Name).Append(": ");
             TestEvaluator.Explain(snapshot.Tests, condition.Test, context, text);
-            text.Append(" -> ").Append(effect);
-            reasons.Add(new DecisionReason
+            text.Append(" -> ");
+
+            // Written straight into the message: no string per part (issue 17).
+            switch (condition.Effect)
+            {
+                case ConditionEffect.Deny:
+                    text.Append("Deny");
+                    break;
+                case ConditionEffect.RequireApproval when satisfied:
+                    text.Append("RequireApproval, given by the approver (").Append(role.Name).Append(')');
+                    break;
+                case ConditionEffect.RequireApproval:
+                    text.Append("RequireApproval");
+                    if (condition.ApproverRole is not null)
+                    {
+                        text.Append(" by ").Append(condition.ApproverRole).Append(" or higher");
+                    }
+
+                    break;
+                case ConditionEffect.Allow:
+                    text.Append("Allow without limit for ").Append(role.Name);
+                    break;
+                case ConditionEffect.Limit:
+                    text.Append(inv, $"limit {condition.Limit!.Value:0.############} {(action.IsCount ? "grants" : action.UnitName)} ");
+                    AppendScopes(text, condition.Scopes).Append(" for ").Append(role.Name);
+                    break;
+                default:
+                    text.Append(inv, $"limits x{condition.Multiplier} ");
+                    AppendScopes(text, condition.Scopes);
+                    break;
+            }
+
+            reasons[next++] = new DecisionReason
             {
                 Kind = DecisionReasonKind.Condition,
                 ConfigurationPath = condition.Path,
                 Passed = condition.Effect is not (ConditionEffect.Deny or ConditionEffect.RequireApproval) || satisfied,
                 ConditionName = condition.Name,
                 Message = text.ToString(),
-            });
+            };
         }
 
-        static string Scopes(LimitScopes scopes) => $"({scopes.ToString().Replace(", ", " and ", StringComparison.Ordinal)})";
+        // "(PerIncident and PerCustomer)": the scopes as their flags enum names them, in its order.
+        static System.Text.StringBuilder AppendScopes(System.Text.StringBuilder text, LimitScopes scopes)
+        {
+            text.Append('(');
+            if (scopes == LimitScopes.None)
+            {
+                return text.Append("None)");
+            }
+
+            string separator = string.Empty;
+            foreach (LimitScopes scope in (ReadOnlySpan<LimitScopes>)[LimitScopes.PerIncident, LimitScopes.PerCustomer, LimitScopes.PerAgent])
+            {
+                if ((scopes & scope) != 0)
+                {
+                    text.Append(separator).Append(scope switch { LimitScopes.PerIncident => "PerIncident", LimitScopes.PerCustomer => "PerCustomer", _ => "PerAgent" });
+                    separator = " and ";
+                }
+            }
+
+            return text.Append(')');
+        }
     }
 
     /// <summary>The configuration path of one of the effective role's limits for the action (kept in the snapshot, not per decision).</summary>
@@ -322,5 +393,11 @@ public sealed class AuthorityDecision
         LimitKind.AgentAmount => "Per-agent amount",
         _ => "Per-agent count",
     };
-}
 
+    /// <summary>The lists a decision builds when first read; a race builds them twice, equal, and keeps one.</summary>
+    private sealed class Views
+    {
+        public IReadOnlyList<DecisionReason>? Reasons;
+        public IReadOnlyList<ActionHeadroom>? Headroom;
+    }
+}

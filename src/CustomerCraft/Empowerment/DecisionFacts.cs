@@ -10,10 +10,12 @@ namespace CustomerCraft.Empowerment;
 /// units), so a decision stays one small allocation: the state lives in the evaluation's frame and
 /// is copied once into the decision, and reasons are built from it only when someone reads them.
 /// </summary>
+/// <remarks>
+/// Laid out by hand, integers first and the bytes together, so no field pads another: every byte
+/// here is a byte of every decision (issue 17 asks for at most 200 per decision).
+/// </remarks>
 internal struct DecisionFacts
 {
-    public DecisionOutcome Outcome;
-    public DecisionFlags Flags;
     public int ApproverRoleIndex;
     public int ForcedCondition;
 
@@ -34,7 +36,19 @@ internal struct DecisionFacts
     public int CustomerLimitFrom;
     public int AgentLimitFrom;
 
+    private byte _outcome;
+    public DecisionFlags Flags;
+
+    // A bit per LimitKind: which checks apply.
+    private byte _applies;
+
     private LimitChecks _checks;
+
+    public DecisionOutcome Outcome
+    {
+        readonly get => (DecisionOutcome)_outcome;
+        set => _outcome = (byte)value;
+    }
 
     public DecisionFacts()
     {
@@ -47,12 +61,19 @@ internal struct DecisionFacts
 
     public void Set(DecisionFlags flag, bool value) => Flags = value ? Flags | flag : Flags & ~flag;
 
-    public readonly LimitCheck GetCheck(LimitKind kind) => _checks.Get(kind);
+    /// <summary>How many limit checks apply.</summary>
+    public readonly int CheckCount => System.Numerics.BitOperations.PopCount(_applies);
 
-    public void SetCheck(LimitKind kind, long limit, long used) => _checks.Set(kind, limit, used);
+    public readonly LimitCheck GetCheck(LimitKind kind) => (_applies & (1 << (int)kind)) == 0 ? default : _checks.Get(kind);
+
+    public void SetCheck(LimitKind kind, long limit, long used)
+    {
+        _checks.Set(kind, limit, used);
+        _applies |= (byte)(1 << (int)kind);
+    }
 
     /// <summary>Whether every limit that applies leaves room for <paramref name="amount"/> (minor units) and one more grant; only the first <paramref name="kinds"/> kinds are checked.</summary>
-    public readonly bool ChecksPass(long amount, int kinds = LimitChecks.Length) => _checks.Pass(amount, kinds);
+    public readonly bool ChecksPass(long amount, int kinds = LimitChecks.Length) => _checks.Pass(amount, kinds, _applies);
 
     /// <summary>The requested action's headroom, as <see cref="ResolutionAuthority"/> computes a slot, from the checks.</summary>
     public readonly HeadroomSlot RequestedSlot()
@@ -71,13 +92,13 @@ internal struct DecisionFacts
         var slot = new HeadroomSlot { HasAuthority = hasAuthority, Amount = long.MaxValue, Count = int.MaxValue };
         for (int kind = 0; kind < LimitChecks.Length; kind += 2)
         {
-            LimitCheck amount = _checks.Get((LimitKind)kind);
+            LimitCheck amount = GetCheck((LimitKind)kind);
             if (amount.Applies)
             {
                 slot.Amount = Math.Min(slot.Amount, Math.Max(0, amount.Limit - amount.Used));
             }
 
-            LimitCheck count = _checks.Get((LimitKind)(kind + 1));
+            LimitCheck count = GetCheck((LimitKind)(kind + 1));
             if (count.Applies)
             {
                 slot.Count = (int)Math.Min(slot.Count, Math.Max(0, count.Limit - count.Used));
@@ -120,7 +141,8 @@ internal readonly record struct LimitCheck(bool Applies, long Limit, long Used);
 /// <summary>
 /// The six limit checks of a decision, stored compactly inline (amounts as minor units, counts as
 /// integers): the decision is the one allocation of an evaluation, so its size is worth keeping
-/// down.
+/// down. Which checks apply is kept by the owner (<see cref="DecisionFacts"/>), beside its other
+/// bytes.
 /// </summary>
 internal struct LimitChecks
 {
@@ -128,16 +150,11 @@ internal struct LimitChecks
 
     private Amounts _amounts;   // limit, used for Incident, Customer, Agent
     private Counts _counts;     // limit, used for Incident, Customer, Agent
-    private byte _applies;      // bit per LimitKind
 
+    /// <summary>The check of <paramref name="kind"/>, which the caller knows applies.</summary>
     public readonly LimitCheck Get(LimitKind kind)
     {
         int scope = (int)kind >> 1;
-        if ((_applies & (1 << (int)kind)) == 0)
-        {
-            return default;
-        }
-
         return ((int)kind & 1) == 0
             ? new LimitCheck(true, _amounts[scope * 2], _amounts[(scope * 2) + 1])
             : new LimitCheck(true, _counts[scope * 2], _counts[(scope * 2) + 1]);
@@ -156,15 +173,14 @@ internal struct LimitChecks
             _counts[scope * 2] = (int)limit;
             _counts[(scope * 2) + 1] = (int)Math.Min(used, int.MaxValue);
         }
-
-        _applies |= (byte)(1 << (int)kind);
     }
 
-    public readonly bool Pass(long amount, int kinds)
+    /// <summary>Whether every check that applies (a bit per kind in <paramref name="applies"/>) among the first <paramref name="kinds"/> leaves room for <paramref name="amount"/>.</summary>
+    public readonly bool Pass(long amount, int kinds, byte applies)
     {
         for (int kind = 0; kind < kinds; kind++)
         {
-            if ((_applies & (1 << kind)) == 0)
+            if ((applies & (1 << kind)) == 0)
             {
                 continue;
             }
@@ -230,6 +246,21 @@ internal struct ConditionSet
     private ulong[]? _high;
 
     public readonly bool IsEmpty => _low == 0 && _high is null;
+
+    /// <summary>How many members the set has.</summary>
+    public readonly int Count
+    {
+        get
+        {
+            int count = System.Numerics.BitOperations.PopCount(_low);
+            foreach (ulong word in _high ?? [])
+            {
+                count += System.Numerics.BitOperations.PopCount(word);
+            }
+
+            return count;
+        }
+    }
 
     public readonly bool Contains(int index) =>
         index < 64 ? (_low & (1UL << index)) != 0 : _high is { } high && (high[(index >> 6) - 1] & (1UL << index)) != 0;

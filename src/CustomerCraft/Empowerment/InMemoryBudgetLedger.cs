@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Identifiers;
 using CustomerCraft.Retention;
 using CustomerCraft.Storage;
@@ -395,6 +396,10 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
         public BudgetUsage Usage(string action, DateTimeOffset since) =>
             Find(action) is { } account ? account.ReadUsageSince(since) : BudgetUsage.None;
 
+        /// <summary>The same usage in whole minor units of <paramref name="decimals"/> decimals, read without <see langword="decimal"/> arithmetic.</summary>
+        public MinorUsage MinorUsage(string action, DateTimeOffset since, int decimals) =>
+            Find(action) is { } account ? account.ReadMinorSince(since, decimals) : default;
+
         private (string Action, Account Account)[] _accounts = [];
 
         // Set under the lock once the subject has no account and is leaving the dictionary.
@@ -434,10 +439,20 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
         public Account? Find(string action)
         {
             (string Action, Account Account)[] accounts = Volatile.Read(ref _accounts);
+
+            // The engine passes the policy's own action strings, which charged the budgets: a
+            // reference match is the common case, so look for one before comparing any text.
             for (int i = 0; i < accounts.Length; i++)
             {
-                // The engine passes the policy's own action strings: a reference match is the common case.
-                if (ReferenceEquals(accounts[i].Action, action) || string.Equals(accounts[i].Action, action, StringComparison.OrdinalIgnoreCase))
+                if (ReferenceEquals(accounts[i].Action, action))
+                {
+                    return accounts[i].Account;
+                }
+            }
+
+            for (int i = 0; i < accounts.Length; i++)
+            {
+                if (string.Equals(accounts[i].Action, action, StringComparison.OrdinalIgnoreCase))
                 {
                     return accounts[i].Account;
                 }
@@ -481,8 +496,9 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
         public readonly string GrantId = grantId;
         public bool Voided;
 
-        // The sum over this entry and every earlier one that is not voided.
-        public decimal TotalAmount;
+        // The sums over this entry and every earlier one that is not voided: the amount in
+        // ten-thousandths (see Account), and the count.
+        public long TotalScaled;
         public int TotalCount;
     }
 
@@ -493,12 +509,27 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
     /// write is in progress tells a reader to read again (a sequence lock), so evaluations never
     /// wait for each other or for grants on other budgets.
     /// </summary>
+    /// <remarks>
+    /// Amounts are summed as whole ten-thousandths (<see cref="Scale"/>) in a <see langword="long"/>:
+    /// every amount the engine charges has at most four decimals (money's minor units, a quantity's
+    /// decimals), and integer sums and differences cost a fraction of <see langword="decimal"/>
+    /// ones, which an evaluation pays for every budget it reads (issue 17). An amount with more
+    /// decimals, a negative one, or totals past a <see langword="long"/> (only a host charging the
+    /// ledger directly can cause them) switch the account to exact <see langword="decimal"/> sums
+    /// over its entries, so no usage is ever rounded.
+    /// </remarks>
     internal sealed class Account(long order)
     {
+        /// <summary>The decimals of <see cref="Entry.TotalScaled"/>.</summary>
+        public const int Scale = 4;
+
         private Entry[] _entries = new Entry[2];
 
         private int _count;
         private int _version;
+
+        // False once an entry's amount (or a total) does not fit whole ten-thousandths in a long.
+        private bool _scaled = true;
 
         public long Order { get; } = order;
 
@@ -568,7 +599,10 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
                 if ((before & 1) == 0)
                 {
                     BudgetUsage usage = UsageSince(since);
-                    Interlocked.MemoryBarrier();
+
+                    // The reads above complete before the version is read again (a no-op on x64,
+                    // where a full barrier cost an evaluation a fence per budget).
+                    Volatile.ReadBarrier();
                     if (Volatile.Read(ref _version) == before)
                     {
                         return usage;
@@ -598,15 +632,87 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
             }
 
             ref Entry last = ref entries[count - 1];
-            decimal amount = last.TotalAmount;
+            int used = last.TotalCount - (first > 0 ? entries[first - 1].TotalCount : 0);
+            if (!Volatile.Read(ref _scaled))
+            {
+                return new BudgetUsage(ExactSum(entries, first, count), used);
+            }
+
+            long scaled = last.TotalScaled - (first > 0 ? entries[first - 1].TotalScaled : 0);
+            return new BudgetUsage(MinorUnits.ToDecimal(scaled, Scale), used);
+        }
+
+        /// <summary>
+        /// Reads usage in whole minor units of <paramref name="decimals"/> decimals (truncated, as
+        /// <see cref="MinorUnits.From"/> does), without the lock and without <see langword="decimal"/>
+        /// arithmetic: the engine's read.
+        /// </summary>
+        public MinorUsage ReadMinorSince(DateTimeOffset since, int decimals)
+        {
+            SpinWait spin = default;
+            while (true)
+            {
+                int before = Volatile.Read(ref _version);
+                if ((before & 1) == 0)
+                {
+                    MinorUsage usage = MinorSince(since, decimals);
+                    Volatile.ReadBarrier();
+                    if (Volatile.Read(ref _version) == before)
+                    {
+                        return usage;
+                    }
+                }
+
+                spin.SpinOnce();
+            }
+        }
+
+        private MinorUsage MinorSince(DateTimeOffset since, int decimals)
+        {
+            if (!Volatile.Read(ref _scaled))
+            {
+                BudgetUsage exact = UsageSince(since);
+                return new MinorUsage(MinorUnits.From(exact.Amount, decimals), exact.Count);
+            }
+
+            // As in UsageSince: a local copy and a bounded count, so a racing resize reads garbage, never out of range.
+            Entry[] entries = _entries;
+            int count = Math.Min(Volatile.Read(ref _count), entries.Length);
+            if (count == 0)
+            {
+                return default;
+            }
+
+            int first = FirstAtOrAfter(entries, count, since);
+            if (first == count)
+            {
+                return default;
+            }
+
+            ref Entry last = ref entries[count - 1];
+            long scaled = last.TotalScaled;
             int used = last.TotalCount;
             if (first > 0)
             {
-                amount -= entries[first - 1].TotalAmount;
+                scaled -= entries[first - 1].TotalScaled;
                 used -= entries[first - 1].TotalCount;
             }
 
-            return new BudgetUsage(amount, used);
+            return new MinorUsage(MinorUnits.Rescale(scaled, Scale, decimals), used);
+        }
+
+        private static decimal ExactSum(Entry[] entries, int first, int count)
+        {
+            decimal sum = 0m;
+            for (int i = first; i < count; i++)
+            {
+                if (!entries[i].Voided)
+                {
+                    sum += entries[i].Amount;
+                }
+            }
+
+            return sum;
         }
 
         public void Add(Entry entry)
@@ -650,7 +756,19 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
 
         private static int FirstAtOrAfter(Entry[] entries, int count, DateTimeOffset since)
         {
-            int low = 0, high = count;
+            // Most windows hold every entry (a budget's whole history fits its window until pruning)
+            // or none: settled from the two ends, without the search touching the ones between.
+            if (entries[0].At >= since)
+            {
+                return 0;
+            }
+
+            if (entries[count - 1].At < since)
+            {
+                return count;
+            }
+
+            int low = 1, high = count - 1;
             while (low < high)
             {
                 int middle = (low + high) >>> 1;
@@ -678,19 +796,49 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
 
         private void RecomputeTotalsFrom(int index)
         {
-            decimal amount = index > 0 ? _entries[index - 1].TotalAmount : 0m;
+            long amount = index > 0 ? _entries[index - 1].TotalScaled : 0;
             int count = index > 0 ? _entries[index - 1].TotalCount : 0;
+            bool scaled = _scaled;
             for (int i = index; i < _count; i++)
             {
                 if (!_entries[i].Voided)
                 {
-                    amount += _entries[i].Amount;
+                    // Both are never negative, so a sum past long.MaxValue shows as negative.
+                    if (scaled && TryScale(_entries[i].Amount, out long entry) && amount + entry >= 0)
+                    {
+                        amount += entry;
+                    }
+                    else
+                    {
+                        scaled = false;
+                        amount = 0;
+                    }
+
                     count++;
                 }
 
-                _entries[i].TotalAmount = amount;
+                _entries[i].TotalScaled = amount;
                 _entries[i].TotalCount = count;
             }
+
+            // Only ever from true to false: the exact sums stay right whatever the totals hold.
+            if (!scaled)
+            {
+                Volatile.Write(ref _scaled, false);
+            }
+        }
+
+        /// <summary>An amount as whole ten-thousandths, when it is one (not negative, no more than four decimals).</summary>
+        private static bool TryScale(decimal amount, out long scaled)
+        {
+            scaled = 0;
+            if (amount < 0)
+            {
+                return false;
+            }
+
+            scaled = MinorUnits.From(amount, Scale);
+            return scaled != long.MaxValue && MinorUnits.ToDecimal(scaled, Scale) == amount;
         }
     }
 }

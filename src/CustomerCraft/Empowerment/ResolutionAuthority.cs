@@ -211,9 +211,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         // 3. Budgets, straight from the in-memory ledger; 4. the limits under the matched conditions.
         (int firstAction, int endAction) = ActionRange(snapshot, action, headroom);
         int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
-        BudgetUsage[]? rented = null;
+        MinorUsage[]? rented = null;
         UsageBuffer buffer = default;
-        Span<BudgetUsage> usage = budgets <= UsageBuffer.Length ? buffer[..budgets] : (rented = ArrayPool<BudgetUsage>.Shared.Rent(budgets)).AsSpan(0, budgets);
+        Span<MinorUsage> usage = budgets <= UsageBuffer.Length ? buffer[..budgets] : (rented = ArrayPool<MinorUsage>.Shared.Rent(budgets)).AsSpan(0, budgets);
         try
         {
             ReadInMemory(_fastLedger, snapshot, request, effectiveRole, firstAction, endAction, now, usage);
@@ -223,7 +223,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         {
             if (rented is not null)
             {
-                ArrayPool<BudgetUsage>.Shared.Return(rented);
+                ArrayPool<MinorUsage>.Shared.Return(rented);
             }
         }
 
@@ -281,16 +281,19 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
         BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(Math.Max(budgets, 1));
         BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(Math.Max(budgets, 1));
+        MinorUsage[] minor = ArrayPool<MinorUsage>.Shared.Rent(Math.Max(budgets, 1));
         try
         {
             BudgetQueries(snapshot, request, _ids, effectiveRole, firstAction, endAction, now, queries);
             await _ledger.ReadUsageAsync(queries.AsMemory(0, budgets), usage.AsMemory(0, budgets), cancellationToken).ConfigureAwait(false);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, usage.AsSpan(0, budgets));
+            ToMinorUnits(snapshot, effectiveRole, firstAction, endAction, usage, minor);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, minor.AsSpan(0, budgets));
         }
         finally
         {
             ArrayPool<BudgetQuery>.Shared.Return(queries);
             ArrayPool<BudgetUsage>.Shared.Return(usage);
+            ArrayPool<MinorUsage>.Shared.Return(minor);
         }
 
         Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
@@ -480,13 +483,33 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
     }
 
+    /// <summary>The usage a durable ledger read (in the order <see cref="BudgetQueries"/> lists it) in each action's minor units.</summary>
+    private static void ToMinorUnits(PolicySnapshot snapshot, int effectiveRole, int firstAction, int endAction, BudgetUsage[] usage, MinorUsage[] minor)
+    {
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
+        int next = 0;
+        for (int a = firstAction; a < endAction; a++)
+        {
+            if (empowerment.LimitFor(effectiveRole, a) is not { } limit)
+            {
+                continue;
+            }
+
+            int decimals = snapshot.Actions[a].Decimals;
+            for (int end = next + 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1); next < end; next++)
+            {
+                minor[next] = MinorUsage.Of(usage[next], decimals);
+            }
+        }
+    }
+
     /// <summary>
     /// The same reads as <see cref="BudgetQueries"/> and <see cref="IBudgetLedger.ReadUsageAsync"/>,
     /// straight from the in-memory ledger: each subject (incident, customer, agent) is found once,
     /// by its id as the request spells it (the ledger compares ids as the id rule does, so no key is
     /// built), and each action's budget read from it without a lock.
     /// </summary>
-    private static void ReadInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, Span<BudgetUsage> usage)
+    private static void ReadInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, Span<MinorUsage> usage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
         InMemoryBudgetLedger.Subject? incident = null, customer = null, agent = null;
@@ -500,13 +523,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             }
 
             string actionName = snapshot.Actions[a].Name;
+            int decimals = snapshot.Actions[a].Decimals;
             if (!incidentFound)
             {
                 incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
                 incidentFound = true;
             }
 
-            usage[count++] = incident?.Usage(actionName, DateTimeOffset.MinValue) ?? BudgetUsage.None;
+            usage[count++] = incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
             if (limit.Customer is { } customerBudget)
             {
                 if (!customerFound)
@@ -515,7 +539,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                     customerFound = true;
                 }
 
-                usage[count++] = customer?.Usage(actionName, empowerment.Windows.Start(customerBudget, now)) ?? BudgetUsage.None;
+                usage[count++] = customer?.MinorUsage(actionName, empowerment.Windows.Start(customerBudget, now), decimals) ?? default;
             }
 
             if (limit.Agent is { } agentBudget)
@@ -526,7 +550,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                     agentFound = true;
                 }
 
-                usage[count++] = agent?.Usage(actionName, empowerment.Windows.Start(agentBudget, now)) ?? BudgetUsage.None;
+                usage[count++] = agent?.MinorUsage(actionName, empowerment.Windows.Start(agentBudget, now), decimals) ?? default;
             }
         }
     }
@@ -536,7 +560,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// <see cref="BudgetQueries"/> lists it): the requested action's checks and, when every action's
     /// headroom is asked for, each action's headroom.
     /// </summary>
-    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, int firstAction, int endAction, HeadroomScope headroom, ReadOnlySpan<BudgetUsage> usage)
+    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, int firstAction, int endAction, HeadroomScope headroom, ReadOnlySpan<MinorUsage> usage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
         int requesterRank = snapshot.Roles[requesterRole].Rank;
@@ -549,10 +573,21 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             facts.Set(DecisionFlags.AllActions, true);
         }
 
+        // When no matched condition names its actions (nearly always: none matched, or ones that
+        // apply to every action), the effects are the same for every action: worked out once, so
+        // an extra action costs only its own limits.
+        bool perAction = Effects.DependOnAction(empowerment.Conditions, facts.Matched);
+        Effects shared = Effects.For(empowerment.Conditions, facts.Matched, firstAction, effectiveRole);
+        Effects own = default;
         int next = 0;
         for (int a = firstAction; a < endAction; a++)
         {
-            Effects effects = Effects.For(empowerment.Conditions, facts.Matched, a, effectiveRole);
+            scoped ref readonly Effects effects = ref shared;
+            if (perAction && a != firstAction)
+            {
+                own = Effects.For(empowerment.Conditions, facts.Matched, a, effectiveRole);
+                effects = ref own;
+            }
 
             // A forced approval is satisfied by an approver above the requester, or by a peer
             // (another person, per four-eyes) when the requester's role is the top of the ladder
@@ -614,11 +649,11 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// Applies one scope's limits (incident, customer or agent, named by <paramref name="amountKind"/>)
     /// to an action's headroom and, for the requested action, records its checks.
     /// </summary>
-    private static void ApplyScope(ref DecisionFacts facts, ref HeadroomSlot slot, in Effects effects, LimitScopes scope, ActionEntry action, long configuredAmount, int? configuredCount, BudgetUsage used, LimitKind amountKind, bool isRequested)
+    private static void ApplyScope(ref DecisionFacts facts, ref HeadroomSlot slot, in Effects effects, LimitScopes scope, ActionEntry action, long configuredAmount, int? configuredCount, MinorUsage used, LimitKind amountKind, bool isRequested)
     {
         long amountLimit = effects.AmountLimit(configuredAmount, scope, action);
         int countLimit = effects.CountLimit(configuredCount, scope, action);
-        long usedAmount = amountLimit == MinorUnits.None ? 0 : MinorUnits.From(used.Amount, action.Decimals);
+        long usedAmount = amountLimit == MinorUnits.None ? 0 : used.Amount;
         if (amountLimit != MinorUnits.None)
         {
             slot.Amount = Math.Min(slot.Amount, Math.Max(0, amountLimit - usedAmount));
@@ -652,23 +687,18 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !facts.Has(DecisionFlags.NoAuthority) && facts.ChecksPass(amount, IncidentAndCustomerKinds)
             ? requesterRole
             : -1;
-        return FindApproverAsync(snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now, cancellationToken);
+        return _fastLedger is { } ledger
+            ? new ValueTask<int>(FindApproverInMemory(ledger, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now))
+            : FindApproverAsync(snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now, cancellationToken);
     }
 
     private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ActionEntry entry = snapshot.Actions[action];
-        BudgetUsage? incident = null;
+        MinorUsage? incident = null;
         for (int r = 0; r < snapshot.Roles.Length; r++)
         {
-            RoleEntry role = snapshot.Roles[r];
-            if (role.Rank <= aboveRank || role.IsBot || role.Rank < minimumApproverRank)
-            {
-                continue;
-            }
-
-            CompiledLimit? limit = snapshot.LimitFor(r, action);
-            if (limit is null)
+            if (!MayApprove(snapshot, r, action, minimumApproverRank, aboveRank, out CompiledLimit? limit))
             {
                 continue;
             }
@@ -679,9 +709,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 return r;
             }
 
-            incident ??= await ReadUsageAsync(new BudgetKey(BudgetScope.Incident, _ids.Key(request.IncidentId), entry.Name), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
-            if (Exceeds(effects.AmountLimit(limit.IncidentAmountMinor, LimitScopes.PerIncident, entry), incident.Value.Amount, amount, entry)
-                || ExceedsCount(effects.CountLimit(limit.IncidentCount, LimitScopes.PerIncident, entry), incident.Value.Count))
+            incident ??= MinorUsage.Of(await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, _ids.Key(request.IncidentId), entry.Name), DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false), entry.Decimals);
+            if (Exceeds(effects, limit.IncidentAmountMinor, limit.IncidentCount, LimitScopes.PerIncident, entry, incident.Value, amount))
             {
                 continue;
             }
@@ -689,9 +718,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (limit.Customer is { } budget)
             {
                 DateTimeOffset since = snapshot.Windows.Start(budget, now);
-                BudgetUsage customer = await ReadUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), entry.Name), since, cancellationToken).ConfigureAwait(false);
-                if (Exceeds(effects.AmountLimit(budget.AmountMinor, LimitScopes.PerCustomer, entry), customer.Amount, amount, entry)
-                    || ExceedsCount(effects.CountLimit(budget.Count, LimitScopes.PerCustomer, entry), customer.Count))
+                MinorUsage customer = MinorUsage.Of(await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), entry.Name), since, cancellationToken).ConfigureAwait(false), entry.Decimals);
+                if (Exceeds(effects, budget.AmountMinor, budget.Count, LimitScopes.PerCustomer, entry, customer, amount))
                 {
                     continue;
                 }
@@ -701,19 +729,72 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
 
         return peerRole >= 0 && snapshot.Roles[peerRole].Rank >= minimumApproverRank ? peerRole : -1;
-
-        // Written as used > limit - requested: limits and requests are never negative, so it cannot overflow.
-        static bool Exceeds(long limit, decimal used, long requested, ActionEntry entry) =>
-            limit != MinorUnits.None && MinorUnits.From(used, entry.Decimals) > limit - requested;
-
-        static bool ExceedsCount(int limit, int used) => limit >= 0 && used > limit - 1;
     }
 
-    /// <summary>One budget's usage: from the in-memory ledger directly when it is the one in use.</summary>
-    private ValueTask<BudgetUsage> ReadUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken) =>
-        _fastLedger is { } ledger
-            ? new ValueTask<BudgetUsage>(ledger.FindSubject(key.Scope, key.SubjectId)?.Usage(key.Action, since) ?? BudgetUsage.None)
-            : _ledger.GetUsageAsync(key, since, cancellationToken);
+    /// <summary>
+    /// <see cref="FindApproverAsync(PolicySnapshot, ResolutionRequest, ConditionSet, int, long, int, int, int, DateTimeOffset, CancellationToken)"/>
+    /// on the in-memory ledger: the same walk, synchronously, reading each subject by the id as the
+    /// request spells it (no key built, no state machine).
+    /// </summary>
+    private static int FindApproverInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now)
+    {
+        ActionEntry entry = snapshot.Actions[action];
+        MinorUsage? incident = null;
+        for (int r = 0; r < snapshot.Roles.Length; r++)
+        {
+            if (!MayApprove(snapshot, r, action, minimumApproverRank, aboveRank, out CompiledLimit? limit))
+            {
+                continue;
+            }
+
+            Effects effects = Effects.For(snapshot.Conditions, matched, action, r);
+            if (effects.Unlimited)
+            {
+                return r;
+            }
+
+            incident ??= ledger.FindSubject(BudgetScope.Incident, request.IncidentId)?.MinorUsage(entry.Name, DateTimeOffset.MinValue, entry.Decimals) ?? default;
+            if (Exceeds(effects, limit.IncidentAmountMinor, limit.IncidentCount, LimitScopes.PerIncident, entry, incident.Value, amount))
+            {
+                continue;
+            }
+
+            if (limit.Customer is { } budget)
+            {
+                DateTimeOffset since = snapshot.Windows.Start(budget, now);
+                MinorUsage customer = ledger.FindSubject(BudgetScope.Customer, request.CustomerId)?.MinorUsage(entry.Name, since, entry.Decimals) ?? default;
+                if (Exceeds(effects, budget.AmountMinor, budget.Count, LimitScopes.PerCustomer, entry, customer, amount))
+                {
+                    continue;
+                }
+            }
+
+            return r;
+        }
+
+        return peerRole >= 0 && snapshot.Roles[peerRole].Rank >= minimumApproverRank ? peerRole : -1;
+    }
+
+    /// <summary>Whether role <paramref name="role"/> is a candidate approver: human, ranked high enough, with limits for the action.</summary>
+    private static bool MayApprove(PolicySnapshot snapshot, int role, int action, int minimumApproverRank, int aboveRank, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompiledLimit? limit)
+    {
+        RoleEntry entry = snapshot.Roles[role];
+        limit = entry.Rank <= aboveRank || entry.IsBot || entry.Rank < minimumApproverRank ? null : snapshot.LimitFor(role, action);
+        return limit is not null;
+    }
+
+    /// <summary>
+    /// Whether one scope's limits, under the conditions' effects for the approver's role, leave no
+    /// room for the request and one more grant. Written as used &gt; limit - requested: limits and
+    /// requests are never negative, so it cannot overflow.
+    /// </summary>
+    private static bool Exceeds(in Effects effects, long configuredAmount, int? configuredCount, LimitScopes scope, ActionEntry entry, MinorUsage used, long requested)
+    {
+        long amountLimit = effects.AmountLimit(configuredAmount, scope, entry);
+        int countLimit = effects.CountLimit(configuredCount, scope, entry);
+        return (amountLimit != MinorUnits.None && used.Amount > amountLimit - requested)
+            || (countLimit >= 0 && used.Count > countLimit - 1);
+    }
 
     private IReadOnlyList<BudgetCharge> Charges(AuthorityDecision decision, GrantRecord grant)
     {
@@ -961,6 +1042,20 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             _ => _agentFactor,
         };
 
+        /// <summary>Whether a matched condition applies to some actions only, so that the effects differ by action.</summary>
+        public static bool DependOnAction(CompiledCondition[] conditions, in ConditionSet matched)
+        {
+            foreach (int i in matched)
+            {
+                if (conditions[i].Actions is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public static Effects For(CompiledCondition[] conditions, in ConditionSet matched, int action, int role)
         {
             if (matched.IsEmpty)
@@ -1088,5 +1183,5 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 internal struct UsageBuffer
 {
     public const int Length = 16;
-    private BudgetUsage _element;
+    private MinorUsage _element;
 }

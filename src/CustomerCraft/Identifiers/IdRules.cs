@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace CustomerCraft.Identifiers;
@@ -54,6 +55,13 @@ public sealed class IdRules
     /// <exception cref="ArgumentException">The id is missing, empty, padded with white space, or holds a control character or a lone surrogate.</exception>
     public static void Validate(string? value, string field)
     {
+        // Nearly every id is plain: one vectorised scan settles it, instead of the three character
+        // loops below, which find and name what is wrong with the others.
+        if (IsPlain(value))
+        {
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new ArgumentException($"{field} is required and must not be empty or white space.", field);
@@ -76,6 +84,13 @@ public sealed class IdRules
     }
 
     /// <summary>
+    /// Whether <paramref name="value"/> is a valid id made of printable ASCII only (nearly every id
+    /// is), which a vectorised scan can tell; <see langword="false"/> says nothing about other ids.
+    /// </summary>
+    internal static bool IsPlain([NotNullWhen(true)] string? value) =>
+        value is { Length: > 0 } && value[0] != ' ' && value[^1] != ' ' && value.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0;
+
+    /// <summary>
     /// Throws an <see cref="ArgumentException"/> naming <paramref name="field"/> if free text (a note,
     /// a reason, an idempotency key) holds a NUL character or a lone surrogate, which no store keeps
     /// faithfully. Line breaks and tabs are allowed; <see langword="null"/> is allowed.
@@ -93,7 +108,11 @@ public sealed class IdRules
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{field} holds a NUL character (U+0000) at position {nul}; no store keeps it."), field);
         }
 
-        RequireWellFormed(value, field);
+        // Text with no surrogate at all (almost all of it) is well-formed: one vectorised scan.
+        if (value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
+        {
+            RequireWellFormed(value, field);
+        }
     }
 
     /// <summary>

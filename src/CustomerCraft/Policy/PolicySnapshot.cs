@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using CustomerCraft.Identifiers;
 
 namespace CustomerCraft.Policy;
 
@@ -33,15 +34,19 @@ internal sealed class PolicySnapshot
 
     public required FrozenDictionary<string, int> RoleIndex { get; init; }
 
-    /// <summary>Role names as configured, compared exactly: hosts almost always send them that way, and an exact lookup is cheaper.</summary>
-    public FrozenDictionary<string, int> RoleIndexExact => field ??= RoleIndex.ToFrozenDictionary(StringComparer.Ordinal);
+    /// <summary>
+    /// Role names as configured, compared exactly: hosts almost always send them that way, and an
+    /// exact lookup is cheaper. Only names that are plain ids (<see cref="IdRules.IsPlain"/>), so a
+    /// request that finds its role here needs no id check.
+    /// </summary>
+    public FrozenDictionary<string, int> RoleIndexExact => field ??= PlainNames(RoleIndex);
 
     public required ActionEntry[] Actions { get; init; }
 
     public required FrozenDictionary<string, int> ActionIndex { get; init; }
 
-    /// <summary>Action names as configured, compared exactly.</summary>
-    public FrozenDictionary<string, int> ActionIndexExact => field ??= ActionIndex.ToFrozenDictionary(StringComparer.Ordinal);
+    /// <summary>Action names as configured, compared exactly; plain ids only, as <see cref="RoleIndexExact"/>.</summary>
+    public FrozenDictionary<string, int> ActionIndexExact => field ??= PlainNames(ActionIndex);
 
     /// <summary>The request attributes the policy reads, with their types.</summary>
     public required AttributeSchema Attributes { get; init; }
@@ -68,6 +73,9 @@ internal sealed class PolicySnapshot
 
         _parts[slot] = part;
     }
+
+    private static FrozenDictionary<string, int> PlainNames(FrozenDictionary<string, int> names) =>
+        names.Where(pair => IdRules.IsPlain(pair.Key)).ToFrozenDictionary(StringComparer.Ordinal);
 }
 
 /// <summary>Gives each part type its slot in a snapshot's parts, once per process.</summary>
@@ -121,4 +129,3 @@ internal enum ActionUnit : byte
     Count,
     Quantity,
 }
-

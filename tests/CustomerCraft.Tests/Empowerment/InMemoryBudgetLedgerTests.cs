@@ -54,6 +54,22 @@ public class InMemoryBudgetLedgerTests
     }
 
     [Fact]
+    public async Task Usage_WithAnAmountOfMoreThanFourDecimals_StaysExact()
+    {
+        // Totals are kept in whole ten-thousandths; an amount finer than that (only a host charging
+        // the ledger directly makes one) switches the budget to exact decimal sums.
+        var ledger = new InMemoryBudgetLedger();
+        await ledger.TryReserveAsync(Reservation(Grant("g1", 1.25m, T0)));
+        (await ledger.GetUsageAsync(Key, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(1.25m, 1));
+        await ledger.TryReserveAsync(Reservation(Grant("g2", 0.00001m, T0.AddMinutes(1))));
+        await ledger.TryReserveAsync(Reservation(Grant("g3", 2m, T0.AddMinutes(2))));
+
+        (await ledger.GetUsageAsync(Key, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(3.25001m, 3));
+        (await ledger.GetUsageAsync(Key, T0.AddMinutes(1))).Should().Be(new BudgetUsage(2.00001m, 2));
+        (await ledger.GetUsageAsync(Key, T0.AddMinutes(3))).Should().Be(BudgetUsage.None);
+    }
+
+    [Fact]
     public async Task TryReserve_OverTheLimit_RecordsNothing()
     {
         var ledger = new InMemoryBudgetLedger();

@@ -28,6 +28,19 @@ internal sealed class EmpowermentPolicy
     public required BudgetWindows Windows { get; init; }
 
     public CompiledLimit? LimitFor(int role, int action) => Limits[(role * ActionCount) + action];
+
+    // Built when a reason first names them, then kept: a race builds the same string twice.
+    private string?[]? _approverPaths;
+
+    /// <summary>
+    /// <c>{policy}:Roles:{role}:Limits:{action}</c> with the canonical names, which an approval's
+    /// reason points at; made once per role and action, not once per decision read.
+    /// </summary>
+    public string ApproverPath(PolicySnapshot snapshot, int role, int action)
+    {
+        string?[] paths = _approverPaths ??= new string?[Limits.Length];
+        return paths[(role * ActionCount) + action] ??= $"{snapshot.Path}:Roles:{snapshot.Roles[role].Name}:Limits:{snapshot.Actions[action].Name}";
+    }
 }
 
 /// <summary>The empowerment part, read from a snapshot as if it were the snapshot's own.</summary>

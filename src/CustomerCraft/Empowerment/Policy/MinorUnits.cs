@@ -73,6 +73,27 @@ internal static class MinorUnits
         }
     }
 
+    /// <summary>
+    /// A non-negative amount of <paramref name="from"/> decimals in <paramref name="to"/> decimals:
+    /// truncated toward zero when there are fewer (as <see cref="From"/> truncates), saturated at
+    /// <see cref="long.MaxValue"/> when there are more.
+    /// </summary>
+    public static long Rescale(long value, int from, int to)
+    {
+        if (to == from || value == long.MaxValue)
+        {
+            return value;
+        }
+
+        if (to < from)
+        {
+            return value / Powers[from - to];
+        }
+
+        long factor = Powers[to - from];
+        return value > long.MaxValue / factor ? long.MaxValue : value * factor;
+    }
+
     /// <summary>Minor units back to an amount, written with no more decimals than it needs (150, not 150.00).</summary>
     public static decimal ToDecimal(long minor, int decimals)
     {
@@ -102,6 +123,13 @@ internal static class MinorUnits
         if (factor.IsOne || limit == long.MaxValue)
         {
             return limit;
+        }
+
+        // A product that fits a long (nearly always) divides in one instruction; Int128 division is a call.
+        long high = Math.BigMul(limit, factor.Numerator, out long low);
+        if (high == 0 && low >= 0)
+        {
+            return low / factor.Denominator;
         }
 
         Int128 scaled = (Int128)limit * factor.Numerator / factor.Denominator;

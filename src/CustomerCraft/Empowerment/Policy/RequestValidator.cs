@@ -17,16 +17,30 @@ internal static class RequestValidator
         IdRules.Validate(request.AgentId, "request.AgentId");
         IdRules.Validate(request.CustomerId, "request.CustomerId");
         IdRules.Validate(request.IncidentId, "request.IncidentId");
-        IdRules.Validate(request.Role, "request.Role");
-        IdRules.Validate(request.Action, "request.Action");
+        // A role or action spelled exactly as configured is a valid name already: the common case
+        // skips the id checks, which other spellings still get before the case-blind lookup.
+        role = -1;
+        action = -1;
+        bool roleExact = request.Role is not null && snapshot.RoleIndexExact.TryGetValue(request.Role, out role);
+        if (!roleExact)
+        {
+            IdRules.Validate(request.Role, "request.Role");
+        }
+
+        bool actionExact = request.Action is not null && snapshot.ActionIndexExact.TryGetValue(request.Action, out action);
+        if (!actionExact)
+        {
+            IdRules.Validate(request.Action, "request.Action");
+        }
+
         RequireText(request);
 
-        if (!snapshot.RoleIndexExact.TryGetValue(request.Role, out role) && !snapshot.RoleIndex.TryGetValue(request.Role, out role))
+        if (!roleExact && !snapshot.RoleIndex.TryGetValue(request.Role!, out role))
         {
             throw new ArgumentException($"Role '{request.Role}' is not configured; configured roles: {string.Join(", ", snapshot.Roles.Select(r => r.Name))}.", "request.Role");
         }
 
-        if (!snapshot.ActionIndexExact.TryGetValue(request.Action, out action) && !snapshot.ActionIndex.TryGetValue(request.Action, out action))
+        if (!actionExact && !snapshot.ActionIndex.TryGetValue(request.Action!, out action))
         {
             throw new ArgumentException($"Action '{request.Action}' is not configured; configured actions: {string.Join(", ", snapshot.Actions.Select(a => a.Name))}.", "request.Action");
         }
