@@ -18,6 +18,8 @@ using Microsoft.Extensions.Time.Testing;
 // the case workflow would. Deterministic: the same N gives the same history.
 //
 //   dotnet run -c Release --project bench/CustomerCraft.WhatIfHistory -- --records 1000000 --sqlite /tmp/history.db [--jsonl /tmp/history.jsonl]
+//   ... -- --sqlite /tmp/history.db --read-only                 (times reading the history back)
+//   ... -- --sqlite /tmp/history.db --replay-only edited.json   (times the what-if replay in memory)
 string? Arg(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 int records = int.Parse(Arg("--records") ?? "10000", CultureInfo.InvariantCulture);
 string sqlite = Path.GetFullPath(Arg("--sqlite") ?? "history.db");
@@ -38,6 +40,37 @@ if (args.Contains("--read-only"))
     }
 
     Console.WriteLine($"read {read} records in {watch.Elapsed.TotalSeconds:0.0} s");
+    return;
+}
+
+if (Arg("--replay-only") is { } edited)
+{
+    // Times the replay alone, in memory: the history is read from the database into a list first,
+    // then IPolicyWhatIf replays it against the edited policy from that list.
+    var readers = new ServiceCollection();
+    readers.AddCustomerCraft(new ConfigurationBuilder().AddJsonFile(policy).Build().GetSection("CustomerCraft")).AddEntityFrameworkStores(o => o.UseSqlite($"Data Source={sqlite};Mode=ReadOnly"));
+    var history = new CollectingLog();
+    await using (ServiceProvider readerProvider = readers.BuildServiceProvider())
+    {
+        await foreach (DecisionRecord record in readerProvider.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All))
+        {
+            history.Records.Add(record);
+        }
+    }
+
+    var replays = new ServiceCollection();
+    replays.AddCustomerCraft(new ConfigurationBuilder().AddJsonFile(policy).Build().GetSection("CustomerCraft"));
+    replays.RemoveAll<IDecisionLog>();
+    replays.AddSingleton<IDecisionLog>(history);
+    await using ServiceProvider replayProvider = replays.BuildServiceProvider();
+    IConfiguration alternative = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(edited)).Build().GetSection("CustomerCraft");
+    int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+    TimeSpan pause = GC.GetTotalPauseDuration();
+    TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    CustomerCraft.Insight.WhatIfReport report = await replayProvider.GetRequiredService<CustomerCraft.Insight.IPolicyWhatIf>().CompareAsync(alternative);
+    Console.WriteLine($"replayed {report.RecordsRead} records in {watch.Elapsed.TotalSeconds:0.0} s wall, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s CPU; escalations {report.Totals.EscalationsBefore} -> {report.Totals.EscalationsAfter}; "
+        + $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:0.0} s");
     return;
 }
 

@@ -50,38 +50,85 @@ internal sealed class PolicyWhatIf(
             }
 
             IProgress<WhatIfProgress>? progress = options?.Progress;
-            var history = new List<DecisionRecord>();
+            using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.WhatIf");
+
+            // Replayed while read: the stores read in time order, and a JSON Lines export is written
+            // in its log's read order, so no list of the whole history and no sort (docs/benchmarks.md).
+            Replay replay = NewReplay(alternativePolicy, telemetry, clock);
+            long read = 0;
+            DateTimeOffset last = DateTimeOffset.MinValue;
+            bool inOrder = true;
             await foreach (DecisionRecord record in decisionLog.ReadAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                history.Add(record);
-                if (history.Count % ProgressStep == 0)
+                if (record.Timestamp < last)
                 {
-                    progress?.Report(new WhatIfProgress(history.Count, 0));
+                    inOrder = false;
+                    break;
                 }
-            }
 
-            using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.WhatIf");
-            activity?.SetTag("customercraft.whatif.records", history.Count);
-
-            // In time order; records with the same time keep the order they were appended in
-            // (OrderBy is stable).
-            var engine = new ResolutionAuthority(alternativePolicy, new InMemoryBudgetLedger(ids ?? IdRules.Default), NullDecisionLog.Instance, clock, telemetry, currencyConverter, ids: ids);
-            var replay = new Replay(engine, clock);
-            long replayed = 0;
-            foreach (DecisionRecord record in history.OrderBy(r => r.Timestamp))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
+                last = record.Timestamp;
                 await replay.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
-                if (++replayed % ProgressStep == 0)
+                if (++read % ProgressStep == 0)
                 {
-                    progress?.Report(new WhatIfProgress(history.Count, replayed));
+                    progress?.Report(new WhatIfProgress(read, read));
                 }
             }
 
-            progress?.Report(new WhatIfProgress(history.Count, replayed));
+            if (!inOrder)
+            {
+                // A log that does not read in time order (an in-memory log appended to concurrently,
+                // an export merged by hand): what was replayed is thrown away, and the history read
+                // again, held and sorted before it is replayed.
+                (replay, read) = await ReplaySortedAsync(NewReplay(alternativePolicy, telemetry, clock), query, progress, cancellationToken).ConfigureAwait(false);
+            }
 
-            return replay.Report(currency, history.Count);
+            activity?.SetTag("customercraft.whatif.records", read);
+            progress?.Report(new WhatIfProgress(read, read));
+            return replay.Report(currency, checked((int)read));
         }
+    }
+
+    /// <summary>
+    /// Which engine the replay uses: <see cref="ReservingReplayEngine"/> unless a test asks for the
+    /// reference one (<see cref="GrantingReplayEngine"/>) to compare the two.
+    /// </summary>
+    internal bool UseGrantingReplay { get; set; }
+
+    private Replay NewReplay(PolicyProvider alternativePolicy, CustomerCraftTelemetry telemetry, ReplayClock clock)
+    {
+        IdRules rules = ids ?? IdRules.Default;
+        var ledger = new InMemoryBudgetLedger(rules);
+        var engine = new ResolutionAuthority(alternativePolicy, ledger, NullDecisionLog.Instance, clock, telemetry, currencyConverter, ids: ids);
+        IReplayEngine replayEngine = UseGrantingReplay
+            ? new GrantingReplayEngine(engine)
+            : new ReservingReplayEngine(engine, ledger, alternativePolicy.Current, rules, clock);
+        return new Replay(replayEngine, clock);
+    }
+
+    private async ValueTask<(Replay Replay, long Read)> ReplaySortedAsync(Replay replay, DecisionLogQuery query, IProgress<WhatIfProgress>? progress, CancellationToken cancellationToken)
+    {
+        var history = new List<DecisionRecord>();
+        await foreach (DecisionRecord record in decisionLog.ReadAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            history.Add(record);
+            if (history.Count % ProgressStep == 0)
+            {
+                progress?.Report(new WhatIfProgress(history.Count, 0));
+            }
+        }
+
+        // Records with the same time keep the order they were read in (OrderBy is stable).
+        long replayed = 0;
+        foreach (DecisionRecord record in history.OrderBy(r => r.Timestamp))
+        {
+            await replay.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
+            if (++replayed % ProgressStep == 0)
+            {
+                progress?.Report(new WhatIfProgress(history.Count, replayed));
+            }
+        }
+
+        return (replay, history.Count);
     }
 
     /// <summary>
@@ -98,19 +145,24 @@ internal sealed class PolicyWhatIf(
         return (PolicyProvider.Fixed(snapshot), source);
     }
 
-    /// <summary>The replay of one history: groups records into needs, drives the simulated engine and keeps both sides' figures.</summary>
-    private sealed class Replay(IResolutionAuthority authority, ReplayClock clock)
+    /// <summary>
+    /// The replay of one history: groups records into needs, drives the simulated engine and keeps
+    /// both sides' figures. A need's figures go into its row once a grant in history closes it, and
+    /// its records are dropped then unless the alternative could not replay it, so what is held is
+    /// the open needs and, for voids, a small object per granted one, not the history.
+    /// </summary>
+    private sealed class Replay(IReplayEngine engine, ReplayClock clock)
     {
-        private const string VoidReason = "what-if replay of a void";
-
-        private readonly Dictionary<NeedKey, Need> _open = [];
+        private readonly Dictionary<NeedKey, Need> _open = new(NeedKeyComparer.Instance);
         private readonly Dictionary<string, Need> _byHistoricGrant = new(StringComparer.Ordinal);
-        private readonly List<Need> _needs = [];
-        private long _sequence;
+        private readonly Dictionary<(string Action, string Role), Figures> _rows = new(ActionRoleComparer.Instance);
+        private readonly List<Need> _unreplayable = [];
+        private long _needs;
         private int _ignoredVoids;
 
         public async ValueTask ApplyAsync(DecisionRecord record, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             clock.MoveTo(record.Timestamp);
             if (record.Kind == DecisionRecordKind.Voided)
             {
@@ -123,17 +175,17 @@ internal sealed class PolicyWhatIf(
             NeedKey key = NeedKey.Of(record);
             if (!_open.TryGetValue(key, out Need? need))
             {
-                need = new Need(record);
+                need = new Need(record, _needs++);
                 _open[key] = need;
-                _needs.Add(need);
             }
 
-            need.Records.Add(record);
+            need.Records?.Add(record);
             bool byApprover = record.Request.Approver is not null;
 
             // Baseline: the first answer the requester got. A need first seen as a grant under an
             // approver was escalated (the case workflow evaluates, which is not logged, then grants).
             need.Before ??= byApprover ? DecisionOutcome.RequiresApproval : record.Outcome;
+            await SimulateAsync(need, record, byApprover, cancellationToken).ConfigureAwait(false);
             if (record.Kind == DecisionRecordKind.Granted)
             {
                 need.SpendBefore += record.Amount;
@@ -143,71 +195,31 @@ internal sealed class PolicyWhatIf(
                 }
 
                 _open.Remove(key);
-            }
-
-            // Replay: once the simulation granted the need, later attempts are redundant (the
-            // approved grant after an escalation the alternative would not have needed).
-            if (need.UnreplayableReason is not null || need.SimulatedGrant is not null)
-            {
-                return;
-            }
-
-            try
-            {
-                if (need.After is null || !byApprover)
-                {
-                    // The requester's own attempt, without any approver.
-                    GrantResult own = await GrantAsync(record.Request with { Approver = null }, record, cancellationToken).ConfigureAwait(false);
-                    need.After ??= own.Decision!.Outcome;
-                    if (Take(need, own) || !byApprover)
-                    {
-                        return;
-                    }
-                }
-
-                // An approver's grant is replayed only if the alternative escalated the request:
-                // a requester who is allowed or denied never asks anyone.
-                if (need.After == DecisionOutcome.RequiresApproval)
-                {
-                    Take(need, await GrantAsync(record.Request, record, cancellationToken).ConfigureAwait(false));
-                }
-            }
-            catch (ArgumentException ex)
-            {
-                // The alternative cannot evaluate the request (a role, action or approver it does
-                // not have, an approver who no longer ranks above): nothing was granted for it.
-                need.UnreplayableReason = ex.Message;
+                Settle(need);
             }
         }
 
         public WhatIfReport Report(string currency, int recordsRead)
         {
-            var rows = new Dictionary<(string Action, string Role), Figures>(ActionRoleComparer.Instance);
-            var unreplayable = new List<UnreplayableRecord>();
-            foreach (Need need in _needs)
+            foreach (Need open in _open.Values)
             {
-                if (need.UnreplayableReason is { } reason)
-                {
-                    unreplayable.AddRange(need.Records.Select(r => new UnreplayableRecord(r, reason)));
-                    continue;
-                }
-
-                if (!rows.TryGetValue((need.Action, need.Role), out Figures? figures))
-                {
-                    figures = new Figures();
-                    rows[(need.Action, need.Role)] = figures;
-                }
-
-                figures.Add(need);
+                Settle(open);
             }
 
-            WhatIfRow[] ordered = rows
+            _open.Clear();
+            var unreplayable = new List<UnreplayableRecord>();
+            foreach (Need need in _unreplayable.OrderBy(n => n.Order))
+            {
+                unreplayable.AddRange(need.Records!.Select(r => new UnreplayableRecord(r, need.UnreplayableReason!)));
+            }
+
+            WhatIfRow[] ordered = _rows
                 .OrderBy(pair => pair.Key.Action, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(pair => pair.Key.Role, StringComparer.OrdinalIgnoreCase)
                 .Select(pair => pair.Value.ToRow(pair.Key.Action, pair.Key.Role))
                 .ToArray();
             var totals = new Figures();
-            foreach (Figures figures in rows.Values)
+            foreach (Figures figures in _rows.Values)
             {
                 totals.Add(figures);
             }
@@ -223,6 +235,64 @@ internal sealed class PolicyWhatIf(
             };
         }
 
+        private async ValueTask SimulateAsync(Need need, DecisionRecord record, bool byApprover, CancellationToken cancellationToken)
+        {
+            // Once the simulation granted the need, later attempts are redundant (the approved
+            // grant after an escalation the alternative would not have needed).
+            if (need.UnreplayableReason is not null || need.SimulatedGrant is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                if (need.After is null || !byApprover)
+                {
+                    // The requester's own attempt, without any approver.
+                    ResolutionRequest own = byApprover ? record.Request with { Approver = null } : record.Request;
+                    ReplayAttempt attempt = await engine.GrantAsync(own, record.Amount, cancellationToken).ConfigureAwait(false);
+                    need.After ??= attempt.Outcome;
+                    if (Take(need, attempt) || !byApprover)
+                    {
+                        return;
+                    }
+                }
+
+                // An approver's grant is replayed only if the alternative escalated the request:
+                // a requester who is allowed or denied never asks anyone.
+                if (need.After == DecisionOutcome.RequiresApproval)
+                {
+                    Take(need, await engine.GrantAsync(record.Request, record.Amount, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                // The alternative cannot evaluate the request (a role, action or approver it does
+                // not have, an approver who no longer ranks above): nothing was granted for it.
+                need.UnreplayableReason = ex.Message;
+                _unreplayable.Add(need);
+            }
+        }
+
+        /// <summary>Puts a need that no later attempt can change into its row; only voids move its spend afterwards.</summary>
+        private void Settle(Need need)
+        {
+            if (need.UnreplayableReason is not null)
+            {
+                return; // listed with its records, in no row
+            }
+
+            if (!_rows.TryGetValue((need.Action, need.Role), out Figures? figures))
+            {
+                figures = new Figures();
+                _rows[(need.Action, need.Role)] = figures;
+            }
+
+            figures.Add(need);
+            need.Row = figures;
+            need.Records = null;
+        }
+
         private async ValueTask VoidAsync(DecisionRecord record, CancellationToken cancellationToken)
         {
             if (record.GrantId is not { } grantId || !_byHistoricGrant.TryGetValue(grantId, out Need? need))
@@ -231,43 +301,37 @@ internal sealed class PolicyWhatIf(
                 return;
             }
 
-            need.Records.Add(record);
-            if (need.VoidedBefore.Add(grantId))
+            need.Records?.Add(record);
+            decimal before = 0m, after = 0m;
+            if ((need.VoidedBefore ??= new HashSet<string>(StringComparer.Ordinal)).Add(grantId))
             {
-                need.SpendBefore -= record.Amount;
+                before = record.Amount;
             }
 
             // The need's grant in the simulation is voided, whichever attempt made it, so that
             // its budget is released at the time it was in history.
             if (need.UnreplayableReason is null && need.SimulatedGrant is { } simulated && !need.SimulatedVoided)
             {
-                await authority.VoidAsync(simulated.GrantId, VoidReason, cancellationToken).ConfigureAwait(false);
-                need.SpendAfter -= simulated.Amount;
+                await engine.VoidAsync(simulated, cancellationToken).ConfigureAwait(false);
+                after = need.SimulatedAmount;
                 need.SimulatedVoided = true;
             }
+
+            need.SpendBefore -= before;
+            need.SpendAfter -= after;
+            need.Row?.AddSpend(-before, -after);
         }
 
-        private ValueTask<GrantResult> GrantAsync(ResolutionRequest request, DecisionRecord record, CancellationToken cancellationToken) =>
-            // Amounts as recorded, in the policy currency; a key of the simulation's own, so that
-            // a retry's key or an approval reusing the refused attempt's key is a new grant here.
-            authority.GrantAsync(
-                request with
-                {
-                    Amount = record.Amount,
-                    Currency = null,
-                    IdempotencyKey = $"what-if/{++_sequence}",
-                },
-                cancellationToken);
-
-        private static bool Take(Need need, GrantResult result)
+        private static bool Take(Need need, ReplayAttempt attempt)
         {
-            if (result.Grant is not { } grant)
+            if (attempt.Grant is not { } grant)
             {
                 return false;
             }
 
             need.SimulatedGrant = grant;
-            need.SpendAfter += grant.Amount;
+            need.SimulatedAmount = attempt.Amount;
+            need.SpendAfter += attempt.Amount;
             return true;
         }
     }
@@ -279,28 +343,58 @@ internal sealed class PolicyWhatIf(
             record.Request.AgentId,
             record.Request.CustomerId,
             record.Request.IncidentId,
-            record.Request.Action.ToUpperInvariant(),
-            record.Request.Role.ToUpperInvariant(),
+            record.Request.Action,
+            record.Request.Role,
             record.Amount);
     }
 
-    private sealed class Need(DecisionRecord first)
+    /// <summary>Ids exactly, action and role names ignoring case (as the policy matches them), without upper-casing each record's names.</summary>
+    private sealed class NeedKeyComparer : IEqualityComparer<NeedKey>
     {
+        public static readonly NeedKeyComparer Instance = new();
+
+        public bool Equals(NeedKey x, NeedKey y) =>
+            x.Amount == y.Amount
+            && string.Equals(x.IncidentId, y.IncidentId, StringComparison.Ordinal)
+            && string.Equals(x.CustomerId, y.CustomerId, StringComparison.Ordinal)
+            && string.Equals(x.AgentId, y.AgentId, StringComparison.Ordinal)
+            && string.Equals(x.Action, y.Action, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(x.Role, y.Role, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode(NeedKey key) => HashCode.Combine(
+            StringComparer.Ordinal.GetHashCode(key.AgentId),
+            StringComparer.Ordinal.GetHashCode(key.CustomerId),
+            StringComparer.Ordinal.GetHashCode(key.IncidentId),
+            StringComparer.OrdinalIgnoreCase.GetHashCode(key.Action),
+            StringComparer.OrdinalIgnoreCase.GetHashCode(key.Role),
+            key.Amount);
+    }
+
+    private sealed class Need(DecisionRecord first, long order)
+    {
+        /// <summary>When the need was first seen, to list unreplayable records in history's order.</summary>
+        public long Order { get; } = order;
+
         public string Action { get; } = first.Request.Action;
 
         public string Role { get; } = first.Request.Role;
 
-        public List<DecisionRecord> Records { get; } = [];
+        /// <summary>The records, while the need is open or when it could not be replayed; <see langword="null"/> once settled in a row.</summary>
+        public List<DecisionRecord>? Records { get; set; } = [];
+
+        public Figures? Row { get; set; }
 
         public DecisionOutcome? Before { get; set; }
 
         public decimal SpendBefore { get; set; }
 
-        public HashSet<string> VoidedBefore { get; } = new(StringComparer.Ordinal);
+        public HashSet<string>? VoidedBefore { get; set; }
 
         public DecisionOutcome? After { get; set; }
 
-        public GrantRecord? SimulatedGrant { get; set; }
+        public object? SimulatedGrant { get; set; }
+
+        public decimal SimulatedAmount { get; set; }
 
         public bool SimulatedVoided { get; set; }
 
@@ -329,6 +423,12 @@ internal sealed class PolicyWhatIf(
             _denialsAfter += need.After == DecisionOutcome.Denied ? 1 : 0;
             _spendBefore += need.SpendBefore;
             _spendAfter += need.SpendAfter;
+        }
+
+        public void AddSpend(decimal before, decimal after)
+        {
+            _spendBefore += before;
+            _spendAfter += after;
         }
 
         public void Add(Figures other)
