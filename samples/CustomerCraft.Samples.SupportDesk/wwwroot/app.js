@@ -113,18 +113,19 @@ function who(a) { return a ? a.id : 'the system'; }
 
 function pad2(n) { return String(n).padStart(2, '0'); }
 
+/** A .NET TimeSpan as System.Text.Json writes it ("1.02:03:04.5", "-00:00:00.0641689") in seconds; null when it is not one. */
+function timeSpanSeconds(value) {
+  const m = /^(-)?(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(String(value));
+  if (!m) return null;
+  const seconds = (+(m[2] || 0)) * 86400 + (+m[3]) * 3600 + (+m[4]) * 60 + parseFloat(m[5]);
+  return m[1] ? -seconds : seconds;
+}
+
 /** A .NET TimeSpan ("1.02:03:04.5", "00:00:00.0641689") as "1d 2h", "4m 12s", "0.06 s". */
 function formatDuration(value) {
   if (value === null || value === undefined) return '—';
-  let seconds;
-  if (typeof value === 'number') {
-    seconds = value;
-  } else {
-    const m = /^(-)?(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(String(value));
-    if (!m) return String(value);
-    seconds = (+(m[2] || 0)) * 86400 + (+m[3]) * 3600 + (+m[4]) * 60 + parseFloat(m[5]);
-    if (m[1]) seconds = -seconds;
-  }
+  const seconds = typeof value === 'number' ? value : timeSpanSeconds(value);
+  if (seconds === null) return String(value);
   if (seconds < 1) return `${seconds.toFixed(2)} s`;
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   const s = Math.round(seconds);
@@ -1333,11 +1334,11 @@ function renderPolicyChanges(changes) {
 
 /* ---- the policy in force, in plain words ---- */
 
-/** "30.00:00:00" or "04:00:00" (System.Text.Json's TimeSpan) as "30 days" or "4 h". */
+/** A policy's window ("30.00:00:00", "04:00:00") in words: "30 days", "4 h", "1 day 12 h". */
 function durationText(span) {
-  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(span || '');
-  if (!m) return String(span);
-  const [days, hours, minutes] = [Number(m[1] || 0), Number(m[2]), Number(m[3])];
+  const seconds = timeSpanSeconds(span);
+  if (seconds === null) return String(span);
+  const days = Math.floor(seconds / 86400), hours = Math.floor((seconds % 86400) / 3600), minutes = Math.floor((seconds % 3600) / 60);
   const parts = [];
   if (days) parts.push(days === 1 ? '1 day' : `${days} days`);
   if (hours) parts.push(`${hours} h`);
