@@ -50,5 +50,5 @@ public sealed record WhatIfOptions
 
 /// <summary>How far a what-if has got (see <see cref="WhatIfOptions.Progress"/>).</summary>
 /// <param name="RecordsRead">Records read from the decision log so far.</param>
-/// <param name="RecordsReplayed">Records replayed so far; replaying starts once every record is read, and ends at <paramref name="RecordsRead"/>.</param>
+/// <param name="RecordsReplayed">Records replayed so far. A log read in time order is replayed as it is read, so this keeps pace with <paramref name="RecordsRead"/>; a log found out of order is read again and sorted first, and replaying then starts once every record is read. It ends at <paramref name="RecordsRead"/>.</param>
 public sealed record WhatIfProgress(long RecordsRead, long RecordsReplayed);
