@@ -84,7 +84,12 @@ public abstract class EdgeCaseTests
         IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
         var reservation = new BudgetReservation { Grant = StoreTests.Grant("g-1", "k-1", 1m, host.Time.GetUtcNow()), Charges = [] };
 
-        (await new InMemoryBudgetLedger().TryReserveAsync(reservation)).Status.Should().Be(ReservationStatus.Reserved);
+        // The default ledger, as a host without a database gets it.
+        using ServiceProvider defaults = new ServiceCollection().AddCustomerCraft(_ => { }).Services.BuildServiceProvider();
+        IBudgetLedger inMemory = defaults.GetRequiredService<IBudgetLedger>();
+        inMemory.GetType().Name.Should().Be("InMemoryBudgetLedger");
+
+        (await inMemory.TryReserveAsync(reservation)).Status.Should().Be(ReservationStatus.Reserved);
         (await ledger.TryReserveAsync(reservation)).Status.Should().Be(ReservationStatus.Reserved);
     }
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Model;
 using CustomerCraft.Retention;
+using CustomerCraft.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerCraft.EntityFrameworkCore.Stores;

@@ -33,12 +33,12 @@ public static class CustomerCraftBuilderExtensions
         return builder;
     }
 
-    /// <summary>Replaces the budget ledger (by default <see cref="InMemoryBudgetLedger"/>).</summary>
+    /// <summary>Replaces the budget ledger (by default a thread-safe in-memory ledger for one process).</summary>
     public static ICustomerCraftBuilder UseBudgetLedger<TLedger>(this ICustomerCraftBuilder builder)
         where TLedger : class, IBudgetLedger =>
         Replace<IBudgetLedger, TLedger>(builder);
 
-    /// <summary>Replaces the decision log (by default <see cref="InMemoryDecisionLog"/>).</summary>
+    /// <summary>Replaces the decision log (by default an in-memory log of the latest <c>CustomerCraft:DecisionLog:Capacity</c> records).</summary>
     public static ICustomerCraftBuilder UseDecisionLog<TLog>(this ICustomerCraftBuilder builder)
         where TLog : class, IDecisionLog =>
         Replace<IDecisionLog, TLog>(builder);

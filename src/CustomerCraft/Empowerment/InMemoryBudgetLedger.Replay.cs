@@ -9,7 +9,7 @@ namespace CustomerCraft.Empowerment;
 /// reservation's second look at the limits. Kept apart from the grant path, whose guarantees
 /// (atomic reservation under concurrency, idempotent retries) the replay has no use for.
 /// </summary>
-public sealed partial class InMemoryBudgetLedger
+internal sealed partial class InMemoryBudgetLedger
 {
     /// <summary>
     /// Records a charge of <paramref name="amount"/> at <paramref name="at"/> on the incident,

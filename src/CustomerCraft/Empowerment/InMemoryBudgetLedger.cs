@@ -18,7 +18,7 @@ namespace CustomerCraft.Empowerment;
 /// <see cref="PruneAsync"/> removes those no window needs any more (the retention job calls it),
 /// so memory is bounded by the longest window rather than by history.
 /// </remarks>
-public sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
+internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionStore
 {
     private const int StripeCount = 64;
 

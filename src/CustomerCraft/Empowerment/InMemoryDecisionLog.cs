@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using CustomerCraft.Retention;
+using CustomerCraft.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CustomerCraft.Empowerment;
@@ -9,7 +10,7 @@ namespace CustomerCraft.Empowerment;
 /// most recent <see cref="InMemoryDecisionLogOptions.Capacity"/> records, less those older than
 /// the audit period once <see cref="PruneAsync"/> has removed them.
 /// </summary>
-public sealed class InMemoryDecisionLog : IDecisionLog, IRetentionStore
+internal sealed class InMemoryDecisionLog : IDecisionLog, IRetentionStore
 {
     private readonly DecisionRecord?[] _buffer;
     private readonly Lock _gate = new();
@@ -115,7 +116,7 @@ public sealed class InMemoryDecisionLog : IDecisionLog, IRetentionStore
         && (query.CustomerId is null || string.Equals(record.Request.CustomerId, query.CustomerId, StringComparison.Ordinal));
 }
 
-/// <summary>Options of <see cref="InMemoryDecisionLog"/>, bound from <c>CustomerCraft:DecisionLog</c>.</summary>
+/// <summary>Options of the default, in-memory decision log, bound from <c>CustomerCraft:DecisionLog</c>.</summary>
 public sealed class InMemoryDecisionLogOptions
 {
     /// <summary>The default <see cref="Capacity"/>.</summary>

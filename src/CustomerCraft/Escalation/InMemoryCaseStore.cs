@@ -7,7 +7,7 @@ namespace CustomerCraft.Escalation;
 /// A thread-safe in-memory <see cref="ICaseStore"/> for one process: reads take no lock; saves,
 /// claims and the index of due cases share one short lock. Cases live for the life of the process.
 /// </summary>
-public sealed class InMemoryCaseStore : ICaseStore
+internal sealed class InMemoryCaseStore : ICaseStore
 {
     private readonly ConcurrentDictionary<string, SupportCase> _cases = new(StringComparer.Ordinal);
     private readonly SortedSet<DueEntry> _due = new();

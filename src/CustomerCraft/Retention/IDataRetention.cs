@@ -17,7 +17,7 @@ public interface IDataRetention
     RetentionCutoffs CutoffsAt(DateTimeOffset now);
 
     /// <summary>
-    /// Prunes the budget ledger and the decision log, each when it is an <see cref="IRetentionStore"/>,
+    /// Prunes the budget ledger and the decision log, each when it is an <see cref="Storage.IRetentionStore"/>,
     /// with the cutoffs at the current time.
     /// </summary>
     /// <param name="cancellationToken">Stops between batches.</param>

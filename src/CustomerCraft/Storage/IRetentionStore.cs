@@ -1,4 +1,6 @@
-namespace CustomerCraft.Retention;
+using CustomerCraft.Retention;
+
+namespace CustomerCraft.Storage;
 
 /// <summary>
 /// A store that can remove what no budget window and no audit period still needs. The built-in
