@@ -64,13 +64,19 @@ if (Arg("--replay-only") is { } edited)
     replays.AddSingleton<IDecisionLog>(history);
     await using ServiceProvider replayProvider = replays.BuildServiceProvider();
     IConfiguration alternative = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(edited)).Build().GetSection("CustomerCraft");
+    // The history list is the bench's, not the replay's (the tool never holds it): moved to the
+    // oldest generation first, so that the replay's collections do not promote it on the clock.
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
     int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
     TimeSpan pause = GC.GetTotalPauseDuration();
+    long allocated = GC.GetTotalAllocatedBytes(precise: true);
     TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     var watch = System.Diagnostics.Stopwatch.StartNew();
     CustomerCraft.Insight.WhatIfReport report = await replayProvider.GetRequiredService<CustomerCraft.Insight.IPolicyWhatIf>().CompareAsync(alternative);
     Console.WriteLine($"replayed {report.RecordsRead} records in {watch.Elapsed.TotalSeconds:0.0} s wall, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s CPU; escalations {report.Totals.EscalationsBefore} -> {report.Totals.EscalationsAfter}; "
-        + $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:0.0} s");
+        + $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:0.0} s; "
+        + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocated) / Math.Max(1, report.RecordsRead):N0} B allocated a record; heap after {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576:N0} MiB");
     return;
 }
 

@@ -49,10 +49,14 @@ internal sealed class ReservingReplayEngine : IReplayEngine
     public async ValueTask<ReplayAttempt> GrantAsync(ResolutionRequest request, decimal amount, CancellationToken cancellationToken)
     {
         PruneIfDue();
-        AuthorityDecision decision = await _authority.EvaluateAsync(
-            request with { Amount = amount, Currency = null, IdempotencyKey = null },
-            HeadroomScope.RequestedAction,
-            cancellationToken).ConfigureAwait(false);
+
+        // The recorded amount, in the policy currency. A request that already says so (no currency
+        // of its own) is decided as it is: no copy for most records. Its idempotency key plays no
+        // part in a decision, and the engine checked it as text before recording it.
+        ResolutionRequest decided = request.Amount == amount && request.Currency is null
+            ? request
+            : request with { Amount = amount, Currency = null, IdempotencyKey = null };
+        AuthorityDecision decision = await _authority.EvaluateAsync(decided, HeadroomScope.RequestedAction, cancellationToken).ConfigureAwait(false);
         if (decision.Outcome != DecisionOutcome.Allowed)
         {
             return new ReplayAttempt(decision.Outcome, null, 0m);

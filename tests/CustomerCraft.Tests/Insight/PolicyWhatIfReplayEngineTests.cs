@@ -143,6 +143,69 @@ public class PolicyWhatIfReplayEngineTests
         shuffled.RecordsRead.Should().Be(inOrder.RecordsRead);
     }
 
+    [Fact]
+    public async Task CompareAsync_HistoryReadAhead_GivesTheTableOfReadingAndReplayingOnOneThread()
+    {
+        using TestHost host = await HistoryAsync();
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).CountAsync())
+            .Should().BeGreaterThan(2 * PolicyWhatIf.ReadAheadBatchSize, "the history spans several batches, the last one partial");
+        PolicyWhatIf sequential = Replay(host, granting: false);
+        sequential.ReadAheadBatches = 0;
+        PolicyWhatIf readAhead = Replay(host, granting: false);
+        readAhead.ReadAheadBatches.Should().BeGreaterThan(0, "reading ahead is the default");
+
+        WhatIfReport expected = await sequential.CompareAsync(Section(Edited()));
+        WhatIfReport actual = await readAhead.CompareAsync(Section(Edited()));
+
+        actual.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public async Task CompareAsync_LogOutOfTimeOrderReadAhead_ReplaysItSortedWithTheSameTable()
+    {
+        using TestHost host = await HistoryAsync();
+        IDecisionLog log = host.Services.GetRequiredService<IDecisionLog>();
+        PolicyWhatIf sequential = Replay(host, granting: false, new SwappedLog(log));
+        sequential.ReadAheadBatches = 0;
+
+        WhatIfReport expected = await sequential.CompareAsync(Section(Edited()));
+        WhatIfReport actual = await Replay(host, granting: false, new SwappedLog(log)).CompareAsync(Section(Edited()));
+
+        actual.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public async Task CompareAsync_LogFailsHalfWayWhileReadAhead_ThrowsTheLogsErrorAsItIs()
+    {
+        using TestHost host = await HistoryAsync();
+        var failure = new InvalidDataException("Line 1501: not a decision record.");
+        PolicyWhatIf whatIf = Replay(host, granting: false, new FailingLog(host.Services.GetRequiredService<IDecisionLog>(), 1500, failure));
+
+        Func<Task> compare = async () => await whatIf.CompareAsync(Section(Edited()));
+
+        (await compare.Should().ThrowExactlyAsync<InvalidDataException>()).Which.Should().BeSameAs(failure);
+    }
+
+    /// <summary>Reads the first records of a log, then fails as a corrupt export or a lost connection would.</summary>
+    private sealed class FailingLog(IDecisionLog inner, int before, Exception failure) : IDecisionLog
+    {
+        public ValueTask AppendAsync(DecisionRecord record, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public async IAsyncEnumerable<DecisionRecord> ReadAsync(DecisionLogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            int read = 0;
+            await foreach (DecisionRecord record in inner.ReadAsync(query, cancellationToken))
+            {
+                if (read++ == before)
+                {
+                    throw failure;
+                }
+
+                yield return record;
+            }
+        }
+    }
+
     /// <summary>Reads a log with its 1,001st and 2,001st records swapped: out of time order half-way through.</summary>
     private sealed class SwappedLog(IDecisionLog inner) : IDecisionLog
     {
