@@ -38,7 +38,7 @@ internal sealed partial class InMemoryBudgetLedger
         {
             lock (account)
             {
-                account.Add(new Entry(at, amount, chargeId));
+                account.Add(at.UtcTicks, amount, chargeId);
             }
         }
 
@@ -67,31 +67,9 @@ internal sealed partial class InMemoryBudgetLedger
     /// <param name="before">No customer or agent window reaches back before it.</param>
     internal void PruneWindowedCharges(DateTimeOffset before)
     {
-        foreach (KeyValuePair<SubjectKey, Subject> pair in _subjects)
-        {
-            if (pair.Key.Scope == BudgetScope.Incident)
-            {
-                continue;
-            }
-
-            Subject subject = pair.Value;
-            foreach (Account account in subject.Accounts)
-            {
-                bool retired;
-                lock (account)
-                {
-                    account.RemoveBefore(before);
-                    retired = account.TryRetire();
-                }
-
-                if (retired)
-                {
-                    subject.Remove(account);
-                }
-            }
-
-            subject.RetireIfEmpty(pair.Key, _subjects);
-        }
+        long charges = 0, budgets = 0;
+        PruneScope(_customers, before, ref charges, ref budgets, CancellationToken.None);
+        PruneScope(_agents, before, ref charges, ref budgets, CancellationToken.None);
     }
 
     /// <summary>A charge the replay made: the budgets it went on, its id and amount.</summary>

@@ -23,8 +23,14 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     private const int StripeCount = 64;
 
     // Budgets are grouped by subject (an incident, a customer, an agent): an evaluation reads
-    // every action's budget of the same few subjects, so one lookup serves them all.
-    private readonly ConcurrentDictionary<SubjectKey, Subject> _subjects;
+    // every action's budget of the same few subjects, so one lookup serves them all. One
+    // dictionary per scope, keyed by the id alone: a string key under an ordinal comparer gets
+    // the runtime's non-randomized string hashing (a struct key with a custom comparer hashed
+    // with Marvin), and the incidents, most of them charged once and never read again, do not
+    // crowd the customers and agents every evaluation reads.
+    private readonly ConcurrentDictionary<string, Subject> _incidents;
+    private readonly ConcurrentDictionary<string, Subject> _customers;
+    private readonly ConcurrentDictionary<string, Subject> _agents;
     private readonly ConcurrentDictionary<string, StoredGrant> _grantsById = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredGrant> _grantsByKey = new(StringComparer.Ordinal);
     private readonly object[] _keyStripes = CreateStripes();
@@ -51,7 +57,10 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     private InMemoryBudgetLedger(IdComparison comparison)
     {
         Comparison = comparison;
-        _subjects = new ConcurrentDictionary<SubjectKey, Subject>(new SubjectKeyComparer(comparison == IdComparison.IgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal));
+        StringComparer ids = comparison == IdComparison.IgnoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        _incidents = new ConcurrentDictionary<string, Subject>(ids);
+        _customers = new ConcurrentDictionary<string, Subject>(ids);
+        _agents = new ConcurrentDictionary<string, Subject>(ids);
     }
 
     /// <summary>How this ledger compares subject ids.</summary>
@@ -77,7 +86,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             ref SubjectCache cache = ref SubjectCache.For(key.Scope, ref incidents, ref customers, ref agents);
             if (!string.Equals(cache.Id, key.SubjectId, StringComparison.Ordinal))
             {
-                _subjects.TryGetValue(new SubjectKey(key.Scope, key.SubjectId), out cache.Subject);
+                SubjectsOf(key.Scope).TryGetValue(key.SubjectId, out cache.Subject);
                 cache.Id = key.SubjectId;
             }
 
@@ -161,7 +170,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 var stored = new StoredGrant(grant, accounts);
                 for (int i = 0; i < accounts.Length; i++)
                 {
-                    accounts[i].Add(new Entry(grant.GrantedAt, grant.Amount, grant.GrantId));
+                    accounts[i].Add(grant.GrantedAt.UtcTicks, grant.Amount, grant.GrantId);
                 }
 
                 _grantsById[grant.GrantId] = stored;
@@ -213,15 +222,8 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 return new ValueTask<GrantRecord?>(stored.Record);
             }
 
-            foreach (Account account in stored.Accounts)
-            {
-                lock (account)
-                {
-                    account.Void(grantId);
-                }
-            }
-
-            var voided = new StoredGrant(stored.Record with { VoidedAt = voidedAt, VoidReason = reason }, stored.Accounts);
+            stored.VoidEntries();
+            StoredGrant voided = stored.With(stored.Record with { VoidedAt = voidedAt, VoidReason = reason });
             _grantsById[grantId] = voided;
             _grantsByKey[voided.Record.IdempotencyKey] = voided;
             return new ValueTask<GrantRecord?>(voided.Record);
@@ -230,7 +232,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
 
     /// <summary>The budgets of one incident, customer or agent, found by its id under this ledger's comparison; <see langword="null"/> when it has none.</summary>
     internal Subject? FindSubject(BudgetScope scope, string id) =>
-        _subjects.TryGetValue(new SubjectKey(scope, id), out Subject? subject) ? subject : null;
+        SubjectsOf(scope).TryGetValue(id, out Subject? subject) ? subject : null;
 
     /// <summary>
     /// Removes the charges no window reaches any more (customer and agent charges made before
@@ -247,31 +249,9 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     {
         ArgumentNullException.ThrowIfNull(cutoffs);
         long charges = 0, budgets = 0, grants = 0;
-        foreach (KeyValuePair<SubjectKey, Subject> pair in _subjects)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            DateTimeOffset before = pair.Key.Scope == BudgetScope.Incident
-                ? cutoffs.IncidentChargesBefore ?? DateTimeOffset.MinValue
-                : cutoffs.ChargesBefore;
-            Subject subject = pair.Value;
-            foreach (Account account in subject.Accounts)
-            {
-                bool retired;
-                lock (account)
-                {
-                    charges += account.RemoveBefore(before);
-                    retired = account.TryRetire();
-                }
-
-                if (retired)
-                {
-                    subject.Remove(account);
-                    budgets++;
-                }
-            }
-
-            subject.RetireIfEmpty(pair.Key, _subjects);
-        }
+        PruneScope(_incidents, cutoffs.IncidentChargesBefore ?? DateTimeOffset.MinValue, ref charges, ref budgets, cancellationToken);
+        PruneScope(_customers, cutoffs.ChargesBefore, ref charges, ref budgets, cancellationToken);
+        PruneScope(_agents, cutoffs.ChargesBefore, ref charges, ref budgets, cancellationToken);
 
         foreach (KeyValuePair<string, StoredGrant> pair in _grantsById)
         {
@@ -298,6 +278,40 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         return new ValueTask<RetentionResult>(new RetentionResult(charges, grants, budgets, 0));
     }
 
+    /// <summary>Removes one scope's charges made before <paramref name="before"/> (and voided ones), and the budgets and subjects left with none.</summary>
+    private static void PruneScope(ConcurrentDictionary<string, Subject> subjects, DateTimeOffset before, ref long charges, ref long budgets, CancellationToken cancellationToken)
+    {
+        foreach (KeyValuePair<string, Subject> pair in subjects)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Subject subject = pair.Value;
+            foreach (Account account in subject.Accounts)
+            {
+                bool retired;
+                lock (account)
+                {
+                    charges += account.RemoveBefore(before);
+                    retired = account.TryRetire();
+                }
+
+                if (retired)
+                {
+                    subject.Remove(account);
+                    budgets++;
+                }
+            }
+
+            subject.RetireIfEmpty(pair.Key, subjects);
+        }
+    }
+
+    private ConcurrentDictionary<string, Subject> SubjectsOf(BudgetScope scope) => scope switch
+    {
+        BudgetScope.Incident => _incidents,
+        BudgetScope.Customer => _customers,
+        _ => _agents,
+    };
+
     private static bool AnyRetired(Account[] accounts)
     {
         foreach (Account account in accounts)
@@ -312,14 +326,14 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     }
 
     private Account? FindAccount(BudgetKey key) =>
-        _subjects.TryGetValue(new SubjectKey(key.Scope, key.SubjectId), out Subject? subject) ? subject.Find(key.Action) : null;
+        SubjectsOf(key.Scope).TryGetValue(key.SubjectId, out Subject? subject) ? subject.Find(key.Action) : null;
 
     private Account GetOrAddAccount(BudgetKey key)
     {
         while (true)
         {
             // A subject retired by pruning refuses new accounts: look it up again, to find or add its successor.
-            if (_subjects.GetOrAdd(new SubjectKey(key.Scope, key.SubjectId), static _ => new Subject()).GetOrAdd(key.Action, this) is { } account)
+            if (SubjectsOf(key.Scope).GetOrAdd(key.SubjectId, static _ => new Subject()).GetOrAdd(key.Action, this) is { } account)
             {
                 return account;
             }
@@ -357,15 +371,76 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         return stripes;
     }
 
-    private sealed record StoredGrant(GrantRecord Record, Account[] Accounts);
-
-    internal readonly record struct SubjectKey(BudgetScope Scope, string Id);
-
-    private sealed class SubjectKeyComparer(StringComparer ids) : IEqualityComparer<SubjectKey>
+    /// <summary>
+    /// A grant and the budgets it charged. The engine charges three (incident, customer, agent):
+    /// they are kept in fields rather than an array, 32 bytes less for every grant the ledger keeps.
+    /// Compared by reference, so that pruning removes only the instance it read.
+    /// </summary>
+    private sealed class StoredGrant
     {
-        public bool Equals(SubjectKey x, SubjectKey y) => x.Scope == y.Scope && ids.Equals(x.Id, y.Id);
+        private readonly Account? _first;
+        private readonly Account? _second;
+        private readonly Account? _third;
+        private readonly Account[]? _more; // every account, when there are more than three
 
-        public int GetHashCode(SubjectKey key) => ids.GetHashCode(key.Id) ^ (int)key.Scope;
+        public StoredGrant(GrantRecord record, Account[] accounts)
+        {
+            Record = record;
+            if (accounts.Length > 3)
+            {
+                _more = accounts;
+                return;
+            }
+
+            _first = accounts.Length > 0 ? accounts[0] : null;
+            _second = accounts.Length > 1 ? accounts[1] : null;
+            _third = accounts.Length > 2 ? accounts[2] : null;
+        }
+
+        private StoredGrant(GrantRecord record, StoredGrant accounts)
+        {
+            Record = record;
+            _first = accounts._first;
+            _second = accounts._second;
+            _third = accounts._third;
+            _more = accounts._more;
+        }
+
+        public GrantRecord Record { get; }
+
+        /// <summary>The same budgets with another record (the voided one).</summary>
+        public StoredGrant With(GrantRecord record) => new(record, this);
+
+        /// <summary>Voids the grant's entry in each of its budgets, under each budget's lock.</summary>
+        public void VoidEntries()
+        {
+            if (_more is not null)
+            {
+                foreach (Account account in _more)
+                {
+                    VoidIn(account, Record.GrantId);
+                }
+
+                return;
+            }
+
+            VoidIn(_first, Record.GrantId);
+            VoidIn(_second, Record.GrantId);
+            VoidIn(_third, Record.GrantId);
+
+            static void VoidIn(Account? account, string grantId)
+            {
+                if (account is null)
+                {
+                    return;
+                }
+
+                lock (account)
+                {
+                    account.Void(grantId);
+                }
+            }
+        }
     }
 
     private struct SubjectCache
@@ -424,14 +499,14 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             }
         }
 
-        public void RetireIfEmpty(SubjectKey key, ConcurrentDictionary<SubjectKey, Subject> subjects)
+        public void RetireIfEmpty(string key, ConcurrentDictionary<string, Subject> subjects)
         {
             lock (this)
             {
                 if (_accounts.Length == 0)
                 {
                     _retired = true;
-                    subjects.TryRemove(new KeyValuePair<SubjectKey, Subject>(key, this));
+                    subjects.TryRemove(new KeyValuePair<string, Subject>(key, this));
                 }
             }
         }
@@ -487,25 +562,31 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         }
     }
 
-    /// <summary>One grant on one budget, with the running totals up to and including it, side by
-    /// side so that a window's usage touches as few cache lines as possible.</summary>
-    internal struct Entry(DateTimeOffset at, decimal amount, string grantId)
+    /// <summary>
+    /// One charge on one budget, with the running totals up to and including it: 32 bytes, so that
+    /// a window's usage touches few cache lines and a grant's three entries cost little memory. The
+    /// charge's own amount is not kept: it is the difference of its running total and the previous
+    /// entry's (see <see cref="Account"/>).
+    /// </summary>
+    internal struct Entry(long ticks, string grantId)
     {
-        public readonly DateTimeOffset At = at;
-        public readonly decimal Amount = amount;
+        /// <summary>When the charge was made, in UTC ticks (what <see cref="DateTimeOffset"/> compares).</summary>
+        public readonly long Ticks = ticks;
+
+        /// <summary>The grant (or replay charge) the entry belongs to: what a void finds it by.</summary>
         public readonly string GrantId = grantId;
-        public bool Voided;
 
         // The sums over this entry and every earlier one that is not voided: the amount in
         // ten-thousandths (see Account), and the count.
         public long TotalScaled;
         public int TotalCount;
+        public bool Voided;
     }
 
     /// <summary>
-    /// One budget's entries, kept sorted by time, with running totals so that the usage of any
-    /// window is two lookups after a binary search, however many grants the budget holds.
-    /// Writers lock the instance; readers take no lock: a version number that is odd while a
+    /// One budget's entries, kept sorted by time, with running totals (prefix sums) so that the
+    /// usage of any window is two lookups after a binary search, however many grants the budget
+    /// holds. Writers lock the instance; readers take no lock: a version number that is odd while a
     /// write is in progress tells a reader to read again (a sequence lock), so evaluations never
     /// wait for each other or for grants on other budgets.
     /// </summary>
@@ -513,28 +594,38 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     /// Amounts are summed as whole ten-thousandths (<see cref="Scale"/>) in a <see langword="long"/>:
     /// every amount the engine charges has at most four decimals (money's minor units, a quantity's
     /// decimals), and integer sums and differences cost a fraction of <see langword="decimal"/>
-    /// ones, which an evaluation pays for every budget it reads (issue 17). An amount with more
-    /// decimals, a negative one, or totals past a <see langword="long"/> (only a host charging the
-    /// ledger directly can cause them) switch the account to exact <see langword="decimal"/> sums
-    /// over its entries, so no usage is ever rounded.
+    /// ones, which an evaluation pays for every budget it reads (issue 17). An entry's amount is
+    /// the difference of two running totals, so adding, voiding and pruning move the totals by
+    /// that difference and no entry stores its amount. An amount with more decimals, a negative
+    /// one, or totals past a <see langword="long"/> (only a host charging the ledger directly can
+    /// cause them) switch the account to exact <see langword="decimal"/> sums: from then on it
+    /// keeps every live entry's exact amount by its id, so no usage is ever rounded.
     /// </remarks>
     internal sealed class Account(long order)
     {
         /// <summary>The decimals of <see cref="Entry.TotalScaled"/>.</summary>
         public const int Scale = 4;
 
-        private Entry[] _entries = new Entry[2];
+        // One slot to start with: most budgets are an incident's, charged once.
+        private Entry[] _entries = new Entry[1];
 
         private int _count;
         private int _version;
 
-        // False once an entry's amount (or a total) does not fit whole ten-thousandths in a long.
-        private bool _scaled = true;
+        // Null while the totals are whole ten-thousandths; once an amount or a total does not fit
+        // them, the exact amount of every live entry by its id (and the scaled totals are unused).
+        private ConcurrentDictionary<string, decimal>? _exact;
 
         public long Order { get; } = order;
 
         /// <summary>Removed by pruning: a reservation that locked it finds or makes the budget's account again.</summary>
         public bool Retired { get; private set; }
+
+        /// <summary>How many entries the account holds, voided ones included; the caller holds the lock.</summary>
+        internal int Count => _count;
+
+        /// <summary>Whether the account sums exact <see langword="decimal"/> amounts rather than ten-thousandths.</summary>
+        internal bool IsExact => Volatile.Read(ref _exact) is not null;
 
         /// <summary>Retires the account if it holds nothing; the caller holds the lock.</summary>
         public bool TryRetire()
@@ -550,14 +641,15 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         /// <summary>
         /// Removes the entries made before <paramref name="before"/> and the voided ones; the caller
         /// holds the lock. Usage over any window starting at or after it stays the same: the
-        /// running totals are differences, recomputed over what remains.
+        /// running totals are rebuilt from the differences of the entries that remain.
         /// </summary>
         public int RemoveBefore(DateTimeOffset before)
         {
+            long cutoff = before.UtcTicks;
             int kept = 0;
             for (int i = 0; i < _count; i++)
             {
-                if (_entries[i].At >= before && !_entries[i].Voided)
+                if (_entries[i].Ticks >= cutoff && !_entries[i].Voided)
                 {
                     kept++;
                 }
@@ -571,20 +663,30 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
 
             // A fresh array, so a lock-free reader of the old one reads consistent (discarded) data;
             // it also gives memory back when most entries went.
-            var entries = new Entry[Math.Max(2, (int)BitOperations.RoundUpToPowerOf2((uint)kept))];
+            var entries = new Entry[Math.Max(1, (int)BitOperations.RoundUpToPowerOf2((uint)kept))];
+            BeginWrite();
+            ConcurrentDictionary<string, decimal>? exact = _exact;
+            long total = 0;
             int next = 0;
             for (int i = 0; i < _count; i++)
             {
-                if (_entries[i].At >= before && !_entries[i].Voided)
+                ref Entry entry = ref _entries[i];
+                if (entry.Ticks >= cutoff && !entry.Voided)
                 {
-                    entries[next++] = _entries[i];
+                    total += entry.TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0);
+                    entries[next] = entry;
+                    entries[next].TotalScaled = total;
+                    entries[next].TotalCount = next + 1;
+                    next++;
+                }
+                else if (exact is not null && !entry.Voided)
+                {
+                    exact.TryRemove(entry.GrantId, out _);
                 }
             }
 
-            BeginWrite();
             _entries = entries;
             _count = kept;
-            RecomputeTotalsFrom(0);
             EndWrite();
             return removed;
         }
@@ -625,7 +727,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 return BudgetUsage.None;
             }
 
-            int first = FirstAtOrAfter(entries, count, since);
+            int first = FirstAtOrAfter(entries, count, since.UtcTicks);
             if (first == count)
             {
                 return BudgetUsage.None;
@@ -633,9 +735,9 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
 
             ref Entry last = ref entries[count - 1];
             int used = last.TotalCount - (first > 0 ? entries[first - 1].TotalCount : 0);
-            if (!Volatile.Read(ref _scaled))
+            if (Volatile.Read(ref _exact) is { } exact)
             {
-                return new BudgetUsage(ExactSum(entries, first, count), used);
+                return new BudgetUsage(ExactSum(entries, first, count, exact), used);
             }
 
             long scaled = last.TotalScaled - (first > 0 ? entries[first - 1].TotalScaled : 0);
@@ -655,7 +757,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 int before = Volatile.Read(ref _version);
                 if ((before & 1) == 0)
                 {
-                    MinorUsage usage = MinorSince(since, decimals);
+                    MinorUsage usage = MinorSince(since.UtcTicks, decimals);
                     Volatile.ReadBarrier();
                     if (Volatile.Read(ref _version) == before)
                     {
@@ -667,11 +769,11 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             }
         }
 
-        private MinorUsage MinorSince(DateTimeOffset since, int decimals)
+        private MinorUsage MinorSince(long since, int decimals)
         {
-            if (!Volatile.Read(ref _scaled))
+            if (Volatile.Read(ref _exact) is not null)
             {
-                BudgetUsage exact = UsageSince(since);
+                BudgetUsage exact = UsageSince(new DateTimeOffset(since, TimeSpan.Zero));
                 return new MinorUsage(MinorUnits.From(exact.Amount, decimals), exact.Count);
             }
 
@@ -701,69 +803,117 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             return new MinorUsage(MinorUnits.Rescale(scaled, Scale, decimals), used);
         }
 
-        private static decimal ExactSum(Entry[] entries, int first, int count)
+        private static decimal ExactSum(Entry[] entries, int first, int count, ConcurrentDictionary<string, decimal> exact)
         {
             decimal sum = 0m;
             for (int i = first; i < count; i++)
             {
-                if (!entries[i].Voided)
+                // A racing reader may see an empty slot (no id): garbage the version check discards.
+                if (!entries[i].Voided && entries[i].GrantId is { } id && exact.TryGetValue(id, out decimal amount))
                 {
-                    sum += entries[i].Amount;
+                    sum += amount;
                 }
             }
 
             return sum;
         }
 
-        public void Add(Entry entry)
+        /// <summary>Records a charge; the caller holds the lock.</summary>
+        public void Add(long ticks, decimal amount, string grantId)
         {
             BeginWrite();
+            long add = 0;
+            if (_exact is null && !(TryScale(amount, out add) && (_count == 0 || _entries[_count - 1].TotalScaled + add >= 0)))
+            {
+                // Both are never negative, so a sum past long.MaxValue shows as negative.
+                SwitchToExact();
+                add = 0;
+            }
+
             if (_count == _entries.Length)
             {
-                int size = _entries.Length * 2;
-                Array.Resize(ref _entries, size);
+                Array.Resize(ref _entries, _entries.Length * 2);
             }
 
             // Grants arrive almost always in time order; an entry that arrives late is moved into
-            // place and the totals after it recomputed.
+            // place and the totals after it moved by its amount.
             int position = _count;
-            while (position > 0 && _entries[position - 1].At > entry.At)
+            while (position > 0 && _entries[position - 1].Ticks > ticks)
             {
                 _entries[position] = _entries[position - 1];
                 position--;
             }
 
-            _entries[position] = entry;
+            _entries[position] = new Entry(ticks, grantId)
+            {
+                TotalScaled = (position > 0 ? _entries[position - 1].TotalScaled : 0) + add,
+                TotalCount = (position > 0 ? _entries[position - 1].TotalCount : 0) + 1,
+            };
             _count++;
-            RecomputeTotalsFrom(position);
+            for (int i = position + 1; i < _count; i++)
+            {
+                _entries[i].TotalScaled += add;
+                _entries[i].TotalCount++;
+            }
+
+            _exact?.TryAdd(grantId, amount);
             EndWrite();
         }
 
+        /// <summary>Voids the entry of <paramref name="grantId"/>, if the account holds it; the caller holds the lock.</summary>
         public void Void(string grantId)
         {
             for (int i = _count - 1; i >= 0; i--)
             {
                 if (string.Equals(_entries[i].GrantId, grantId, StringComparison.Ordinal))
                 {
+                    if (_entries[i].Voided)
+                    {
+                        return; // the totals already left it out
+                    }
+
                     BeginWrite();
+                    long amount = _exact is null ? _entries[i].TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0) : 0;
+                    _exact?.TryRemove(grantId, out _);
                     _entries[i].Voided = true;
-                    RecomputeTotalsFrom(i);
+                    for (int j = i; j < _count; j++)
+                    {
+                        _entries[j].TotalScaled -= amount;
+                        _entries[j].TotalCount--;
+                    }
+
                     EndWrite();
                     return;
                 }
             }
         }
 
-        private static int FirstAtOrAfter(Entry[] entries, int count, DateTimeOffset since)
+        // Called by a writer: every live entry's amount, exactly, from the scaled totals (they were
+        // exact), before the first amount that does not fit them is added.
+        private void SwitchToExact()
+        {
+            var exact = new ConcurrentDictionary<string, decimal>(StringComparer.Ordinal);
+            for (int i = 0; i < _count; i++)
+            {
+                if (!_entries[i].Voided)
+                {
+                    exact[_entries[i].GrantId] = MinorUnits.ToDecimal(_entries[i].TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0), Scale);
+                }
+            }
+
+            Volatile.Write(ref _exact, exact);
+        }
+
+        private static int FirstAtOrAfter(Entry[] entries, int count, long since)
         {
             // Most windows hold every entry (a budget's whole history fits its window until pruning)
             // or none: settled from the two ends, without the search touching the ones between.
-            if (entries[0].At >= since)
+            if (entries[0].Ticks >= since)
             {
                 return 0;
             }
 
-            if (entries[count - 1].At < since)
+            if (entries[count - 1].Ticks < since)
             {
                 return count;
             }
@@ -772,7 +922,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             while (low < high)
             {
                 int middle = (low + high) >>> 1;
-                if (entries[middle].At < since)
+                if (entries[middle].Ticks < since)
                 {
                     low = middle + 1;
                 }
@@ -793,40 +943,6 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         }
 
         private void EndWrite() => Volatile.Write(ref _version, _version + 1);
-
-        private void RecomputeTotalsFrom(int index)
-        {
-            long amount = index > 0 ? _entries[index - 1].TotalScaled : 0;
-            int count = index > 0 ? _entries[index - 1].TotalCount : 0;
-            bool scaled = _scaled;
-            for (int i = index; i < _count; i++)
-            {
-                if (!_entries[i].Voided)
-                {
-                    // Both are never negative, so a sum past long.MaxValue shows as negative.
-                    if (scaled && TryScale(_entries[i].Amount, out long entry) && amount + entry >= 0)
-                    {
-                        amount += entry;
-                    }
-                    else
-                    {
-                        scaled = false;
-                        amount = 0;
-                    }
-
-                    count++;
-                }
-
-                _entries[i].TotalScaled = amount;
-                _entries[i].TotalCount = count;
-            }
-
-            // Only ever from true to false: the exact sums stay right whatever the totals hold.
-            if (!scaled)
-            {
-                Volatile.Write(ref _scaled, false);
-            }
-        }
 
         /// <summary>An amount as whole ten-thousandths, when it is one (not negative, no more than four decimals).</summary>
         private static bool TryScale(decimal amount, out long scaled)

@@ -1,4 +1,6 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.Identifiers;
+using CustomerCraft.Retention;
 using CustomerCraft.Storage;
 
 namespace CustomerCraft.Tests.Empowerment;
@@ -97,5 +99,159 @@ public class InMemoryBudgetLedgerTests
         Func<Task> act = async () => await ledger.TryReserveAsync(reservation);
 
         await act.Should().ThrowAsync<ArgumentException>().WithMessage("*charges budget*twice*");
+    }
+
+    [Fact]
+    public async Task Usage_WithLateGrantsVoidsAndPrunes_MatchesANaiveSumForEveryWindowAndItsBoundaries()
+    {
+        // The running totals (prefix sums) move by each entry's amount on a late insert, a void and
+        // a prune; every window, including those starting exactly at, just before and just after
+        // an entry, must still equal a plain sum.
+        var ledger = new InMemoryBudgetLedger();
+        var random = new Random(11);
+        var model = new List<(DateTimeOffset At, decimal Amount, string Id, bool Voided)>();
+        DateTimeOffset pruned = DateTimeOffset.MinValue;
+        var removed = new HashSet<string>();
+
+        for (int i = 0; i < 600; i++)
+        {
+            int step = random.Next(10);
+            if (step == 0 && model.Count > 0)
+            {
+                int victim = random.Next(model.Count);
+                await ledger.VoidAsync(model[victim].Id, T0, "test");
+                await ledger.VoidAsync(model[victim].Id, T0, "again"); // a second void releases nothing more
+                model[victim] = model[victim] with { Voided = true };
+            }
+            else if (step == 1 && i > 50)
+            {
+                DateTimeOffset cutoff = T0.AddMinutes((i - random.Next(40)) * 10);
+                if (cutoff > pruned)
+                {
+                    // Removes what was charged before the cutoff, and the voided charges; a late
+                    // charge made afterwards, dated before it, stays until the next prune.
+                    await ledger.PruneAsync(new RetentionCutoffs(cutoff, null, null));
+                    pruned = cutoff;
+                    removed.UnionWith(model.Where(e => e.Voided || e.At < cutoff).Select(e => e.Id));
+                }
+            }
+            else
+            {
+                DateTimeOffset at = T0.AddMinutes(i * 10 - (random.Next(3) == 0 ? random.Next(120) : 0));
+                decimal amount = random.Next(1, 1_000_000) / 10_000m; // four decimals, the finest the totals keep
+                string id = $"g{i}";
+                (await ledger.TryReserveAsync(Reservation(Grant(id, amount, at)))).Status.Should().Be(ReservationStatus.Reserved);
+                model.Add((at, amount, id, false));
+            }
+
+            DateTimeOffset anchor = model.Count > 0 ? model[random.Next(model.Count)].At : T0;
+            foreach (DateTimeOffset since in new[] { anchor, anchor.AddTicks(-1), anchor.AddTicks(1), DateTimeOffset.MinValue, T0.AddMinutes(i * 10 + 10) })
+            {
+                var live = model.Where(e => !e.Voided && !removed.Contains(e.Id) && e.At >= since).ToList();
+                BudgetUsage usage = await ledger.GetUsageAsync(Key, since);
+                usage.Should().Be(new BudgetUsage(live.Sum(e => e.Amount), live.Count), $"after step {i}, since {since:O}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Usage_OnceExact_StaysExactThroughLateChargesVoidsAndPrunes()
+    {
+        var ledger = new InMemoryBudgetLedger();
+        await ledger.TryReserveAsync(Reservation(Grant("g1", 1.25m, T0)));
+        await ledger.TryReserveAsync(Reservation(Grant("g2", 3m, T0.AddMinutes(10))));
+        await ledger.TryReserveAsync(Reservation(Grant("g3", 0.00001m, T0.AddMinutes(20)))); // switches the budget to exact sums
+        await ledger.TryReserveAsync(Reservation(Grant("g4", 2.5m, T0.AddMinutes(5)))); // late
+        await ledger.TryReserveAsync(Reservation(Grant("g5", 0.123456m, T0.AddMinutes(30))));
+
+        (await ledger.GetUsageAsync(Key, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(6.873466m, 5));
+        (await ledger.GetUsageAsync(Key, T0.AddMinutes(5))).Should().Be(new BudgetUsage(5.623466m, 4));
+
+        await ledger.VoidAsync("g2", T0, "test");
+        (await ledger.GetUsageAsync(Key, T0.AddMinutes(5))).Should().Be(new BudgetUsage(2.623466m, 3));
+
+        await ledger.PruneAsync(new RetentionCutoffs(T0.AddMinutes(5), null, null));
+        (await ledger.GetUsageAsync(Key, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(2.623466m, 3));
+        (await ledger.GetUsageAsync(Key, T0.AddMinutes(20))).Should().Be(new BudgetUsage(0.123466m, 2));
+    }
+
+    [Fact]
+    public async Task Usage_WithTotalsPastALong_SwitchesToExactSums()
+    {
+        // 500 trillion is 5e18 ten-thousandths: two of them pass long.MaxValue (about 9.2e18).
+        var ledger = new InMemoryBudgetLedger();
+        await ledger.TryReserveAsync(Reservation(Grant("g1", 500_000_000_000_000m, T0)));
+        await ledger.TryReserveAsync(Reservation(Grant("g2", 500_000_000_000_000m, T0.AddMinutes(1))));
+        await ledger.TryReserveAsync(Reservation(Grant("g3", 1m, T0.AddMinutes(2))));
+
+        (await ledger.GetUsageAsync(Key, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(1_000_000_000_000_001m, 3));
+        (await ledger.GetUsageAsync(Key, T0.AddMinutes(1))).Should().Be(new BudgetUsage(500_000_000_000_001m, 2));
+    }
+
+    [Fact]
+    public async Task Budgets_OfTheSameIdInDifferentScopes_AreSeparate_AndFoundInAnySpellingUnderIgnoreCase()
+    {
+        var ledger = new InMemoryBudgetLedger(new IdRules(IdComparison.IgnoreCase));
+        GrantRecord grant = Grant("g1", 10m, T0);
+        await ledger.TryReserveAsync(new BudgetReservation
+        {
+            Grant = grant,
+            Charges =
+            [
+                new BudgetCharge(new BudgetKey(BudgetScope.Incident, "X-1", "Refund"), DateTimeOffset.MinValue, null, null),
+                new BudgetCharge(new BudgetKey(BudgetScope.Customer, "X-2", "Refund"), DateTimeOffset.MinValue, null, null),
+            ],
+        });
+
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "x-1", "refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(10m, 1));
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "x-2", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(10m, 1));
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "X-1", "Refund"), DateTimeOffset.MinValue)).Should().Be(BudgetUsage.None);
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "X-1", "Refund"), DateTimeOffset.MinValue)).Should().Be(BudgetUsage.None);
+
+        var usage = new BudgetUsage[3];
+        await ledger.ReadUsageAsync(
+            new BudgetQuery[]
+            {
+                new(new BudgetKey(BudgetScope.Incident, "x-1", "Refund"), DateTimeOffset.MinValue),
+                new(new BudgetKey(BudgetScope.Customer, "X-2", "Refund"), T0.AddTicks(1)),
+                new(new BudgetKey(BudgetScope.Agent, "X-2", "Refund"), DateTimeOffset.MinValue),
+            },
+            usage);
+        usage.Should().Equal(new BudgetUsage(10m, 1), BudgetUsage.None, BudgetUsage.None);
+
+        var exact = new InMemoryBudgetLedger(new IdRules(IdComparison.Exact));
+        await exact.TryReserveAsync(new BudgetReservation { Grant = grant, Charges = [new BudgetCharge(new BudgetKey(BudgetScope.Customer, "X-2", "Refund"), DateTimeOffset.MinValue, null, null)] });
+        (await exact.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "x-2", "Refund"), DateTimeOffset.MinValue)).Should().Be(BudgetUsage.None);
+    }
+
+    [Fact]
+    public async Task Prune_RemovesIncidentChargesOnlyWithAnIncidentCutoff_AndTheEmptiedBudgetsAreMadeAfresh()
+    {
+        var ledger = new InMemoryBudgetLedger();
+        var incident = new BudgetKey(BudgetScope.Incident, "T-1", "Refund");
+        await ledger.TryReserveAsync(new BudgetReservation
+        {
+            Grant = Grant("g1", 10m, T0),
+            Charges = [new BudgetCharge(incident, DateTimeOffset.MinValue, null, null), new BudgetCharge(Key, DateTimeOffset.MinValue, null, null)],
+        });
+
+        RetentionResult first = await ledger.PruneAsync(new RetentionCutoffs(T0.AddDays(1), null, null));
+        first.Charges.Should().Be(1);
+        first.Budgets.Should().Be(1);
+        (await ledger.GetUsageAsync(incident, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(10m, 1));
+        (await ledger.GetUsageAsync(Key, DateTimeOffset.MinValue)).Should().Be(BudgetUsage.None);
+
+        RetentionResult second = await ledger.PruneAsync(new RetentionCutoffs(T0.AddDays(1), T0.AddDays(1), null));
+        second.Charges.Should().Be(1);
+        second.Grants.Should().Be(1);
+        (await ledger.GetUsageAsync(incident, DateTimeOffset.MinValue)).Should().Be(BudgetUsage.None);
+
+        (await ledger.TryReserveAsync(new BudgetReservation
+        {
+            Grant = Grant("g2", 4m, T0.AddDays(2)),
+            Charges = [new BudgetCharge(incident, DateTimeOffset.MinValue, 5m, null), new BudgetCharge(Key, DateTimeOffset.MinValue, null, null)],
+        })).Status.Should().Be(ReservationStatus.Reserved);
+        (await ledger.GetUsageAsync(incident, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(4m, 1));
+        (await ledger.GetUsageAsync(Key, T0.AddDays(2))).Should().Be(new BudgetUsage(4m, 1));
     }
 }

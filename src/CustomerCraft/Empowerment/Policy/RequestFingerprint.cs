@@ -4,7 +4,8 @@ namespace CustomerCraft.Empowerment.Policy;
 /// Fingerprints the parts of a request that conditions read but a grant record does not keep, so
 /// that an idempotent retry can be told from a different request. A deterministic 64-bit FNV-1a
 /// hash (the same in every process, so a durable store can compare it), computed without
-/// allocating anything but the 16-character result. Reason codes and attributes are combined
+/// allocating anything but the 16-character result, and that only for a context not seen
+/// recently (see <see cref="Text"/>). Reason codes and attributes are combined
 /// order-independently: a retry that lists them in another order is the same request.
 /// </summary>
 internal static class RequestFingerprint
@@ -44,7 +45,37 @@ internal static class RequestFingerprint
             hash = Mix(hash, 5, set);
         }
 
-        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        return Text(hash);
+    }
+
+    /// <summary>
+    /// The fingerprint's text, shared by every grant with the same context: most grants repeat a
+    /// handful of contexts (segment, channel, reason codes), and each in-memory grant record keeps
+    /// its fingerprint for as long as the grant, so a 56-byte string per grant is memory the ledger
+    /// need not hold (issue 17, goal 4). A small direct-mapped cache: a slot holds the last
+    /// fingerprint that hashed to it, and is replaced, never locked, by one reference write.
+    /// </summary>
+    internal static string Text(ulong hash)
+    {
+        ref Cached? slot = ref Recent[(int)(hash % (ulong)Recent.Length)];
+        if (Volatile.Read(ref slot) is { } cached && cached.Hash == hash)
+        {
+            return cached.Text;
+        }
+
+        string text = hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        Volatile.Write(ref slot, new Cached(hash, text));
+        return text;
+    }
+
+    // A prime number of slots, so that hashes that differ only in their high bits spread out.
+    private static readonly Cached?[] Recent = new Cached?[251];
+
+    private sealed class Cached(ulong hash, string text)
+    {
+        public ulong Hash { get; } = hash;
+
+        public string Text { get; } = text;
     }
 
     private static ulong Mix(ulong hash, byte tag, ulong value)
