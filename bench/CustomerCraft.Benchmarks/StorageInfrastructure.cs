@@ -338,6 +338,7 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
 
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _warnings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CommandKind> _kinds = new(StringComparer.Ordinal);
     private long _commands;
     private long _budgetLockRoundTrips;
     private long _transactions;
@@ -359,6 +360,7 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
     {
         _failures.Clear();
         _warnings.Clear();
+        _kinds.Clear();
         Interlocked.Exchange(ref _commands, 0);
         Interlocked.Exchange(ref _budgetLockRoundTrips, 0);
         Interlocked.Exchange(ref _transactions, 0);
@@ -418,6 +420,11 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
                 $"// Serialization retries: {retries} ({retries / per:F2} per operation), at most {Interlocked.Read(ref _maxAttempts)} attempts for one reservation."));
         }
 
+        // What each command of an operation is for, and how long it took from send to reply
+        // (EF Core's own measure: the database's work plus waiting for locks and for the CPU).
+        Console.WriteLine("// Commands by purpose: " + string.Join("; ", _kinds.OrderByDescending(p => p.Value.Count).Select(p => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{p.Key} {p.Value.Count / per:F2}/op, {TimeSpan.FromTicks(Interlocked.Read(ref p.Value.Ticks)).TotalMilliseconds / Math.Max(1, p.Value.Count):F2} ms each"))) + ".");
         Console.WriteLine(_failures.IsEmpty
             ? "// Failed commands: none."
             : "// Failed commands: " + string.Join("; ", _failures.OrderByDescending(p => p.Value).Select(p => $"{p.Value} x {p.Key}")));
@@ -465,25 +472,25 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
 
     public DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
-        Timed(eventData.Duration);
+        Timed(command, eventData.Duration);
         return result;
     }
 
     public ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        Timed(eventData.Duration);
+        Timed(command, eventData.Duration);
         return ValueTask.FromResult(result);
     }
 
     public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        Timed(eventData.Duration);
+        Timed(command, eventData.Duration);
         return result;
     }
 
     public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Timed(eventData.Duration);
+        Timed(command, eventData.Duration);
         return ValueTask.FromResult(result);
     }
 
@@ -552,8 +559,23 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
         }
     }
 
-    private void Timed(TimeSpan duration)
+    /// <summary>What a command is for, from its text (the stores' SQL as shipped).</summary>
+    internal static string Purpose(string sql) =>
+        sql.Contains("customercraft_reserve", StringComparison.Ordinal) ? "reserve (function)"
+        : sql.Contains("INSERT INTO customercraft_decisions", StringComparison.Ordinal) || sql.Contains("INSERT INTO \"customercraft_decisions\"", StringComparison.Ordinal) ? "decision-log insert"
+        : sql.Contains("INSERT INTO customercraft_grants", StringComparison.Ordinal) || sql.Contains("INSERT INTO \"customercraft_grants\"", StringComparison.Ordinal) ? "grant and charges insert"
+        : sql.Contains("INSERT INTO \"customercraft_budget_charges\"", StringComparison.Ordinal) ? "charges insert"
+        : sql.Contains("SUM(amount_units)", StringComparison.Ordinal) ? "usage sums"
+        : sql.Contains("customercraft_budgets ", StringComparison.Ordinal) ? "budget lock rows"
+        : sql.Contains("idempotency_key", StringComparison.Ordinal) && sql.TrimStart().StartsWith("SELECT", StringComparison.Ordinal) ? "grant by idempotency key"
+        : sql.TrimStart().StartsWith("PRAGMA", StringComparison.Ordinal) ? "pragma"
+        : "other: " + sql[..Math.Min(40, sql.Length)].ReplaceLineEndings(" ");
+
+    private void Timed(DbCommand command, TimeSpan duration)
     {
+        CommandKind kind = _kinds.GetOrAdd(Purpose(command.CommandText), static _ => new CommandKind());
+        Interlocked.Increment(ref kind.Count);
+        Interlocked.Add(ref kind.Ticks, duration.Ticks);
         if (duration >= StallThreshold)
         {
             Interlocked.Increment(ref _stalls);
@@ -568,6 +590,13 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
             Interlocked.Increment(ref _beginStalls);
             Interlocked.Add(ref _beginStallTicks, duration.Ticks);
         }
+    }
+
+    /// <summary>Commands of one purpose: how many, and their time in all.</summary>
+    private sealed class CommandKind
+    {
+        public long Count;
+        public long Ticks;
     }
 
     private sealed class CountingLogger(StorageDiagnostics owner, string category) : ILogger

@@ -166,6 +166,81 @@ public abstract class StoreTests
         (await log.ReadAsync(new DecisionLogQuery { To = PolicyFixtures.Start.AddSeconds(30) }).ToListAsync()).Should().ContainSingle().Which.Amount.Should().Be(30m);
     }
 
+    /// <summary>
+    /// Appenders arriving together share INSERTs (group commit), and each returns only once its own
+    /// record is stored: 64 concurrent appends, each read back by the appender as soon as its call
+    /// returns, all stored once, in fewer statements than records.
+    /// </summary>
+    [SkippableFact]
+    public async Task Concurrent_decision_appends_share_statements_and_each_returns_once_stored()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var counter = new FaultInterceptor();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(counter));
+        IDecisionLog log = host.Services.GetRequiredService<IDecisionLog>();
+        counter.Reset();
+
+        bool[] seenOnReturn = await Task.WhenAll(Enumerable.Range(1, 64).Select(i => Task.Run(async () =>
+        {
+            await log.AppendAsync(Decision(i, $"agent-{i}"));
+            return await log.ReadAsync(new DecisionLogQuery { AgentId = $"agent-{i}" }).CountAsync() == 1;
+        })));
+
+        seenOnReturn.Should().AllSatisfy(seen => seen.Should().BeTrue("an append returns after its record is committed"));
+        (await log.ReadAsync(DecisionLogQuery.All).Select(r => r.Amount).ToListAsync()).Should().BeEquivalentTo(Enumerable.Range(1, 64).Select(i => (decimal)i));
+        int inserts;
+        lock (counter.Sql)
+        {
+            inserts = counter.Sql.Count(sql => sql.Contains("INSERT INTO customercraft_decisions", StringComparison.Ordinal));
+        }
+
+        inserts.Should().BeLessThan(64, "appenders that waited for a write in progress share the next one");
+    }
+
+    /// <summary>
+    /// A statement that fails fails the appends it carried, and only those; the lead passes on, so
+    /// the appenders queued behind it are written and nobody is left waiting.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_failed_group_write_fails_only_its_own_appends_and_the_log_goes_on()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        var faults = new FaultInterceptor();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(faults));
+        IDecisionLog log = host.Services.GetRequiredService<IDecisionLog>();
+        faults.Reset();
+        faults.FailCommand = 1;
+
+        bool[] stored = await Task.WhenAll(Enumerable.Range(1, 32).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await log.AppendAsync(Decision(i, $"agent-{i}"));
+                return true;
+            }
+            catch (InjectedFault)
+            {
+                return false;
+            }
+        })));
+
+        stored.Should().Contain(false, "the first statement failed");
+        List<decimal> amounts = await log.ReadAsync(DecisionLogQuery.All).Select(r => r.Amount).ToListAsync();
+        amounts.Should().BeEquivalentTo(Enumerable.Range(1, 32).Where(i => stored[i - 1]).Select(i => (decimal)i), "exactly the appends that returned are stored");
+        await log.AppendAsync(Decision(100, "later"));
+        (await log.ReadAsync(new DecisionLogQuery { AgentId = "later" }).CountAsync()).Should().Be(1);
+    }
+
+    private static DecisionRecord Decision(int amount, string agent) => new()
+    {
+        Timestamp = PolicyFixtures.Start,
+        Kind = DecisionRecordKind.Refused,
+        Request = PolicyFixtures.Refund(amount, agent: agent),
+        Outcome = DecisionOutcome.Denied,
+        Amount = amount,
+        PolicyVersion = 1,
+    };
+
     [SkippableFact]
     public async Task A_case_round_trips_with_its_whole_timeline()
     {

@@ -48,7 +48,9 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         }
 
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
-        BudgetUsage[] read = await SumWindowsAsync(context, windows, cancellationToken).ConfigureAwait(false);
+        // A raw command is not retried by EF Core on its own, as a LINQ query is: the strategy retries it.
+        BudgetUsage[] read = await context.Database.CreateExecutionStrategy().ExecuteAsync(
+            ct => SumWindowsAsync(context, windows, ct), cancellationToken).ConfigureAwait(false);
         read.CopyTo(usage);
     }
 
@@ -88,7 +90,6 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         return await strategy.ExecuteAsync(
             async ct =>
             {
-                context.ChangeTracker.Clear();
                 // READ COMMITTED on PostgreSQL, whatever the server's default: each statement after
                 // the lock must see what the transactions it waited for committed.
                 await using IDbContextTransaction transaction = provider == StoreProvider.PostgreSql
@@ -117,36 +118,20 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
                     }
                 }
 
-                context.Add(ToRow(grant));
-                for (int i = 0; i < charges.Count; i++)
-                {
-                    BudgetKey key = charges[i].Key;
-                    context.Add(new BudgetChargeRow
-                    {
-                        GrantId = grant.GrantId,
-                        Ordinal = i,
-                        Scope = (int)key.Scope,
-                        SubjectId = key.SubjectId,
-                        Action = NormalizeAction(key.Action),
-                        AtTicks = grant.GrantedAt.UtcTicks,
-                        AmountUnits = units,
-                    });
-                }
-
+                (string insert, object?[] values) = InsertGrant(grant, charges, units);
                 try
                 {
-                    await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                    await StoreCommands.ExecuteAsync(context, insert, values, ct).ConfigureAwait(false);
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                     return new ReservationResult(ReservationStatus.Reserved);
                 }
-                catch (DbUpdateException ex) when (!ct.IsCancellationRequested && !IsTransient(ex))
+                catch (DbException ex) when (!ct.IsCancellationRequested && !IsTransient(ex))
                 {
                     // The unique index on the idempotency key is the last word: a request
                     // reusing a key for other budgets (so not serialized by our locks) loses here.
                     // (A transient failure, such as a dropped connection, goes to the execution
                     // strategy as it is, to retry the whole reservation.)
                     await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-                    context.ChangeTracker.Clear();
                     GrantRow? raced = await FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
                     if (raced is not null)
                     {
@@ -168,7 +153,8 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     {
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
-        GrantRow? row = await FindByKeyAsync(context, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        GrantRow? row = await context.Database.CreateExecutionStrategy().ExecuteAsync(
+            ct => FindByKeyAsync(context, idempotencyKey, ct), cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToRecord(row);
     }
 
@@ -316,8 +302,45 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             ? new ReservationResult(ReservationStatus.Reserved)
             : new ReservationResult(ReservationStatus.DuplicateIdempotencyKey, ToRecord(existing));
 
-    private static Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken) =>
-        context.Set<GrantRow>().AsNoTracking().FirstOrDefaultAsync(g => g.IdempotencyKey == idempotencyKey, cancellationToken);
+    /// <summary>The grant columns <see cref="ReadGrant"/> reads, in its order.</summary>
+    private const string GrantColumns =
+        "grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, requested_amount, requested_currency, " +
+        "approver_id, approver_role, context_fingerprint, granted_at_ticks, voided_at_ticks, void_reason";
+
+    private const string FindByKeySql = "SELECT " + GrantColumns + " FROM customercraft_grants WHERE idempotency_key = {0}";
+
+    /// <summary>
+    /// The grant with this key, if any: the first command of every <c>GrantAsync</c>, so a raw
+    /// command read by hand rather than a LINQ query (see <see cref="StoreCommands"/>).
+    /// </summary>
+    private static async Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using RelationalDataReader reader = await StoreCommands.ReadAsync(context, FindByKeySql, [idempotencyKey], cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadGrant(reader.DbDataReader) : null;
+    }
+
+    /// <summary>A grant row from the columns of <see cref="GrantColumns"/>.</summary>
+    private static GrantRow ReadGrant(DbDataReader reader) => new()
+    {
+        GrantId = reader.GetString(0),
+        IdempotencyKey = reader.GetString(1),
+        AgentId = reader.GetString(2),
+        Role = reader.GetString(3),
+        CustomerId = reader.GetString(4),
+        IncidentId = reader.GetString(5),
+        Action = reader.GetString(6),
+        Amount = reader.GetDecimal(7),
+        Currency = reader.GetString(8),
+        RequestedAmount = reader.GetDecimal(9),
+        RequestedCurrency = reader.GetString(10),
+        ApproverId = reader.IsDBNull(11) ? null : reader.GetString(11),
+        ApproverRole = reader.IsDBNull(12) ? null : reader.GetString(12),
+        ContextFingerprint = reader.GetString(13),
+        GrantedAtTicks = reader.GetInt64(14),
+        GrantedAt = new DateTimeOffset(reader.GetInt64(14), TimeSpan.Zero),
+        VoidedAtTicks = reader.IsDBNull(15) ? null : reader.GetInt64(15),
+        VoidReason = reader.IsDBNull(16) ? null : reader.GetString(16),
+    };
 
     /// <summary>
     /// Creates the budgets' rows that do not exist yet and locks all of them, in one round trip.
@@ -394,15 +417,21 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ];
         try
         {
-            ReserveRow row = await strategy.ExecuteAsync(
-                async ct => (await context.Database.SqlQueryRaw<ReserveRow>(ReserveFunction.Call, parameters!).ToListAsync(ct).ConfigureAwait(false)).Single(),
+            (int status, int budget) = await strategy.ExecuteAsync(
+                async ct =>
+                {
+                    await using RelationalDataReader reader = await StoreCommands.ReadAsync(context, ReserveFunction.Call, parameters, ct).ConfigureAwait(false);
+                    return await reader.ReadAsync(ct).ConfigureAwait(false)
+                        ? (reader.DbDataReader.GetInt32(0), reader.DbDataReader.GetInt32(1))
+                        : throw new InvalidOperationException($"{ReserveFunction.Name} returned no row.");
+                },
                 cancellationToken).ConfigureAwait(false);
-            switch (row.Status)
+            switch (status)
             {
                 case 0:
                     return new ReservationResult(ReservationStatus.Reserved);
                 case 1:
-                    return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charges[row.Budget].Key);
+                    return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charges[budget].Key);
                 default:
                     GrantRow existing = await FindByKeyAsync(context, grant.IdempotencyKey, cancellationToken).ConfigureAwait(false)
                         ?? throw new InvalidOperationException($"The idempotency key '{grant.IdempotencyKey}' was reported used, and its grant is gone.");
@@ -460,39 +489,57 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             parameters[p + 3] = windows[i].Since.UtcTicks;
         }
 
-        List<UsageRow> rows = await context.Database.SqlQueryRaw<UsageRow>(sql.ToString(), parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
         var usage = new BudgetUsage[windows.Length];
-        foreach (UsageRow row in rows)
+        await using RelationalDataReader reader = await StoreCommands.ReadAsync(context, sql.ToString(), parameters, cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            usage[row.Index] = new BudgetUsage(row.Units / ColumnLimits.UnitsPerAmount, checked((int)row.Count));
+            DbDataReader row = reader.DbDataReader;
+            // SQLite reports the index and the sums as 64-bit integers, PostgreSQL the index as a 32-bit one.
+            usage[Convert.ToInt32(row.GetValue(0), CultureInfo.InvariantCulture)] = new BudgetUsage(row.GetInt64(1) / ColumnLimits.UnitsPerAmount, checked((int)row.GetInt64(2)));
         }
 
         return usage;
     }
 
-    private static GrantRow ToRow(GrantRecord grant) => new()
+    /// <summary>
+    /// The grant's row and its charges' rows as one command of two statements (one round trip, no
+    /// change tracking): the columns EF Core's model maps, the values converted by the provider's
+    /// type mappings as <c>SaveChanges</c> would convert them.
+    /// </summary>
+    private static (string Sql, object?[] Parameters) InsertGrant(GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units)
     {
-        GrantId = grant.GrantId,
-        IdempotencyKey = grant.IdempotencyKey,
-        AgentId = grant.AgentId,
-        Role = grant.Role,
-        CustomerId = grant.CustomerId,
-        IncidentId = grant.IncidentId,
-        Action = grant.Action,
-        Amount = grant.Amount,
-        Currency = grant.Currency,
-        RequestedAmount = grant.RequestedAmount,
-        RequestedCurrency = grant.RequestedCurrency,
-        ApproverId = grant.ApproverId,
-        ApproverRole = grant.ApproverRole,
-        ContextFingerprint = grant.ContextFingerprint,
+        var sql = new StringBuilder(
+            "INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, " +
+            "requested_amount, requested_currency, approver_id, approver_role, context_fingerprint, granted_at, granted_at_ticks, voided_at, " +
+            "voided_at_ticks, void_reason) VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {12}, {13}, {14}, {15}, {16}, {17}, {18})");
+        const int First = 19;
+        object?[] parameters = new object?[First + 1 + (charges.Count * 3)];
+        DateTimeOffset? voidedAt = grant.VoidedAt?.ToUniversalTime();
         // PostgreSQL's timestamptz takes UTC only, to the microsecond: the ticks are the exact instant.
-        GrantedAt = grant.GrantedAt.ToUniversalTime(),
-        GrantedAtTicks = grant.GrantedAt.UtcTicks,
-        VoidedAt = grant.VoidedAt?.ToUniversalTime(),
-        VoidedAtTicks = grant.VoidedAt?.UtcTicks,
-        VoidReason = grant.VoidReason,
-    };
+        object?[] columns =
+        [
+            grant.GrantId, grant.IdempotencyKey, grant.AgentId, grant.Role, grant.CustomerId, grant.IncidentId, grant.Action,
+            grant.Amount, grant.Currency, grant.RequestedAmount, grant.RequestedCurrency, grant.ApproverId, grant.ApproverRole, grant.ContextFingerprint,
+            grant.GrantedAt.ToUniversalTime(), grant.GrantedAt.UtcTicks, voidedAt, grant.VoidedAt?.UtcTicks, grant.VoidReason,
+        ];
+        columns.CopyTo(parameters, 0);
+        parameters[First] = units;
+        if (charges.Count > 0)
+        {
+            sql.Append("; INSERT INTO customercraft_budget_charges (grant_id, ordinal, scope, subject_id, action, at_ticks, amount_units, voided) VALUES ");
+            for (int i = 0; i < charges.Count; i++)
+            {
+                int p = First + 1 + (i * 3);
+                BudgetKey key = charges[i].Key;
+                parameters[p] = (int)key.Scope;
+                parameters[p + 1] = key.SubjectId;
+                parameters[p + 2] = NormalizeAction(key.Action);
+                sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ", ")}({{0}}, {i}, {{{p}}}, {{{p + 1}}}, {{{p + 2}}}, {{15}}, {{{First}}}, FALSE)");
+            }
+        }
+
+        return (sql.ToString(), parameters);
+    }
 
     private static GrantRecord ToRecord(GrantRow row) => new()
     {
@@ -515,18 +562,4 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         VoidReason = row.VoidReason,
     };
 
-    /// <summary>What <see cref="ReserveFunction"/> returns.</summary>
-    private sealed class ReserveRow
-    {
-        public int Status { get; set; }
-        public int Budget { get; set; }
-    }
-
-    /// <summary>One window's sum, as <see cref="SumWindowsAsync"/> selects it.</summary>
-    private sealed class UsageRow
-    {
-        public int Index { get; set; }
-        public long Units { get; set; }
-        public long Count { get; set; }
-    }
 }
