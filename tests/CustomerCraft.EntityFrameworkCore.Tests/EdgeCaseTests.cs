@@ -84,9 +84,9 @@ public abstract class EdgeCaseTests
         IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
         var reservation = new BudgetReservation { Grant = StoreTests.Grant("g-1", "k-1", 1m, host.Time.GetUtcNow()), Charges = [] };
 
-        // The default ledger, as a host without a database gets it.
-        using ServiceProvider defaults = new ServiceCollection().AddCustomerCraft(_ => { }).Services.BuildServiceProvider();
-        IBudgetLedger inMemory = defaults.GetRequiredService<IBudgetLedger>();
+        // The default ledger, as a host without a database gets it (same policy, no stores added).
+        using TestHost defaults = EscalationFixtures.Build(time: host.Time);
+        IBudgetLedger inMemory = defaults.Services.GetRequiredService<IBudgetLedger>();
         inMemory.GetType().Name.Should().Be("InMemoryBudgetLedger");
 
         (await inMemory.TryReserveAsync(reservation)).Status.Should().Be(ReservationStatus.Reserved);
