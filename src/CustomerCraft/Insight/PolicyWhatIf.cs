@@ -105,50 +105,62 @@ internal sealed class PolicyWhatIf(
     /// <summary>Replays the history while it is read, stopping at the first record out of time order.</summary>
     private async ValueTask<(bool InOrder, long Read)> ReplayAsReadAsync(Replay replay, DecisionLogQuery query, IProgress<WhatIfProgress>? progress, CancellationToken cancellationToken)
     {
-        long read = 0;
-        DateTimeOffset last = DateTimeOffset.MinValue;
+        var cursor = new InOrderCursor(replay, progress);
         await foreach (DecisionRecord record in decisionLog.ReadAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            if (record.Timestamp < last)
+            if (!await cursor.ApplyAsync(record, cancellationToken).ConfigureAwait(false))
             {
-                return (false, read);
-            }
-
-            last = record.Timestamp;
-            await replay.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
-            if (++read % ProgressStep == 0)
-            {
-                progress?.Report(new WhatIfProgress(read, read));
+                return (false, cursor.Read);
             }
         }
 
-        return (true, read);
+        return (true, cursor.Read);
     }
 
     /// <summary>As <see cref="ReplayAsReadAsync"/>, with the history read ahead on another thread; stopping cancels the reading.</summary>
     private async ValueTask<(bool InOrder, long Read)> ReplayReadAheadAsync(Replay replay, DecisionLogQuery query, IProgress<WhatIfProgress>? progress, CancellationToken cancellationToken)
     {
-        long read = 0;
-        DateTimeOffset last = DateTimeOffset.MinValue;
+        var cursor = new InOrderCursor(replay, progress);
         await foreach (ArraySegment<DecisionRecord> batch in ReadAhead.BatchesAsync(decisionLog.ReadAsync(query, cancellationToken), ReadAheadBatchSize, ReadAheadBatches, cancellationToken).ConfigureAwait(false))
         {
             foreach (DecisionRecord record in batch)
             {
-                if (record.Timestamp < last)
+                if (!await cursor.ApplyAsync(record, cancellationToken).ConfigureAwait(false))
                 {
-                    return (false, read);
-                }
-
-                last = record.Timestamp;
-                await replay.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
-                if (++read % ProgressStep == 0)
-                {
-                    progress?.Report(new WhatIfProgress(read, read));
+                    return (false, cursor.Read);
                 }
             }
         }
 
-        return (true, read);
+        return (true, cursor.Read);
+    }
+
+    /// <summary>
+    /// The step both in-order replays take per record: refuse a record older than the last one (the
+    /// caller then re-reads and sorts), otherwise replay it and report progress every <see cref="ProgressStep"/>.
+    /// </summary>
+    private sealed class InOrderCursor(Replay replay, IProgress<WhatIfProgress>? progress)
+    {
+        private DateTimeOffset _last = DateTimeOffset.MinValue;
+
+        public long Read { get; private set; }
+
+        public async ValueTask<bool> ApplyAsync(DecisionRecord record, CancellationToken cancellationToken)
+        {
+            if (record.Timestamp < _last)
+            {
+                return false;
+            }
+
+            _last = record.Timestamp;
+            await replay.ApplyAsync(record, cancellationToken).ConfigureAwait(false);
+            if (++Read % ProgressStep == 0)
+            {
+                progress?.Report(new WhatIfProgress(Read, Read));
+            }
+
+            return true;
+        }
     }
 
     private async ValueTask<(Replay Replay, long Read)> ReplaySortedAsync(Replay replay, DecisionLogQuery query, IProgress<WhatIfProgress>? progress, CancellationToken cancellationToken)
