@@ -176,15 +176,25 @@ public abstract class StoreTests
     {
         await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         var counter = new FaultInterceptor();
-        using TestHost host = db.Host(configure: o => o.AddInterceptors(counter));
+        var gate = new FirstDecisionInsertGate();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(counter, gate));
         IDecisionLog log = host.Services.GetRequiredService<IDecisionLog>();
         counter.Reset();
 
-        bool[] seenOnReturn = await Task.WhenAll(Enumerable.Range(1, 64).Select(i => Task.Run(async () =>
+        // The first append leads and is held inside its INSERT; the other 63 are queued while that
+        // write is in progress (an append enqueues before its first await), so they are not left
+        // to the thread pool's timing to overlap.
+        async Task<bool> AppendAndReadBack(int i)
         {
             await log.AppendAsync(Decision(i, $"agent-{i}"));
             return await log.ReadAsync(new DecisionLogQuery { AgentId = $"agent-{i}" }).CountAsync() == 1;
-        })));
+        }
+
+        Task<bool> first = AppendAndReadBack(1);
+        await gate.Entered.Task;
+        Task<bool>[] rest = Enumerable.Range(2, 63).Select(AppendAndReadBack).ToArray();
+        gate.Release.SetResult();
+        bool[] seenOnReturn = await Task.WhenAll([first, .. rest]);
 
         seenOnReturn.Should().AllSatisfy(seen => seen.Should().BeTrue("an append returns after its record is committed"));
         (await log.ReadAsync(DecisionLogQuery.All).Select(r => r.Amount).ToListAsync()).Should().BeEquivalentTo(Enumerable.Range(1, 64).Select(i => (decimal)i));
@@ -430,4 +440,35 @@ public sealed class SqliteStoreTests : StoreTests
 public sealed class PostgreSqlStoreTests : StoreTests
 {
     private protected override Engine Engine => Engine.PostgreSql;
+}
+
+/// <summary>Holds the first decision-log INSERT until <see cref="Release"/> is set, signalling <see cref="Entered"/> when it arrives.</summary>
+internal sealed class FirstDecisionInsertGate : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    private int _held;
+
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await HoldAsync(command);
+        return result;
+    }
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await HoldAsync(command);
+        return result;
+    }
+
+    private async Task HoldAsync(System.Data.Common.DbCommand command)
+    {
+        if (command.CommandText.Contains("INSERT INTO customercraft_decisions", StringComparison.Ordinal) && Interlocked.Exchange(ref _held, 1) == 0)
+        {
+            Entered.SetResult();
+            await Release.Task;
+        }
+    }
 }
