@@ -20,35 +20,71 @@ public sealed record EmpowermentCoachingQuery
 }
 
 /// <summary>How agents use their authority, per agent and per team.</summary>
-/// <param name="Agents">One row per agent, most avoidable escalations first.</param>
-/// <param name="Teams">One row per team.</param>
-public sealed record EmpowermentCoachingReport(IReadOnlyList<AgentEmpowerment> Agents, IReadOnlyList<AgentEmpowerment> Teams);
+public sealed class EmpowermentCoachingReport
+{
+    internal EmpowermentCoachingReport(IReadOnlyList<AgentEmpowerment> agents, IReadOnlyList<AgentEmpowerment> teams)
+    {
+        Agents = agents;
+        Teams = teams;
+    }
+
+    /// <summary>One row per agent, most avoidable escalations first.</summary>
+    public IReadOnlyList<AgentEmpowerment> Agents { get; }
+
+    /// <summary>One row per team.</summary>
+    public IReadOnlyList<AgentEmpowerment> Teams { get; }
+}
 
 /// <summary>How one agent (or a team, summed over its agents) uses their authority.</summary>
-/// <param name="Id">The agent id, or the team id on a team row.</param>
-/// <param name="Role">The agent's role as last seen (null on team rows).</param>
-/// <param name="OwnGrants">Grants the agent made under their own authority.</param>
-/// <param name="OwnGrantedAmount">What those grants came to, in the policy currency.</param>
-/// <param name="AuthorityUsed">The mean share of the per-incident limit those grants used (0 to 1); null without grants.</param>
-/// <param name="RefusedAttempts">Grant attempts of their own that needed approval or were denied.</param>
-/// <param name="Escalations">Cases they escalated up the ladder.</param>
-/// <param name="AvoidableEscalations">Of those, escalations whose granted resolution was within their own authority.</param>
-/// <param name="ApprovalRequests">Approvals they asked for.</param>
-/// <param name="ApprovalsRejected">Of those, the ones an approver rejected.</param>
-/// <param name="Tips">What to coach, in plain words.</param>
-public sealed record AgentEmpowerment(
-    string Id,
-    string? Role,
-    int OwnGrants,
-    decimal OwnGrantedAmount,
-    double? AuthorityUsed,
-    int RefusedAttempts,
-    int Escalations,
-    int AvoidableEscalations,
-    int ApprovalRequests,
-    int ApprovalsRejected,
-    IReadOnlyList<string> Tips)
+public sealed class AgentEmpowerment
 {
+    internal AgentEmpowerment(string id, string? role, int ownGrants, decimal ownGrantedAmount, double? authorityUsed, int refusedAttempts, int escalations, int avoidableEscalations, int approvalRequests, int approvalsRejected, IReadOnlyList<string> tips)
+    {
+        Id = id;
+        Role = role;
+        OwnGrants = ownGrants;
+        OwnGrantedAmount = ownGrantedAmount;
+        AuthorityUsed = authorityUsed;
+        RefusedAttempts = refusedAttempts;
+        Escalations = escalations;
+        AvoidableEscalations = avoidableEscalations;
+        ApprovalRequests = approvalRequests;
+        ApprovalsRejected = approvalsRejected;
+        Tips = tips;
+    }
+
+    /// <summary>The agent id, or the team id on a team row.</summary>
+    public string Id { get; }
+
+    /// <summary>The agent's role as last seen (null on team rows).</summary>
+    public string? Role { get; }
+
+    /// <summary>Grants the agent made under their own authority.</summary>
+    public int OwnGrants { get; }
+
+    /// <summary>What those grants came to, in the policy currency.</summary>
+    public decimal OwnGrantedAmount { get; }
+
+    /// <summary>The mean share of the per-incident limit those grants used (0 to 1); null without grants.</summary>
+    public double? AuthorityUsed { get; }
+
+    /// <summary>Grant attempts of their own that needed approval or were denied.</summary>
+    public int RefusedAttempts { get; }
+
+    /// <summary>Cases they escalated up the ladder.</summary>
+    public int Escalations { get; }
+
+    /// <summary>Of those, escalations whose granted resolution was within their own authority.</summary>
+    public int AvoidableEscalations { get; }
+
+    /// <summary>Approvals they asked for.</summary>
+    public int ApprovalRequests { get; }
+
+    /// <summary>Of those, the ones an approver rejected.</summary>
+    public int ApprovalsRejected { get; }
+
+    /// <summary>What to coach, in plain words.</summary>
+    public IReadOnlyList<string> Tips { get; }
     /// <summary>The share of approval requests rejected (0 to 1); null without requests.</summary>
     public double? RejectionRate => ApprovalRequests == 0 ? null : (double)ApprovalsRejected / ApprovalRequests;
 }
@@ -180,7 +216,7 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
             }
         }
 
-        var agentRows = agents.Select(pair => Row(pair.Key, pair.Value, snapshot.Currency)).OrderByDescending(r => r.AvoidableEscalations).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var agentRows = agents.Select(pair => Row(pair.Key, pair.Value.Role, pair.Value, snapshot.Currency)).OrderByDescending(r => r.AvoidableEscalations).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         var teamRows = new List<AgentEmpowerment>();
         if (query.TeamOf is { } teamOf)
         {
@@ -192,7 +228,7 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
                     sum.Add(tally);
                 }
 
-                teamRows.Add(Row(team.Key, sum, snapshot.Currency) with { Role = null });
+                teamRows.Add(Row(team.Key, role: null, sum, snapshot.Currency));
             }
         }
 
@@ -235,7 +271,7 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
         return false;
     }
 
-    private static AgentEmpowerment Row(string id, Tally tally, string currency)
+    private static AgentEmpowerment Row(string id, string? role, Tally tally, string currency)
     {
         double? used = tally.UseCount == 0 ? null : tally.UseSum / tally.UseCount;
         var tips = new List<string>();
@@ -256,7 +292,7 @@ internal sealed class EmpowermentCoach(IDecisionLog log, IResolutionAuthority au
             tips.Add($"{tally.Rejected} of {tally.ApprovalRequests} approval requests were rejected: review the policy together so requests come with what approvers need.");
         }
 
-        return new AgentEmpowerment(id, tally.Role, tally.OwnGrants, tally.OwnAmount, used, tally.Refused, tally.Escalations, tally.Avoidable, tally.ApprovalRequests, tally.Rejected, tips);
+        return new AgentEmpowerment(id, role, tally.OwnGrants, tally.OwnAmount, used, tally.Refused, tally.Escalations, tally.Avoidable, tally.ApprovalRequests, tally.Rejected, tips);
     }
 
     private static Tally TallyOf(Dictionary<string, Tally> agents, string id)

@@ -1,32 +1,100 @@
 namespace CustomerCraft.Coaching;
 
 /// <summary>An interaction's scorecard: a score per criterion with its evidence and a tip, critical failures, and the overall result.</summary>
-/// <param name="InteractionId">The interaction scored.</param>
-/// <param name="Score">The weighted score from 0 to 100 over the criteria that apply; 0 when a critical item failed.</param>
-/// <param name="Passed">Whether <paramref name="Score"/> reaches the passing score and no critical item failed.</param>
-/// <param name="Criteria">Every criterion, in order, applicable or not.</param>
-/// <param name="CriticalFailures">Critical items found (rudeness, a promise beyond the agent's authority); any one fails the scorecard.</param>
-public sealed record Scorecard(string InteractionId, double Score, bool Passed, IReadOnlyList<CriterionScore> Criteria, IReadOnlyList<CriticalFailure> CriticalFailures);
+public sealed class Scorecard
+{
+    internal Scorecard(string interactionId, double score, bool passed, IReadOnlyList<CriterionScore> criteria, IReadOnlyList<CriticalFailure> criticalFailures)
+    {
+        InteractionId = interactionId;
+        Score = score;
+        Passed = passed;
+        Criteria = criteria;
+        CriticalFailures = criticalFailures;
+    }
+
+    /// <summary>The interaction scored.</summary>
+    public string InteractionId { get; }
+
+    /// <summary>The weighted score from 0 to 100 over the criteria that apply; 0 when a critical item failed.</summary>
+    public double Score { get; }
+
+    /// <summary>Whether <see cref="Score"/> reaches the passing score and no critical item failed.</summary>
+    public bool Passed { get; }
+
+    /// <summary>Every criterion, in order, applicable or not.</summary>
+    public IReadOnlyList<CriterionScore> Criteria { get; }
+
+    /// <summary>Critical items found (rudeness, a promise beyond the agent's authority); any one fails the scorecard.</summary>
+    public IReadOnlyList<CriticalFailure> CriticalFailures { get; }
+}
 
 /// <summary>How an interaction did on one criterion.</summary>
-/// <param name="Criterion">The criterion's name (<c>Empathy</c>, <c>Patience</c>, ...).</param>
-/// <param name="Weight">Its weight.</param>
-/// <param name="Score">From 0 to 1; <see langword="null"/> when it does not apply to this interaction (nothing to judge it on, or configured not applicable).</param>
-/// <param name="Evidence">What the score rests on: turns and the phrases or facts found in them.</param>
-/// <param name="Tip">A concrete thing to do differently; <see langword="null"/> when there is nothing to improve.</param>
-public sealed record CriterionScore(string Criterion, double Weight, double? Score, IReadOnlyList<Evidence> Evidence, string? Tip);
+public sealed class CriterionScore
+{
+    internal CriterionScore(string criterion, double weight, double? score, IReadOnlyList<Evidence> evidence, string? tip)
+    {
+        Criterion = criterion;
+        Weight = weight;
+        Score = score;
+        Evidence = evidence;
+        Tip = tip;
+    }
+
+    /// <summary>The criterion's name (<c>Empathy</c>, <c>Patience</c>, ...).</summary>
+    public string Criterion { get; }
+
+    /// <summary>Its weight.</summary>
+    public double Weight { get; }
+
+    /// <summary>From 0 to 1; <see langword="null"/> when it does not apply to this interaction (nothing to judge it on, or configured not applicable).</summary>
+    public double? Score { get; }
+
+    /// <summary>What the score rests on: turns and the phrases or facts found in them.</summary>
+    public IReadOnlyList<Evidence> Evidence { get; }
+
+    /// <summary>A concrete thing to do differently; <see langword="null"/> when there is nothing to improve.</summary>
+    public string? Tip { get; }
+}
 
 /// <summary>A piece of evidence.</summary>
-/// <param name="Turn">The turn it is in, from 1 (0 for facts about the whole interaction).</param>
-/// <param name="Quote">The phrase found, or an excerpt of the turn.</param>
-/// <param name="Finding">What it shows.</param>
-public sealed record Evidence(int Turn, string Quote, string Finding);
+public sealed class Evidence
+{
+    internal Evidence(int turn, string quote, string finding)
+    {
+        Turn = turn;
+        Quote = quote;
+        Finding = finding;
+    }
+
+    /// <summary>The turn it is in, from 1 (0 for facts about the whole interaction).</summary>
+    public int Turn { get; }
+
+    /// <summary>The phrase found, or an excerpt of the turn.</summary>
+    public string Quote { get; }
+
+    /// <summary>What it shows.</summary>
+    public string Finding { get; }
+}
 
 /// <summary>A critical item that fails the whole scorecard.</summary>
-/// <param name="Item">What failed: <c>Rudeness</c> or <c>PromiseBeyondAuthority</c>.</param>
-/// <param name="Evidence">Where.</param>
-/// <param name="Tip">What to do instead.</param>
-public sealed record CriticalFailure(string Item, Evidence Evidence, string Tip);
+public sealed class CriticalFailure
+{
+    internal CriticalFailure(string item, Evidence evidence, string tip)
+    {
+        Item = item;
+        Evidence = evidence;
+        Tip = tip;
+    }
+
+    /// <summary>What failed: <c>Rudeness</c> or <c>PromiseBeyondAuthority</c>.</summary>
+    public string Item { get; }
+
+    /// <summary>Where.</summary>
+    public Evidence Evidence { get; }
+
+    /// <summary>What to do instead.</summary>
+    public string Tip { get; }
+}
 
 /// <summary>Who is in a live conversation.</summary>
 public sealed record LiveConversationContext
@@ -67,11 +135,28 @@ public enum NudgeKind
 }
 
 /// <summary>A live suggestion for the agent.</summary>
-/// <param name="Kind">What it is about.</param>
-/// <param name="Priority">Higher first; nudges come ranked.</param>
-/// <param name="Message">What to tell the agent.</param>
-/// <param name="Turn">The turn that raised it, from 1.</param>
-public sealed record Nudge(NudgeKind Kind, int Priority, string Message, int Turn);
+public sealed class Nudge
+{
+    internal Nudge(NudgeKind kind, int priority, string message, int turn)
+    {
+        Kind = kind;
+        Priority = priority;
+        Message = message;
+        Turn = turn;
+    }
+
+    /// <summary>What it is about.</summary>
+    public NudgeKind Kind { get; }
+
+    /// <summary>Higher first; nudges come ranked.</summary>
+    public int Priority { get; }
+
+    /// <summary>What to tell the agent.</summary>
+    public string Message { get; }
+
+    /// <summary>The turn that raised it, from 1.</summary>
+    public int Turn { get; }
+}
 
 /// <summary>
 /// Coaching for interactions: a scorecard after the fact, and nudges while a conversation is live.

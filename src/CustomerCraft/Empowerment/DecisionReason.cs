@@ -44,34 +44,38 @@ public enum LimitKind
 /// reason names the configuration path it comes from, so an agent or an administrator can find
 /// the rule that said yes or no.
 /// </summary>
-public sealed record DecisionReason
+public sealed class DecisionReason
 {
+    internal DecisionReason()
+    {
+    }
+
     /// <summary>What the reason is about.</summary>
-    public required DecisionReasonKind Kind { get; init; }
+    public DecisionReasonKind Kind { get; internal init; }
 
     /// <summary>The configuration path of the limit or condition, for example <c>CustomerCraft:Empowerment:Roles:Agent:Limits:Refund:PerIncident:Amount</c>.</summary>
-    public required string ConfigurationPath { get; init; }
+    public string ConfigurationPath { get; internal init; } = string.Empty;
 
     /// <summary><see langword="true"/> when the request passes this check; <see langword="false"/> when this reason is why it is not allowed.</summary>
-    public required bool Passed { get; init; }
+    public bool Passed { get; internal init; }
 
     /// <summary>A sentence an agent can read.</summary>
-    public required string Message { get; init; }
+    public string Message { get; internal init; } = string.Empty;
 
     /// <summary>For limits: which limit.</summary>
-    public LimitKind? Limit { get; init; }
+    public LimitKind? Limit { get; internal init; }
 
     /// <summary>For limits: the effective limit (after multipliers), in the policy currency or as a count.</summary>
-    public decimal? LimitValue { get; init; }
+    public decimal? LimitValue { get; internal init; }
 
     /// <summary>For limits: what was already used in the window before this request.</summary>
-    public decimal? Used { get; init; }
+    public decimal? Used { get; internal init; }
 
     /// <summary>For limits: what remains before this request (never negative).</summary>
-    public decimal? Remaining { get; init; }
+    public decimal? Remaining { get; internal init; }
 
     /// <summary>For conditions: the condition's name (its key in configuration).</summary>
-    public string? ConditionName { get; init; }
+    public string? ConditionName { get; internal init; }
 }
 
 /// <summary>

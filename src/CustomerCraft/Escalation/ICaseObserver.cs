@@ -12,7 +12,21 @@ public interface ICaseObserver
 }
 
 /// <summary>A saved change to a case.</summary>
-/// <param name="Previous">The case before (<see langword="null"/> when it was just opened).</param>
-/// <param name="Current">The case as saved.</param>
-/// <param name="Events">The timeline entries the change appended, oldest first.</param>
-public sealed record CaseChange(SupportCase? Previous, SupportCase Current, IReadOnlyList<CaseEvent> Events);
+public sealed class CaseChange
+{
+    internal CaseChange(SupportCase? previous, SupportCase current, IReadOnlyList<CaseEvent> events)
+    {
+        Previous = previous;
+        Current = current;
+        Events = events;
+    }
+
+    /// <summary>The case before (<see langword="null"/> when it was just opened).</summary>
+    public SupportCase? Previous { get; }
+
+    /// <summary>The case as saved.</summary>
+    public SupportCase Current { get; }
+
+    /// <summary>The timeline entries the change appended, oldest first.</summary>
+    public IReadOnlyList<CaseEvent> Events { get; }
+}

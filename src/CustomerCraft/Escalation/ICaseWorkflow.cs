@@ -112,9 +112,20 @@ public sealed record OpenCaseRequest
 }
 
 /// <summary>The outcome of an approval.</summary>
-/// <param name="Case">The case, back with its owner.</param>
-/// <param name="Grant">The empowerment grant that reserved the budgets.</param>
-public sealed record ApprovalResult(SupportCase Case, GrantRecord Grant);
+public sealed class ApprovalResult
+{
+    internal ApprovalResult(SupportCase @case, GrantRecord grant)
+    {
+        Case = @case;
+        Grant = grant;
+    }
+
+    /// <summary>The case, back with its owner.</summary>
+    public SupportCase Case { get; }
+
+    /// <summary>The empowerment grant that reserved the budgets.</summary>
+    public GrantRecord Grant { get; }
+}
 
 /// <summary>What one <see cref="ICaseWorkflow.ProcessDueAsync"/> call did.</summary>
 /// <param name="Cases">Cases whose due events this call applied.</param>

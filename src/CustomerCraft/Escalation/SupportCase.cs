@@ -10,15 +10,34 @@ namespace CustomerCraft.Escalation;
 /// <remarks>
 /// Only the workflow makes cases (<see cref="ICaseWorkflow.OpenAsync"/> and the moves after it), so
 /// a case's state, level, clocks and timeline always agree: nothing outside the library can
-/// construct one or change a property with <see langword="with"/>. A store that keeps cases outside
+/// construct one or change a property. A store that keeps cases outside
 /// memory reads them back through <see cref="Storage.CaseRehydration.Restore"/>, which checks that
 /// agreement.
 /// </remarks>
-public sealed record SupportCase
+public sealed class SupportCase
 {
     // Internal so that a case in an arbitrary state cannot be fabricated; see the remarks.
     internal SupportCase()
     {
+    }
+
+    // The library's (and its tests') equivalent of a record's "with": copy, then set what changes.
+    internal SupportCase(SupportCase original)
+    {
+        Id = original.Id;
+        CustomerId = original.CustomerId;
+        Subject = original.Subject;
+        Priority = original.Priority;
+        State = original.State;
+        Level = original.Level;
+        Owner = original.Owner;
+        Handler = original.Handler;
+        Version = original.Version;
+        OpenedAt = original.OpenedAt;
+        UpdatedAt = original.UpdatedAt;
+        PendingApproval = original.PendingApproval;
+        Timers = original.Timers;
+        History = original.History;
     }
 
     /// <summary>The host's case id.</summary>

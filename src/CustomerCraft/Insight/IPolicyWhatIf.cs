@@ -49,6 +49,17 @@ public sealed record WhatIfOptions
 }
 
 /// <summary>How far a what-if has got (see <see cref="WhatIfOptions.Progress"/>).</summary>
-/// <param name="RecordsRead">Records read from the decision log so far.</param>
-/// <param name="RecordsReplayed">Records replayed so far. A log read in time order is replayed as it is read, so this keeps pace with <paramref name="RecordsRead"/>; a log found out of order is read again and sorted first, and replaying then starts once every record is read. It ends at <paramref name="RecordsRead"/>.</param>
-public sealed record WhatIfProgress(long RecordsRead, long RecordsReplayed);
+public sealed class WhatIfProgress
+{
+    internal WhatIfProgress(long recordsRead, long recordsReplayed)
+    {
+        RecordsRead = recordsRead;
+        RecordsReplayed = recordsReplayed;
+    }
+
+    /// <summary>Records read from the decision log so far.</summary>
+    public long RecordsRead { get; }
+
+    /// <summary>Records replayed so far. A log read in time order is replayed as it is read, so this keeps pace with <see cref="RecordsRead"/>; a log found out of order is read again and sorted first, and replaying then starts once every record is read. It ends at <see cref="RecordsRead"/>.</summary>
+    public long RecordsReplayed { get; }
+}

@@ -817,7 +817,7 @@ public sealed class SlaClockTests
         IReadOnlyList<SupportCase> claimed = await store.ClaimDueAsync(T0 + H(2), 10, lease);
         claimed.Should().ContainSingle();
 
-        await store.SaveAsync(claimed[0] with { Version = 2, Subject = "still due" }, expectedVersion: 1);
+        await store.SaveAsync(new SupportCase(claimed[0]) { Version = 2, Subject = "still due" }, expectedVersion: 1);
 
         (await store.ClaimDueAsync(T0 + H(2), 10, lease)).Select(c => (c.Id, c.Version)).Should().Equal(("a", 2L));
     }
@@ -831,8 +831,8 @@ public sealed class SlaClockTests
         await store.CreateAsync(DueCase("b", T0 + H(1)));
         SupportCase b = (await store.FindAsync("b"))!;
 
-        await store.SaveAsync(DueCase("a", T0 + H(3)) with { Version = 2 }, expectedVersion: 1);
-        await store.SaveAsync(b with { Version = 2, Timers = [] }, expectedVersion: 1);
+        await store.SaveAsync(new SupportCase(DueCase("a", T0 + H(3))) { Version = 2 }, expectedVersion: 1);
+        await store.SaveAsync(new SupportCase(b) { Version = 2, Timers = [] }, expectedVersion: 1);
 
         (await store.ClaimDueAsync(T0 + H(2), 10, lease)).Should().BeEmpty();
         (await store.ClaimDueAsync(T0 + H(100), 10, lease)).Select(c => c.Id).Should().Equal("a");
@@ -871,7 +871,7 @@ public sealed class SlaClockTests
         await store.CreateAsync(DueCase("T-1", T0 + H(1)));
         await store.CreateAsync(DueCase("T\u00AD-1", T0 + H(1)));
 
-        await store.SaveAsync(DueCase("T\u00AD-1", T0 + H(50)) with { Version = 2 }, expectedVersion: 1);
+        await store.SaveAsync(new SupportCase(DueCase("T\u00AD-1", T0 + H(50))) { Version = 2 }, expectedVersion: 1);
 
         (await store.ClaimDueAsync(T0 + H(1), 10, TimeSpan.FromMinutes(5))).Select(c => c.Id).Should().Equal("T-1");
     }

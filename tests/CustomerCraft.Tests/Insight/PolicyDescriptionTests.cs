@@ -79,7 +79,7 @@ public class PolicyDescriptionTests
         diff.Changed.Select(c => (c.Key, c.OldText, c.NewText)).Should().Equal(
             ("policy/version", $"Policy version {before.Version}", $"Policy version {after.Version}"),
             ("roles/Agent/actions/Refund/limit", "Agent, Refund: up to 100 USD per incident", "Agent, Refund: up to 150 USD per incident"));
-        diff.Added.Should().Equal(new PolicyDescriptionLine("roles/TeamLead/actions/Credit/budgets/PerAgent", "Team lead, Credit: up to 5000 USD per agent per calendar day"));
+        diff.Added.Should().BeEquivalentTo(new[] { new PolicyDescriptionLine("roles/TeamLead/actions/Credit/budgets/PerAgent", "Team lead, Credit: up to 5000 USD per agent per calendar day") }, o => o.WithStrictOrdering());
         diff.Removed.Select(l => l.Key).Should().Equal("conditions/FraudSuspected", "conditions/FraudSuspected/description");
         diff.IsEmpty.Should().BeFalse();
     }
@@ -132,7 +132,7 @@ public class PolicyDescriptionTests
         configuration.Reload();
         PolicyDescription reloaded = describer.Current;
 
-        first.Lines.Should().Equal(PolicyDescription.Of(PolicyFiles.Section(PolicyFiles.QuickStart)).Lines);
+        first.Lines.Should().BeEquivalentTo(PolicyDescription.Of(PolicyFiles.Section(PolicyFiles.QuickStart)).Lines, o => o.WithStrictOrdering());
         Line(reloaded, "roles/Agent/actions/Refund/limit").Should().Be("Agent, Refund: up to 120 USD per incident");
         reloaded.Version.Should().NotBe(first.Version);
     }

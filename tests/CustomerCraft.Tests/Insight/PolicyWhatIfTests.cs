@@ -133,7 +133,7 @@ public class PolicyWhatIfTests
         // R11 bob 120 T-9: bob's own attempt, 120 <= 200 on bob's empty day: allowed (an escalation avoided).
         // Refund/Agent: escalations 4 -> 3 (T-3, T-4, T-6); denials 1 -> 1;
         //               spend 420 -> (80 - 80) + 150 + 60 + 120 = 330, extra -90 (T-4 now waits for approval).
-        report.Rows.Should().Equal(
+        report.Rows.Should().BeEquivalentTo(new[] {
             new WhatIfRow { Action = "Credit", Role = "Agent", Requests = 1, SpendBefore = 40m, SpendAfter = 40m },
             new WhatIfRow { Action = "Credit", Role = "Bot", Requests = 1, SpendBefore = 5m, SpendAfter = 5m },
             new WhatIfRow
@@ -142,14 +142,14 @@ public class PolicyWhatIfTests
                 EscalationsBefore = 4, EscalationsAfter = 3,
                 DenialsBefore = 1, DenialsAfter = 1,
                 SpendBefore = 420m, SpendAfter = 330m,
-            });
+            } }, o => o.WithStrictOrdering());
         WhatIfRow refunds = report.Rows[2];
         refunds.EscalationsAvoided.Should().Be(1);
         refunds.AdditionalDenials.Should().Be(0);
         refunds.ExtraSpend.Should().Be(-90m);
 
         // Totals: 10 requests; escalations 4 -> 3; denials 1 -> 1; spend 420 + 40 + 5 = 465 -> 330 + 40 + 5 = 375.
-        report.Totals.Should().Be(new WhatIfFigures
+        report.Totals.Should().BeEquivalentTo(new WhatIfFigures
         {
             Requests = 10, EscalationsBefore = 4, EscalationsAfter = 3, DenialsBefore = 1, DenialsAfter = 1, SpendBefore = 465m, SpendAfter = 375m,
         });
@@ -172,7 +172,7 @@ public class PolicyWhatIfTests
 
         report.Rows.Should().HaveCount(3).And.OnlyContain(row =>
             row.EscalationsAvoided == 0 && row.AdditionalDenials == 0 && row.ExtraSpend == 0m);
-        report.Totals.Should().Be(new WhatIfFigures
+        report.Totals.Should().BeEquivalentTo(new WhatIfFigures
         {
             Requests = 10, EscalationsBefore = 4, EscalationsAfter = 4, DenialsBefore = 1, DenialsAfter = 1, SpendBefore = 465m, SpendAfter = 465m,
         });
@@ -192,17 +192,17 @@ public class PolicyWhatIfTests
 
         // Two records, one need. Under 200 ana grants it herself: the approved grant is not replayed,
         // so 150 is spent once (not 300) and one escalation is avoided.
-        raised.Rows.Should().Equal(new WhatIfRow
+        raised.Rows.Should().BeEquivalentTo(new[] { new WhatIfRow
         {
             Action = "Refund", Role = "Agent", Requests = 1, EscalationsBefore = 1, EscalationsAfter = 0, SpendBefore = 150m, SpendAfter = 150m,
-        });
+        } }, o => o.WithStrictOrdering());
         raised.RecordsRead.Should().Be(2);
 
         // Unchanged policy: escalated again, and sam's approval is replayed as sam's grant.
-        same.Rows.Should().Equal(new WhatIfRow
+        same.Rows.Should().BeEquivalentTo(new[] { new WhatIfRow
         {
             Action = "Refund", Role = "Agent", Requests = 1, EscalationsBefore = 1, EscalationsAfter = 1, SpendBefore = 150m, SpendAfter = 150m,
-        });
+        } }, o => o.WithStrictOrdering());
     }
 
     [Fact]
@@ -228,10 +228,10 @@ public class PolicyWhatIfTests
         // incident, 200 + 200 = 400): 200 spent once, not 400.
         // Before: T-1 (80 - 80) + T-2 200 = 200, both T-2 answers "requires approval" (one escalation).
         // After: the same, T-2 still escalated on its first attempt.
-        report.Rows.Should().Equal(new WhatIfRow
+        report.Rows.Should().BeEquivalentTo(new[] { new WhatIfRow
         {
             Action = "Refund", Role = "Agent", Requests = 2, EscalationsBefore = 1, EscalationsAfter = 1, SpendBefore = 200m, SpendAfter = 200m,
-        });
+        } }, o => o.WithStrictOrdering());
     }
 
     [Fact]
@@ -253,10 +253,10 @@ public class PolicyWhatIfTests
         // replayed grant (her day: 0); then T-3's 200 fits the day's 250 and is allowed. Without
         // the release it would be 150 + 200 = 350 > 250 and need approval.
         // Before: 2 escalations, spend 150 - 150 = 0. After: 0 escalations, spend (150 - 150) + 200 = 200.
-        report.Rows.Should().Equal(new WhatIfRow
+        report.Rows.Should().BeEquivalentTo(new[] { new WhatIfRow
         {
             Action = "Refund", Role = "Agent", Requests = 2, EscalationsBefore = 2, EscalationsAfter = 0, SpendBefore = 0m, SpendAfter = 200m,
-        });
+        } }, o => o.WithStrictOrdering());
         report.Totals.EscalationsAvoided.Should().Be(2);
         report.Totals.ExtraSpend.Should().Be(200m);
     }
@@ -281,7 +281,7 @@ public class PolicyWhatIfTests
         // The rest replays as it happened (T-3 now routes to a TeamLead, still one escalation):
         // Refund/Agent 7 requests (T-1, T-3..T-6, T-8, T-9), escalations T-3, T-6, T-9 = 3,
         // spend (80 - 80) + 90 + 60 + 120 = 270 on both sides; T-2's 150 is left out of both.
-        report.Rows.Should().Equal(
+        report.Rows.Should().BeEquivalentTo(new[] {
             new WhatIfRow { Action = "Credit", Role = "Agent", Requests = 1, SpendBefore = 40m, SpendAfter = 40m },
             new WhatIfRow
             {
@@ -289,7 +289,7 @@ public class PolicyWhatIfTests
                 EscalationsBefore = 3, EscalationsAfter = 3,
                 DenialsBefore = 1, DenialsAfter = 1,
                 SpendBefore = 270m, SpendAfter = 270m,
-            });
+            } }, o => o.WithStrictOrdering());
         report.RecordsRead.Should().Be(12);
     }
 
@@ -343,17 +343,17 @@ public class PolicyWhatIfTests
 
         // Bob's one record: escalated to tina then; within his own authority under 200. Spend 120 both.
         bob.RecordsRead.Should().Be(1);
-        bob.Rows.Should().Equal(new WhatIfRow
+        bob.Rows.Should().BeEquivalentTo(new[] { new WhatIfRow
         {
             Action = "Refund", Role = "Agent", Requests = 1, EscalationsBefore = 1, EscalationsAfter = 0, SpendBefore = 120m, SpendAfter = 120m,
-        });
+        } }, o => o.WithStrictOrdering());
 
         // From 10:45: R6..R12. The void R6 is of a grant made before the range: ignored on both sides.
         // Refund/Agent: T-5 (allowed both), T-6 (escalated both), T-8 (denied both), T-9 (escalated
         // before, allowed after): escalations 2 -> 1, spend 60 + 120 = 180 both.
         fromR6.RecordsRead.Should().Be(7);
         fromR6.IgnoredVoids.Should().Be(1);
-        fromR6.Rows.Single(r => r.Action == "Refund").Should().Be(new WhatIfRow
+        fromR6.Rows.Single(r => r.Action == "Refund").Should().BeEquivalentTo(new WhatIfRow
         {
             Action = "Refund", Role = "Agent", Requests = 4, EscalationsBefore = 2, EscalationsAfter = 1, DenialsBefore = 1, DenialsAfter = 1, SpendBefore = 180m, SpendAfter = 180m,
         });

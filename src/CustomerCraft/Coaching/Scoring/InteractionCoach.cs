@@ -57,7 +57,7 @@ internal sealed class InteractionCoach(
             // Nothing the agent did to judge: patience and knowledge are not a free pass.
             foreach (Criterion silent in (ReadOnlySpan<Criterion>)[Criterion.Patience, Criterion.Knowledge])
             {
-                criteria[(int)silent] = criteria[(int)silent] with { Score = null, Tip = null, Evidence = [new Evidence(0, string.Empty, "the agent wrote nothing")] };
+                criteria[(int)silent] = NotScored(criteria[(int)silent], "the agent wrote nothing");
             }
         }
 
@@ -65,7 +65,7 @@ internal sealed class InteractionCoach(
         {
             if (!coaching.Applicable[i])
             {
-                criteria[i] = criteria[i] with { Score = null, Tip = null, Evidence = [new Evidence(0, string.Empty, "not applicable (configured)")] };
+                criteria[i] = NotScored(criteria[i], "not applicable (configured)");
             }
         }
 
@@ -102,6 +102,10 @@ internal sealed class InteractionCoach(
             throw new ArgumentException($"Role '{role}' is not configured under CustomerCraft:Empowerment:Roles.", paramName);
         }
     }
+
+    /// <summary>The criterion as not applicable: no score, no tip, and why as its only evidence.</summary>
+    private static CriterionScore NotScored(CriterionScore criterion, string why) =>
+        new(criterion.Criterion, criterion.Weight, score: null, [new Evidence(0, string.Empty, why)], tip: null);
 
     private static CriterionScore Empathy(TurnAnalysis[] turns, CoachingPolicy coaching)
     {

@@ -230,7 +230,7 @@ internal sealed class CaseEdit
         throw new InvalidOperationException($"Case '{CaseId}': more than {MaxDueSteps} SLA events fell due at once; the ladder's clocks are inconsistent.");
     }
 
-    public SupportCase Build(DateTimeOffset at) => _original with
+    public SupportCase Build(DateTimeOffset at) => new SupportCase(_original)
     {
         State = State,
         Level = Level,
@@ -243,7 +243,7 @@ internal sealed class CaseEdit
         UpdatedAt = LastAt > at ? LastAt : at,
     };
 
-    public SupportCase BuildNew(DateTimeOffset at) => _original with
+    public SupportCase BuildNew(DateTimeOffset at) => new SupportCase(_original)
     {
         State = State,
         Owner = Owner,

@@ -6,12 +6,37 @@ namespace CustomerCraft.Insight.Description;
 /// policy's own names, so the same setting has the same key in two versions of a policy and two
 /// descriptions can be compared line by line.
 /// </summary>
-/// <param name="Key">The line's stable key.</param>
-/// <param name="Text">The line in plain words.</param>
-public sealed record PolicyDescriptionLine(string Key, string Text);
+public sealed class PolicyDescriptionLine
+{
+    internal PolicyDescriptionLine(string key, string text)
+    {
+        Key = key;
+        Text = text;
+    }
+
+    /// <summary>The line's stable key.</summary>
+    public string Key { get; }
+
+    /// <summary>The line in plain words.</summary>
+    public string Text { get; }
+}
 
 /// <summary>A line whose text differs between two descriptions (see <see cref="PolicyDescription.Diff"/>).</summary>
-/// <param name="Key">The line's stable key.</param>
-/// <param name="OldText">The line in the old description.</param>
-/// <param name="NewText">The line in the new description.</param>
-public sealed record PolicyDescriptionChange(string Key, string OldText, string NewText);
+public sealed class PolicyDescriptionChange
+{
+    internal PolicyDescriptionChange(string key, string oldText, string newText)
+    {
+        Key = key;
+        OldText = oldText;
+        NewText = newText;
+    }
+
+    /// <summary>The line's stable key.</summary>
+    public string Key { get; }
+
+    /// <summary>The line in the old description.</summary>
+    public string OldText { get; }
+
+    /// <summary>The line in the new description.</summary>
+    public string NewText { get; }
+}
