@@ -1,3 +1,5 @@
+using CustomerCraft.Storage;
+
 namespace CustomerCraft.Retention;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Retention;
+using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using Microsoft.Extensions.DependencyInjection;
 

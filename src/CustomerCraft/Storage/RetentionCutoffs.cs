@@ -1,4 +1,6 @@
-namespace CustomerCraft.Retention;
+using CustomerCraft.Retention;
+
+namespace CustomerCraft.Storage;
 
 /// <summary>
 /// What one pruning pass may remove: everything strictly older than each cutoff. Made by
