@@ -18,7 +18,7 @@ public class EvaluationBenchmarks : IDisposable
     private HandWrittenPolicy _floor = null!;
     private RulesEnginePolicy _rulesEngine = null!;
     private ServiceProvider? _services;
-    private IResolutionAuthority _authority = null!;
+    private ResolutionAuthority _authority = null!;
     private int _cursor;
 
     [GlobalSetup]
@@ -28,7 +28,7 @@ public class EvaluationBenchmarks : IDisposable
         _floor = new HandWrittenPolicy();
         _rulesEngine = new RulesEnginePolicy();
         _services = Workload.BuildServices(Workload.PolicyShape.IncidentOnly);
-        _authority = _services.GetRequiredService<IResolutionAuthority>();
+        _authority = (ResolutionAuthority)_services.GetRequiredService<IResolutionAuthority>();
         Verification.CheckSameOutcomes(_requests, _floor, _authority, _rulesEngine);
     }
 

@@ -19,7 +19,7 @@ public class PolicySizeBenchmarks : IDisposable
 {
     private ResolutionRequest[] _requests = [];
     private ServiceProvider? _services;
-    private IResolutionAuthority _authority = null!;
+    private ResolutionAuthority _authority = null!;
     private int _cursor;
 
     /// <summary>Actions in the policy: the reference 5, a mid-size 20, and a large retailer's 100 and 300.</summary>
@@ -37,7 +37,7 @@ public class PolicySizeBenchmarks : IDisposable
         var services = new ServiceCollection();
         services.AddCustomerCraft(Configuration(Actions, Conditions));
         _services = services.BuildServiceProvider();
-        _authority = _services.GetRequiredService<IResolutionAuthority>();
+        _authority = (ResolutionAuthority)_services.GetRequiredService<IResolutionAuthority>();
         foreach (ResolutionRequest request in _requests.AsSpan(0, 1000))
         {
             if (!_authority.EvaluateAsync(request).IsCompletedSuccessfully)

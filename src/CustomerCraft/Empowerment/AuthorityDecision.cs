@@ -79,9 +79,8 @@ public sealed class AuthorityDecision
 
     /// <summary>
     /// For this customer and incident, how much of each configured action the agent can still
-    /// grant now without approval (before this request). A decision asked for with
-    /// <see cref="HeadroomScope.RequestedAction"/>, and those returned by
-    /// <see cref="IResolutionAuthority.GrantAsync"/>, carry the requested action's headroom only:
+    /// grant now without approval (before this request). Decisions returned by
+    /// <see cref="IResolutionAuthority.GrantAsync"/> carry the requested action's headroom only:
     /// skipping the others keeps them fast.
     /// </summary>
     public IReadOnlyList<ActionHeadroom> Headroom => GetViews().Headroom ??= BuildHeadroom();

@@ -1,7 +1,7 @@
 namespace CustomerCraft.Empowerment;
 
 /// <summary>Which actions' headroom an evaluation works out (see <see cref="AuthorityDecision.Headroom"/>).</summary>
-public enum HeadroomScope
+internal enum HeadroomScope
 {
     /// <summary>Every action the policy configures: what an agent's "your headroom" table shows. The default.</summary>
     AllActions,

@@ -14,28 +14,7 @@ public interface IResolutionAuthority
     /// <param name="cancellationToken">Cancels the evaluation.</param>
     /// <returns>The decision, its reasons and the agent's headroom.</returns>
     /// <exception cref="ArgumentException">The request is malformed: a missing id, a zero or negative amount, an unknown action or role, too many decimals, or a currency that cannot be converted.</exception>
-#pragma warning disable RS0026 // See the overload below.
     ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default);
-#pragma warning restore RS0026
-
-    /// <summary>
-    /// Evaluates a request as <see cref="EvaluateAsync(ResolutionRequest, CancellationToken)"/> does,
-    /// working out the headroom only of the actions <paramref name="headroom"/> names. A host that
-    /// shows only the requested action's headroom (a proposal check, a bot deciding one action)
-    /// asks for <see cref="HeadroomScope.RequestedAction"/>: the same outcome, reasons and approver,
-    /// in about half the time.
-    /// </summary>
-    /// <param name="request">The proposed resolution.</param>
-    /// <param name="headroom">Which actions' headroom the decision carries.</param>
-    /// <param name="cancellationToken">Cancels the evaluation.</param>
-    /// <returns>The decision, its reasons and the headroom asked for.</returns>
-    /// <exception cref="ArgumentException">The request is malformed, as for <see cref="EvaluateAsync(ResolutionRequest, CancellationToken)"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="headroom"/> is not a defined value.</exception>
-    /// <remarks>The default implementation, for decorators and test doubles, evaluates with every action's headroom.</remarks>
-#pragma warning disable RS0026 // Two overloads with an optional token: nothing is released yet, and each reads naturally.
-    ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, HeadroomScope headroom, CancellationToken cancellationToken = default) =>
-        EvaluateAsync(request, cancellationToken);
-#pragma warning restore RS0026
 
     /// <summary>
     /// Re-evaluates the request and, when it is allowed, reserves its amount against every budget

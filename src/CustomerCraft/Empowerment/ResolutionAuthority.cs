@@ -55,7 +55,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default) =>
         EvaluateAsync(request, HeadroomScope.AllActions, cancellationToken);
 
-    public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, HeadroomScope headroom, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Evaluates as <see cref="EvaluateAsync(ResolutionRequest, CancellationToken)"/> does, working out
+    /// the headroom only of the actions <paramref name="headroom"/> names: the what-if replay asks for
+    /// <see cref="HeadroomScope.RequestedAction"/>, the same outcome, reasons and approver in about half the time.
+    /// </summary>
+    internal ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, HeadroomScope headroom, CancellationToken cancellationToken = default)
     {
         if (headroom is not (HeadroomScope.AllActions or HeadroomScope.RequestedAction))
         {

@@ -19,7 +19,7 @@ namespace CustomerCraft.Insight;
 /// </summary>
 internal sealed class ReservingReplayEngine : IReplayEngine
 {
-    private readonly IResolutionAuthority _authority;
+    private readonly ResolutionAuthority _authority;
     private readonly InMemoryBudgetLedger _ledger;
     private readonly IdRules _ids;
     private readonly TimeProvider _clock;
@@ -31,7 +31,7 @@ internal sealed class ReservingReplayEngine : IReplayEngine
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
     private long _sequence;
 
-    public ReservingReplayEngine(IResolutionAuthority authority, InMemoryBudgetLedger ledger, PolicySnapshot policy, IdRules ids, TimeProvider clock)
+    public ReservingReplayEngine(ResolutionAuthority authority, InMemoryBudgetLedger ledger, PolicySnapshot policy, IdRules ids, TimeProvider clock)
     {
         _authority = authority;
         _ledger = ledger;

@@ -105,7 +105,7 @@ public class EngineScaleTests
                         {
                             ResolutionRequest request = Request(amount, role, action, codes);
                             AuthorityDecision full = await host.Authority.EvaluateAsync(request);
-                            AuthorityDecision requested = await host.Authority.EvaluateAsync(request, HeadroomScope.RequestedAction);
+                            AuthorityDecision requested = await ((ResolutionAuthority)host.Authority).EvaluateAsync(request, HeadroomScope.RequestedAction);
 
                             requested.Outcome.Should().Be(full.Outcome, "for {0} {1} {2} [{3}]", role, action, amount, string.Join(",", codes));
                             requested.RequiredApproverRole.Should().Be(full.RequiredApproverRole);
@@ -130,7 +130,7 @@ public class EngineScaleTests
     {
         using TestHost host = Host(Ladder());
 
-        Func<Task> act = async () => await host.Authority.EvaluateAsync(Request(10m), (HeadroomScope)7);
+        Func<Task> act = async () => await ((ResolutionAuthority)host.Authority).EvaluateAsync(Request(10m), (HeadroomScope)7);
 
         (await act.Should().ThrowAsync<ArgumentOutOfRangeException>()).Which.ParamName.Should().Be("headroom");
     }
