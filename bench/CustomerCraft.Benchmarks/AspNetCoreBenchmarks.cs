@@ -33,7 +33,7 @@ public class AspNetCoreBenchmarks
 
     private static readonly ResolutionRequest Refund = new()
     {
-        AgentId = "ana", Role = "Agent", CustomerId = "C-1", IncidentId = "T-1", Action = ResolutionActions.Refund, Amount = 60m,
+        AgentId = "ana", Role = "Agent", CustomerId = "C-1", IncidentId = "T-1", Action = "Refund", Amount = 60m,
     };
 
     private WebApplication _app = null!;

@@ -46,7 +46,7 @@ public class CaseLifecycleBenchmarks : IDisposable
             _refunds[i] = new ResolutionRequest
             {
                 AgentId = "ana", Role = "Agent", CustomerId = "C-1", IncidentId = _ids[i],
-                Action = ResolutionActions.Refund, Amount = 150m,
+                Action = "Refund", Amount = 150m,
             };
         }
 

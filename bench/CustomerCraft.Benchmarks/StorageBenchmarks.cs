@@ -217,7 +217,7 @@ public abstract class StorageGrantBenchmarksBase : IAsyncDisposable
             Role = "Agent",
             CustomerId = hot ? $"hot-customer-{_run}-{batch}" : $"customer-{_run}-{id}",
             IncidentId = $"incident-{_run}-{id}",
-            Action = ResolutionActions.Refund,
+            Action = "Refund",
             Amount = 1 + (sequence % 100),
             IdempotencyKey = $"grant-{_run}-{id}",
         };

@@ -36,11 +36,11 @@ public static class Workload
     /// <summary>The actions.</summary>
     public static readonly string[] Actions =
     [
-        ResolutionActions.Refund,
-        ResolutionActions.Credit,
-        ResolutionActions.Replacement,
-        ResolutionActions.FeeWaiver,
-        ResolutionActions.Goodwill,
+        "Refund",
+        "Credit",
+        "Replacement",
+        "FeeWaiver",
+        "Goodwill",
     ];
 
     /// <summary>Per-incident amount limits, [role, action]; a higher role always has at least the lower role's authority.</summary>

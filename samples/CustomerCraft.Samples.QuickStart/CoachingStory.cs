@@ -36,7 +36,7 @@ internal static class CoachingStory
         GrantResult refund = await authority.GrantAsync(new ResolutionRequest
         {
             AgentId = "gina", Role = "Agent", CustomerId = "C-5005", IncidentId = "chat-902",
-            Action = ResolutionActions.Refund, Amount = 80m, IdempotencyKey = "chat-902/refund",
+            Action = "Refund", Amount = 80m, IdempotencyKey = "chat-902/refund",
         });
         Interaction good = new()
         {

@@ -34,7 +34,7 @@ internal static class EscalationStory
         SupportCase awaiting = await workflow.RequestApprovalAsync("T-801", new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-4004", IncidentId = "T-801",
-            Action = ResolutionActions.Refund, Amount = 400m,
+            Action = "Refund", Amount = 400m,
         }, "Full refund of 400 USD; beyond my 100 USD.");
         output.WriteLine($"   {Time(clock)}  Ana asks for approval -> {awaiting.State} at level {awaiting.Level} (the TeamLead queue); approval due {Time(awaiting.Timers.First(t => t.Kind == SlaTimerKind.Approval).DueAt!.Value)}");
 

@@ -21,7 +21,7 @@ public static class QuickStartScenarios
         var lateDelivery = new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-1001", IncidentId = "T-501",
-            Action = ResolutionActions.Refund, Amount = 60m, ReasonCodes = ["LateDelivery"],
+            Action = "Refund", Amount = 60m, ReasonCodes = ["LateDelivery"],
             IdempotencyKey = "T-501/refund/1",
         };
         print.Decision(await authority.EvaluateAsync(lateDelivery));
@@ -32,14 +32,14 @@ public static class QuickStartScenarios
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-1001", IncidentId = "T-502",
-            Action = ResolutionActions.Goodwill, Amount = 1800m, ReasonCodes = ["RuinedAnniversary"],
+            Action = "Goodwill", Amount = 1800m, ReasonCodes = ["RuinedAnniversary"],
         }), showHeadroom: false);
 
         print.Title("3. Over the agent's authority: a 400 USD refund needs a team lead");
         var bigRefund = new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-1001", IncidentId = "T-503",
-            Action = ResolutionActions.Refund, Amount = 400m, IdempotencyKey = "T-503/refund/1",
+            Action = "Refund", Amount = 400m, IdempotencyKey = "T-503/refund/1",
         };
         AuthorityDecision needsApproval = await authority.EvaluateAsync(bigRefund);
         print.Decision(needsApproval, showHeadroom: false);
@@ -50,7 +50,7 @@ public static class QuickStartScenarios
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-6666", IncidentId = "T-504",
-            Action = ResolutionActions.Refund, Amount = 30m, ReasonCodes = ["FraudSuspected"],
+            Action = "Refund", Amount = 30m, ReasonCodes = ["FraudSuspected"],
         }), showHeadroom: false);
 
         print.Title("5. Budget exhausted: three refunds for one customer in 30 days, then a fourth");
@@ -59,7 +59,7 @@ public static class QuickStartScenarios
             GrantResult result = await authority.GrantAsync(new ResolutionRequest
             {
                 AgentId = "ben", Role = "Agent", CustomerId = "C-2002", IncidentId = $"T-60{i}",
-                Action = ResolutionActions.Refund, Amount = 80m, IdempotencyKey = $"T-60{i}/refund/1",
+                Action = "Refund", Amount = 80m, IdempotencyKey = $"T-60{i}/refund/1",
             });
             output.WriteLine($"   grant {i}: {Money(80m)} refund on T-60{i} -> {(result.IsGranted ? "granted" : result.Decision!.Outcome.ToString())}");
         }
@@ -67,14 +67,14 @@ public static class QuickStartScenarios
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest
         {
             AgentId = "ben", Role = "Agent", CustomerId = "C-2002", IncidentId = "T-604",
-            Action = ResolutionActions.Refund, Amount = 20m,
+            Action = "Refund", Amount = 20m,
         }));
 
         print.Title("6. A platinum customer: limits x1.5, so 140 USD is within the agent's 100 USD limit");
         print.Decision(await authority.EvaluateAsync(new ResolutionRequest
         {
             AgentId = "ana", Role = "Agent", CustomerId = "C-3003", IncidentId = "T-701",
-            Action = ResolutionActions.Refund, Amount = 140m, CustomerSegment = "Platinum",
+            Action = "Refund", Amount = 140m, CustomerSegment = "Platinum",
         }), showHeadroom: false);
 
         print.Title("7. An idempotent retry: the network failed, the agent clicked again");
@@ -85,7 +85,7 @@ public static class QuickStartScenarios
             await authority.GrantAsync(new ResolutionRequest
             {
                 AgentId = "ana", Role = "Agent", CustomerId = "C-1001", IncidentId = "T-501",
-                Action = ResolutionActions.Refund, Amount = 90m, IdempotencyKey = "T-501/refund/1",
+                Action = "Refund", Amount = 90m, IdempotencyKey = "T-501/refund/1",
             });
         }
         catch (IdempotencyConflictException ex)

@@ -130,7 +130,7 @@ public abstract class RetentionTests
             DateTimeOffset since = time.GetUtcNow() - TimeSpan.FromDays(10);
             BudgetUsage usage = await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, $"C-{customer}", "refund"), since);
             usage.Amount.Should().BeLessThanOrEqualTo(300m);
-            usage.Amount.Should().Be(grants.Concat(granted).Where(g => g.CustomerId == $"C-{customer}" && g.Action == ResolutionActions.Refund && !g.IsVoided && g.GrantedAt >= since).Sum(g => g.Amount));
+            usage.Amount.Should().Be(grants.Concat(granted).Where(g => g.CustomerId == $"C-{customer}" && g.Action == "Refund" && !g.IsVoided && g.GrantedAt >= since).Sum(g => g.Amount));
         }
 
         granted.Should().NotBeEmpty();

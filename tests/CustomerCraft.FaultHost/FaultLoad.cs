@@ -39,7 +39,7 @@ public static class FaultLoad
         Role = "Agent",
         CustomerId = Customer(step),
         IncidentId = Incident(step),
-        Action = ResolutionActions.Refund,
+        Action = "Refund",
         Amount = Amount(step),
         IdempotencyKey = Key(step),
     };
@@ -54,7 +54,7 @@ public static class FaultLoad
         Role = "Agent",
         CustomerId = CaseCustomer(step),
         IncidentId = CaseId(step),
-        Action = ResolutionActions.Refund,
+        Action = "Refund",
         Amount = 400m,
     };
 

@@ -28,7 +28,7 @@ public sealed class CrossSiteBrowserTests
         ICaseWorkflow workflow = desk.Services.GetRequiredService<ICaseWorkflow>();
         await workflow.RequestApprovalAsync("SD-1002", new ResolutionRequest
         {
-            AgentId = "ana", Role = "Agent", CustomerId = "C-2002", IncidentId = "SD-1002", Action = ResolutionActions.Refund, Amount = 400m,
+            AgentId = "ana", Role = "Agent", CustomerId = "C-2002", IncidentId = "SD-1002", Action = "Refund", Amount = 400m,
         });
 
         using IPlaywright playwright = await Playwright.CreateAsync();

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace CustomerCraft.Tool.Commands;
 
 /// <summary>
-/// <c>diagram</c>: the case workflow (the state machine the library runs, exported by
-/// <see cref="CaseWorkflowDiagram"/>, which also generates docs/escalation.dot) or a policy's approval
-/// ladder, as Mermaid or DOT.
+/// <c>diagram</c>: the case workflow (the state machine the library runs, as docs/escalation.mmd and
+/// docs/escalation.dot, generated from it and embedded in the tool) or a policy's approval ladder,
+/// as Mermaid or DOT.
 /// </summary>
 internal static class DiagramCommand
 {
@@ -36,8 +36,11 @@ internal static class DiagramCommand
     {
         if (show == "workflow")
         {
-            Console.Out.Write(format == "dot" ? CaseWorkflowDiagram.ToDot() : CaseWorkflowDiagram.ToMermaid());
-            Console.Out.WriteLine();
+            string name = format == "dot" ? "escalation.dot" : "escalation.mmd";
+            using Stream diagram = typeof(DiagramCommand).Assembly.GetManifestResourceStream(name)
+                ?? throw new ToolException($"the workflow diagram {name} is missing from the tool's assembly.", ExitCodes.InternalError);
+            using var reader = new StreamReader(diagram);
+            Console.Out.Write(reader.ReadToEnd());
             return ExitCodes.Ok;
         }
 

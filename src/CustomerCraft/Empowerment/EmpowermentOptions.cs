@@ -31,8 +31,7 @@ public sealed class EmpowermentOptions
 
     /// <summary>
     /// The resolution actions, keyed by name (for example <c>Refund</c>, <c>FeeWaiver</c>, or any
-    /// custom name). Limits may only name actions declared here. See <see cref="ResolutionActions"/>
-    /// for the well-known names.
+    /// custom name). Limits may only name actions declared here, and requests name them the same way.
     /// </summary>
     public Dictionary<string, ActionOptions> Actions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

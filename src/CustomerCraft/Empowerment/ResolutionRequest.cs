@@ -19,7 +19,7 @@ public sealed record ResolutionRequest
     /// <summary>The incident (ticket, case, order problem) the resolution settles.</summary>
     public required string IncidentId { get; init; }
 
-    /// <summary>The action, a key of <c>CustomerCraft:Empowerment:Actions</c>, for example <see cref="ResolutionActions.Refund"/>.</summary>
+    /// <summary>The action, a key of <c>CustomerCraft:Empowerment:Actions</c>, for example <c>Refund</c>.</summary>
     public required string Action { get; init; }
 
     /// <summary>

@@ -57,7 +57,7 @@ internal static class PolicyFixtures
         Role = role,
         CustomerId = customer,
         IncidentId = incident,
-        Action = ResolutionActions.Refund,
+        Action = "Refund",
         Amount = amount,
         IdempotencyKey = key,
     };

@@ -3,7 +3,8 @@ using CustomerCraft.Escalation;
 namespace CustomerCraft.Tests.Escalation;
 
 /// <summary>
-/// docs/escalation.md and docs/escalation.dot show the state machine the workflow really runs.
+/// docs/escalation.md, docs/escalation.mmd and docs/escalation.dot show the state machine the workflow
+/// really runs (the customercraft tool prints the .mmd and .dot files).
 /// When the machine changes, run the tests with CUSTOMERCRAFT_UPDATE_DOCS=1 to regenerate them.
 /// </summary>
 public sealed class DiagramDocsTests
@@ -44,6 +45,21 @@ public sealed class DiagramDocsTests
         }
 
         File.ReadAllText(path).Should().Be(generated, "docs/escalation.dot must match CaseWorkflowDiagram.ToDot(); regenerate with CUSTOMERCRAFT_UPDATE_DOCS=1");
+    }
+
+    [Fact]
+    public void The_mermaid_export_the_tool_prints_is_the_real_state_machine()
+    {
+        // The customercraft tool embeds this file for `customercraft diagram` (the workflow is fixed, not configured).
+        string path = DocsPath("escalation.mmd");
+        string generated = Normalize(CaseWorkflowDiagram.ToMermaid()) + "\n";
+        if (Update && (!File.Exists(path) || File.ReadAllText(path) != generated))
+        {
+            File.WriteAllText(path, generated);
+            return;
+        }
+
+        File.ReadAllText(path).Should().Be(generated, "docs/escalation.mmd must match CaseWorkflowDiagram.ToMermaid(); regenerate with CUSTOMERCRAFT_UPDATE_DOCS=1");
     }
 
     [Fact]

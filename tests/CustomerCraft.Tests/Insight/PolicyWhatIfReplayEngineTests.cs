@@ -67,7 +67,7 @@ public class PolicyWhatIfReplayEngineTests
                 key: $"k-{i}") with { ReasonCodes = random.Next(40) == 0 ? ["FraudSuspected"] : null };
             if (random.Next(4) == 0)
             {
-                request = request with { Action = ResolutionActions.Credit, Amount = Math.Min(request.Amount, 90m) };
+                request = request with { Action = "Credit", Amount = Math.Min(request.Amount, 90m) };
             }
 
             GrantResult result = await authority.GrantAsync(request);

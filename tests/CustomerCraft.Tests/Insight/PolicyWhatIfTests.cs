@@ -52,7 +52,7 @@ public class PolicyWhatIfTests
     private static IPolicyWhatIf WhatIf(TestHost host) => host.Services.GetRequiredService<IPolicyWhatIf>();
 
     private static ResolutionRequest Credit(decimal amount, string role = "Agent", string agent = "ana", string customer = "C-1", string incident = "T-1", string? key = null) =>
-        Refund(amount, role, agent, customer, incident, key) with { Action = ResolutionActions.Credit };
+        Refund(amount, role, agent, customer, incident, key) with { Action = "Credit" };
 
     /// <summary>
     /// Twelve records on Monday 2 March 2026, ten minutes apart from 10:00 New York time (Ana's

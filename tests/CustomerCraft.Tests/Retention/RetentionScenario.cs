@@ -60,7 +60,7 @@ internal static class RetentionScenario
         {
             int week = (int)(at.TotalDays / 7);
             ResolutionRequest request = Request(
-                action: step % 3 == 2 ? ResolutionActions.Credit : ResolutionActions.Refund,
+                action: step % 3 == 2 ? "Credit" : "Refund",
                 amount: 5 + (step * 7 % 40),
                 agent: $"agent-{step % 3}",
                 customer: $"C-{step % 4}",
@@ -88,7 +88,7 @@ internal static class RetentionScenario
         IResolutionAuthority authority = host.Authority;
         int week = (int)(History.TotalDays / 7);
         var decisions = new List<string>();
-        foreach (string action in new[] { ResolutionActions.Refund, ResolutionActions.Credit })
+        foreach (string action in new[] { "Refund", "Credit" })
         {
             foreach (decimal amount in new[] { 1m, 20m, 60m, 150m })
             {
