@@ -26,7 +26,14 @@ public class PolicyCommandTests
         using var temp = new TempDirectory();
         string feed = Directory.CreateDirectory(temp.File("feed")).FullName;
         string work = Directory.CreateDirectory(temp.File("work")).FullName;
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Directory.CreateDirectory(temp.File("packages")).FullName };
+        // The tool resolver cache (~/.dotnet/toolResolverCache) is shared too: an entry left by another
+        // run points at that run's deleted package cache, and `dotnet customercraft` then says to run
+        // `dotnet tool restore`. A CLI home of the test's own keeps both caches private.
+        var environment = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = Directory.CreateDirectory(temp.File("packages")).FullName,
+            ["DOTNET_CLI_HOME"] = Directory.CreateDirectory(temp.File("cli-home")).FullName,
+        };
 
         ToolResult pack = Tool.RunDotnet(null, null, "pack", Path.Combine(Tool.Root, "src", "CustomerCraft.Tool", "CustomerCraft.Tool.csproj"), "-c", Tool.Configuration, "--no-build", "-o", feed);
         pack.ExitCode.Should().Be(0, pack.ToString());
