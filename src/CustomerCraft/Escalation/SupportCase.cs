@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using CustomerCraft.Empowerment;
 
 namespace CustomerCraft.Escalation;
@@ -103,7 +104,7 @@ public sealed class SupportCase
 }
 
 /// <summary>An approval a case waits for.</summary>
-public sealed record PendingApproval
+public sealed class PendingApproval
 {
     /// <summary>Identifies this approval request; the grant made on approval is keyed by it.</summary>
     public required string ApprovalId { get; init; }
@@ -128,8 +129,29 @@ public sealed record PendingApproval
 /// One SLA clock. Time is counted in <see cref="Clock"/> time: the clock consumes its target while
 /// running and stops consuming while paused (when the case waits for the customer).
 /// </summary>
-public sealed record SlaTimer
+public sealed class SlaTimer
 {
+    /// <summary>Creates an empty instance for the required properties to be set on (stores deserialise it this way).</summary>
+    public SlaTimer()
+    {
+    }
+
+    // The library's (and its tests') equivalent of a record's "with": copy, then set what changes.
+    [SetsRequiredMembers]
+    internal SlaTimer(SlaTimer other)
+    {
+        Kind = other.Kind;
+        Level = other.Level;
+        Target = other.Target;
+        Clock = other.Clock;
+        Consumed = other.Consumed;
+        RunningSince = other.RunningSince;
+        DueAt = other.DueAt;
+        NextWarningAt = other.NextWarningAt;
+        WarningsRaised = other.WarningsRaised;
+        BreachedAt = other.BreachedAt;
+    }
+
     /// <summary>Which clock this is.</summary>
     public required SlaTimerKind Kind { get; init; }
 
@@ -165,8 +187,34 @@ public sealed record SlaTimer
 }
 
 /// <summary>One entry in a case's timeline.</summary>
-public sealed record CaseEvent
+public sealed class CaseEvent
 {
+    /// <summary>Creates an empty instance for the required properties to be set on (stores deserialise it this way).</summary>
+    public CaseEvent()
+    {
+    }
+
+    // The library's (and its tests') equivalent of a record's "with": copy, then set what changes.
+    [SetsRequiredMembers]
+    internal CaseEvent(CaseEvent other)
+    {
+        Sequence = other.Sequence;
+        At = other.At;
+        Kind = other.Kind;
+        Trigger = other.Trigger;
+        From = other.From;
+        To = other.To;
+        Level = other.Level;
+        Actor = other.Actor;
+        Handler = other.Handler;
+        Reason = other.Reason;
+        Note = other.Note;
+        ApprovalId = other.ApprovalId;
+        GrantId = other.GrantId;
+        Timer = other.Timer;
+        Detail = other.Detail;
+    }
+
     /// <summary>Position in the timeline, from 1.</summary>
     public required int Sequence { get; init; }
 

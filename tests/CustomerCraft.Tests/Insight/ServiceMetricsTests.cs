@@ -780,7 +780,7 @@ public sealed class ServiceMetricsTests
         CustomerId = "C-1",
         Owner = owner is null ? null : new CaseActor(owner, "Agent"),
         OpenedAt = openedAt ?? default,
-        History = [.. history.Select((e, i) => e with { Sequence = i + 1 })],
+        History = [.. history.Select((e, i) => new CaseEvent(e) { Sequence = i + 1 })],
     };
 
     /// <summary>One case per turnaround (in minutes), each approved by Tina.</summary>

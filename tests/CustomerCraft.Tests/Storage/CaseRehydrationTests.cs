@@ -79,22 +79,22 @@ public sealed class CaseRehydrationTests
             "resolved without a move" => real with { State = CaseState.Resolved, PendingApproval = null },
             "at level 2 without an escalation" => real with { Level = 2, Timers = [] },
             "awaiting approval with none pending" => real with { PendingApproval = null },
-            "a gap in the timeline" => real with { History = [.. real.History.Select((e, i) => i == 1 ? e with { Sequence = 7 } : e)] },
+            "a gap in the timeline" => real with { History = [.. real.History.Select((e, i) => i == 1 ? new CaseEvent(e) { Sequence = 7 } : e)] },
             "a move the workflow forbids" => real with
             {
                 State = CaseState.Closed,
                 PendingApproval = null,
-                History = [.. real.History.Take(2), real.History[2] with { Trigger = CaseTrigger.Close, To = CaseState.Closed }],
+                History = [.. real.History.Take(2), new CaseEvent(real.History[2]) { Trigger = CaseTrigger.Close, To = CaseState.Closed }],
             },
             "a note that moves the case" => real with
             {
                 State = CaseState.Resolved,
                 PendingApproval = null,
-                History = [opened, opened with { Sequence = 2, Kind = CaseEventKind.Note, To = CaseState.Resolved }],
+                History = [opened, new CaseEvent(opened) { Sequence = 2, Kind = CaseEventKind.Note, To = CaseState.Resolved }],
             },
             "no timeline" => real with { History = [] },
             "version 0" => real with { Version = 0 },
-            "a clock at another level" => real with { Timers = [.. real.Timers.Select(t => t with { Level = 3 })] },
+            "a clock at another level" => real with { Timers = [.. real.Timers.Select(t => new SlaTimer(t) { Level = 3 })] },
             "no customer" => real with { CustomerId = "" },
             _ => throw new ArgumentOutOfRangeException(nameof(fabrication)),
         };

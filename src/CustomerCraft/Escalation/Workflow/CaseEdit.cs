@@ -207,7 +207,7 @@ internal sealed class CaseEdit
                 // repeats a warning nor mislabels one.
                 long consumed = (timer.Consumed + _policy.Between(timer.Clock, timer.RunningSince!.Value, warnAt)).Ticks;
                 double fraction = ReachedFraction(timer.Target, consumed);
-                SlaTimer warned = timer with { WarningsRaised = timer.WarningsRaised + (double.IsNaN(fraction) ? 0 : 1), NextWarningAt = WarningAt(timer.Target, consumed, timer.Clock, timer.RunningSince.Value, timer.Consumed) };
+                SlaTimer warned = new SlaTimer(timer) { WarningsRaised = timer.WarningsRaised + (double.IsNaN(fraction) ? 0 : 1), NextWarningAt = WarningAt(timer.Target, consumed, timer.Clock, timer.RunningSince.Value, timer.Consumed) };
                 Replace(index, warned);
                 if (double.IsNaN(fraction))
                 {
@@ -221,7 +221,7 @@ internal sealed class CaseEdit
             else
             {
                 DateTimeOffset dueAt = timer.DueAt!.Value;
-                Replace(index, timer with { BreachedAt = dueAt, NextWarningAt = null });
+                Replace(index, new SlaTimer(timer) { BreachedAt = dueAt, NextWarningAt = null });
                 (_slaEvents ??= []).Add((timer, true));
                 Breach(timer, dueAt);
             }
@@ -408,7 +408,7 @@ internal sealed class CaseEdit
             SlaTimer timer = _timers[i];
             if (timer.RunningSince is { } since && timer.BreachedAt is null)
             {
-                Replace(i, timer with { Consumed = timer.Consumed + _policy.Between(timer.Clock, since, at), RunningSince = null, DueAt = null, NextWarningAt = null });
+                Replace(i, new SlaTimer(timer) { Consumed = timer.Consumed + _policy.Between(timer.Clock, since, at), RunningSince = null, DueAt = null, NextWarningAt = null });
             }
         }
     }
@@ -420,7 +420,7 @@ internal sealed class CaseEdit
             SlaTimer timer = _timers[i];
             if (timer.RunningSince is null && timer.BreachedAt is null)
             {
-                Replace(i, timer with
+                Replace(i, new SlaTimer(timer)
                 {
                     RunningSince = at,
                     DueAt = _policy.Add(timer.Clock, at, timer.Target - timer.Consumed),
