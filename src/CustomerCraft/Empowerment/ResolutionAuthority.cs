@@ -524,13 +524,22 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             string actionName = snapshot.Actions[a].Name;
             int decimals = snapshot.Actions[a].Decimals;
-            if (!incidentFound)
+            if (ledger.IsReplay)
             {
-                incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
-                incidentFound = true;
+                // A replay ledger keeps incident budgets as totals, not subjects.
+                usage[count++] = ledger.IncidentMinorUsage(request.IncidentId, actionName, decimals);
+            }
+            else
+            {
+                if (!incidentFound)
+                {
+                    incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
+                    incidentFound = true;
+                }
+
+                usage[count++] = incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
             }
 
-            usage[count++] = incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
             if (limit.Customer is { } customerBudget)
             {
                 if (!customerFound)
@@ -753,7 +762,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 return r;
             }
 
-            incident ??= ledger.FindSubject(BudgetScope.Incident, request.IncidentId)?.MinorUsage(entry.Name, DateTimeOffset.MinValue, entry.Decimals) ?? default;
+            incident ??= ledger.IncidentMinorUsage(request.IncidentId, entry.Name, entry.Decimals);
             if (Exceeds(effects, limit.IncidentAmountMinor, limit.IncidentCount, LimitScopes.PerIncident, entry, incident.Value, amount))
             {
                 continue;

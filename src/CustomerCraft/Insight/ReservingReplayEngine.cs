@@ -1,7 +1,5 @@
-using System.Globalization;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
-using CustomerCraft.Identifiers;
 using CustomerCraft.Policy;
 using CustomerCraft.Retention;
 
@@ -21,7 +19,6 @@ internal sealed class ReservingReplayEngine : IReplayEngine
 {
     private readonly IResolutionAuthority _authority;
     private readonly InMemoryBudgetLedger _ledger;
-    private readonly IdRules _ids;
     private readonly TimeProvider _clock;
     /// <summary>How many windows of replayed time between two pruning passes: once a window cost a fifth of the replay on 1,000,000 records.</summary>
     private const int PrunePeriods = 4;
@@ -29,13 +26,11 @@ internal sealed class ReservingReplayEngine : IReplayEngine
     private readonly TimeSpan _keep;
     private readonly TimeSpan _period;
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
-    private long _sequence;
 
-    public ReservingReplayEngine(IResolutionAuthority authority, InMemoryBudgetLedger ledger, PolicySnapshot policy, IdRules ids, TimeProvider clock)
+    public ReservingReplayEngine(IResolutionAuthority authority, InMemoryBudgetLedger ledger, PolicySnapshot policy, TimeProvider clock)
     {
         _authority = authority;
         _ledger = ledger;
-        _ids = ids;
         _clock = clock;
 
         // The longest window and the retention job's default margin (at least a day). A pass walks
@@ -67,19 +62,18 @@ internal sealed class ReservingReplayEngine : IReplayEngine
         // there is one.
         string charged = request.Approver?.ApproverId ?? request.AgentId;
         InMemoryBudgetLedger.ReplayCharge charge = _ledger.Charge(
-            _ids.Key(request.IncidentId),
-            _ids.Key(request.CustomerId),
-            _ids.Key(charged),
+            request.IncidentId,
+            request.CustomerId,
+            charged,
             decision.Action,
             decision.EvaluatedAt,
-            decision.Amount,
-            (++_sequence).ToString(CultureInfo.InvariantCulture));
+            decision.Amount);
         return new ReplayAttempt(DecisionOutcome.Allowed, charge, charge.Amount);
     }
 
     public ValueTask VoidAsync(object grant, CancellationToken cancellationToken)
     {
-        InMemoryBudgetLedger.VoidCharge((InMemoryBudgetLedger.ReplayCharge)grant);
+        _ledger.VoidCharge((InMemoryBudgetLedger.ReplayCharge)grant);
         return ValueTask.CompletedTask;
     }
 
