@@ -137,15 +137,33 @@ internal sealed partial class InMemoryBudgetLedger
 
     /// <summary>
     /// Removes customer and agent charges made before <paramref name="before"/> (and voided ones),
-    /// and the budgets left with none, as <see cref="PruneAsync"/> does; incident budgets have no
-    /// window and are kept.
+    /// as <see cref="PruneAsync"/> does; incident budgets have no window and are kept. Nothing reads
+    /// a replay ledger concurrently, so each budget is compacted in its own array, and a budget
+    /// left empty stays (as the incident totals do) rather than be made again at its subject's next
+    /// charge: pruning allocates nothing.
     /// </summary>
     /// <param name="before">No customer or agent window reaches back before it.</param>
+    /// <exception cref="InvalidOperationException">This is not a replay ledger.</exception>
     internal void PruneWindowedCharges(DateTimeOffset before)
     {
-        long charges = 0, budgets = 0;
-        PruneScope(_customers, before, ref charges, ref budgets, CancellationToken.None);
-        PruneScope(_agents, before, ref charges, ref budgets, CancellationToken.None);
+        if (!IsReplay)
+        {
+            throw new InvalidOperationException("Only a replay ledger (ForReplay) is pruned in place.");
+        }
+
+        CompactBefore(_customers, before);
+        CompactBefore(_agents, before);
+
+        static void CompactBefore(System.Collections.Concurrent.ConcurrentDictionary<string, Subject> subjects, DateTimeOffset before)
+        {
+            foreach (KeyValuePair<string, Subject> pair in subjects)
+            {
+                foreach ((string _, Account account) in pair.Value.Accounts)
+                {
+                    account.RemoveBefore(before, inPlace: true);
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -301,12 +301,12 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         {
             cancellationToken.ThrowIfCancellationRequested();
             Subject subject = pair.Value;
-            foreach (Account account in subject.Accounts)
+            foreach ((string _, Account account) in subject.Accounts)
             {
                 bool retired;
                 lock (account)
                 {
-                    charges += account.RemoveBefore(before);
+                    charges += account.RemoveBefore(before, inPlace: false);
                     retired = account.TryRetire();
                 }
 
@@ -496,22 +496,24 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         // Set under the lock once the subject has no account and is leaving the dictionary.
         private bool _retired;
 
-        public IEnumerable<Account> Accounts
-        {
-            get
-            {
-                foreach ((string _, Account account) in Volatile.Read(ref _accounts))
-                {
-                    yield return account;
-                }
-            }
-        }
+        /// <summary>The subject's budgets by action: an array that is replaced, never changed.</summary>
+        public (string Action, Account Account)[] Accounts => Volatile.Read(ref _accounts);
 
         public void Remove(Account account)
         {
             lock (this)
             {
-                Volatile.Write(ref _accounts, [.. _accounts.Where(a => !ReferenceEquals(a.Account, account))]);
+                (string Action, Account Account)[] accounts = _accounts;
+                int at = Array.FindIndex(accounts, a => ReferenceEquals(a.Account, account));
+                if (at < 0)
+                {
+                    return;
+                }
+
+                var remaining = new (string Action, Account Account)[accounts.Length - 1];
+                Array.Copy(accounts, remaining, at);
+                Array.Copy(accounts, at + 1, remaining, at, accounts.Length - at - 1);
+                Volatile.Write(ref _accounts, remaining);
             }
         }
 
@@ -673,9 +675,11 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         /// <summary>
         /// Removes the entries made before <paramref name="before"/> and the voided ones; the caller
         /// holds the lock. Usage over any window starting at or after it stays the same: the
-        /// running totals are rebuilt from the differences of the entries that remain.
+        /// running totals are rebuilt from the differences of the entries that remain. Unless
+        /// <paramref name="inPlace"/> (only when nothing reads the account concurrently: a replay
+        /// ledger), the entries that remain go into a fresh array.
         /// </summary>
-        public int RemoveBefore(DateTimeOffset before)
+        public int RemoveBefore(DateTimeOffset before, bool inPlace)
         {
             long cutoff = before.UtcTicks;
             int kept = 0;
@@ -694,18 +698,22 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             }
 
             // A fresh array, so a lock-free reader of the old one reads consistent (discarded) data;
-            // it also gives memory back when most entries went.
-            var entries = new Entry[Math.Max(1, (int)BitOperations.RoundUpToPowerOf2((uint)kept))];
+            // it also gives memory back when most entries went. In place, the kept entries move
+            // down (never past one not yet read) and the slots left behind are cleared.
+            Entry[] entries = inPlace ? _entries : new Entry[Math.Max(1, (int)BitOperations.RoundUpToPowerOf2((uint)kept))];
             BeginWrite();
             ConcurrentDictionary<object, decimal>? exact = _exact;
             long total = 0;
+            long previous = 0; // the running total before entry i, as it was (in place, slot i - 1 may be rewritten)
             int next = 0;
             for (int i = 0; i < _count; i++)
             {
-                ref Entry entry = ref _entries[i];
+                Entry entry = _entries[i];
+                long own = entry.TotalScaled - previous;
+                previous = entry.TotalScaled;
                 if (entry.Ticks >= cutoff && !entry.Voided)
                 {
-                    total += entry.TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0);
+                    total += own;
                     entries[next] = entry;
                     entries[next].TotalScaled = total;
                     entries[next].TotalCount = next + 1;
@@ -715,6 +723,11 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 {
                     exact.TryRemove(entry.Owner, out _);
                 }
+            }
+
+            if (inPlace)
+            {
+                Array.Clear(entries, kept, _count - kept);
             }
 
             _entries = entries;
