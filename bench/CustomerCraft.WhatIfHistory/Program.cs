@@ -72,11 +72,13 @@ if (Arg("--replay-only") is { } edited)
     TimeSpan pause = GC.GetTotalPauseDuration();
     long allocated = GC.GetTotalAllocatedBytes(precise: true);
     TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+    using var allocListener = Environment.GetEnvironmentVariable("ALLOC_PROFILE") == "1" ? new AllocListener() : null;
     var watch = System.Diagnostics.Stopwatch.StartNew();
     CustomerCraft.Insight.WhatIfReport report = await replayProvider.GetRequiredService<CustomerCraft.Insight.IPolicyWhatIf>().CompareAsync(alternative);
     Console.WriteLine($"replayed {report.RecordsRead} records in {watch.Elapsed.TotalSeconds:0.0} s wall, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s CPU; escalations {report.Totals.EscalationsBefore} -> {report.Totals.EscalationsAfter}; "
         + $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds:0.0} s; "
         + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocated) / Math.Max(1, report.RecordsRead):N0} B allocated a record; heap after {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576:N0} MiB");
+    allocListener?.Print(report.RecordsRead);
     return;
 }
 
@@ -193,6 +195,41 @@ internal sealed class CollectingLog : IDecisionLog
         foreach (DecisionRecord record in Records)
         {
             yield return record;
+        }
+    }
+}
+
+/// <summary>
+/// With ALLOC_PROFILE=1, <c>--replay-only</c> sums the runtime's allocation ticks (one sample about
+/// every 100 KB allocated, with the type that crossed it) by type and prints the largest, in bytes a
+/// record. A sampled view: types are right in proportion, not to the byte, and the listener's own
+/// event payloads are counted too.
+/// </summary>
+sealed class AllocListener : System.Diagnostics.Tracing.EventListener
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _bytes = new();
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+    }
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName is not null && e.EventName.StartsWith("GCAllocationTick") && e.Payload is { } p)
+        {
+            int ti = e.PayloadNames!.IndexOf("TypeName");
+            int ai = e.PayloadNames!.IndexOf("AllocationAmount64");
+            long amount = Convert.ToInt64(p[ai], System.Globalization.CultureInfo.InvariantCulture);
+            _bytes.AddOrUpdate((string)p[ti]!, amount, (_, v) => v + amount);
+        }
+    }
+    public void Print(long records)
+    {
+        foreach (KeyValuePair<string, long> pair in _bytes.OrderByDescending(k => k.Value).Take(25))
+        {
+            Console.WriteLine($"{pair.Value / Math.Max(1, records),8} B/rec  {pair.Key}");
         }
     }
 }

@@ -83,6 +83,12 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         for (int i = 0; i < span.Length; i++)
         {
             BudgetKey key = span[i].Key;
+            if (ReplayIncidentUsage(key) is { } replayed)
+            {
+                results[i] = replayed;
+                continue;
+            }
+
             ref SubjectCache cache = ref SubjectCache.For(key.Scope, ref incidents, ref customers, ref agents);
             if (!string.Equals(cache.Id, key.SubjectId, StringComparison.Ordinal))
             {
@@ -101,13 +107,18 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     /// <param name="since">The start of the window; <see cref="DateTimeOffset.MinValue"/> for all time.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     public ValueTask<BudgetUsage> GetUsageAsync(BudgetKey key, DateTimeOffset since, CancellationToken cancellationToken = default) =>
-        new(FindAccount(key)?.ReadUsageSince(since) ?? BudgetUsage.None);
+        new(ReplayIncidentUsage(key) ?? FindAccount(key)?.ReadUsageSince(since) ?? BudgetUsage.None);
 
     /// <inheritdoc />
     public ValueTask<ReservationResult> TryReserveAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         cancellationToken.ThrowIfCancellationRequested();
+        if (IsReplay)
+        {
+            throw new InvalidOperationException("A replay ledger is charged through its replay charges only, never reserved on.");
+        }
+
         GrantRecord grant = reservation.Grant;
         IReadOnlyList<BudgetCharge> charges = reservation.Charges;
 
@@ -248,6 +259,11 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     public ValueTask<RetentionResult> PruneAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cutoffs);
+        if (IsReplay && cutoffs.IncidentChargesBefore is not null)
+        {
+            throw new InvalidOperationException("A replay ledger keeps incident budgets as totals, without times: they cannot be pruned by time.");
+        }
+
         long charges = 0, budgets = 0, grants = 0;
         PruneScope(_incidents, cutoffs.IncidentChargesBefore ?? DateTimeOffset.MinValue, ref charges, ref budgets, cancellationToken);
         PruneScope(_customers, cutoffs.ChargesBefore, ref charges, ref budgets, cancellationToken);
@@ -285,12 +301,12 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         {
             cancellationToken.ThrowIfCancellationRequested();
             Subject subject = pair.Value;
-            foreach (Account account in subject.Accounts)
+            foreach ((string _, Account account) in subject.Accounts)
             {
                 bool retired;
                 lock (account)
                 {
-                    charges += account.RemoveBefore(before);
+                    charges += account.RemoveBefore(before, inPlace: false);
                     retired = account.TryRetire();
                 }
 
@@ -480,22 +496,24 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         // Set under the lock once the subject has no account and is leaving the dictionary.
         private bool _retired;
 
-        public IEnumerable<Account> Accounts
-        {
-            get
-            {
-                foreach ((string _, Account account) in Volatile.Read(ref _accounts))
-                {
-                    yield return account;
-                }
-            }
-        }
+        /// <summary>The subject's budgets by action: an array that is replaced, never changed.</summary>
+        public (string Action, Account Account)[] Accounts => Volatile.Read(ref _accounts);
 
         public void Remove(Account account)
         {
             lock (this)
             {
-                Volatile.Write(ref _accounts, [.. _accounts.Where(a => !ReferenceEquals(a.Account, account))]);
+                (string Action, Account Account)[] accounts = _accounts;
+                int at = Array.FindIndex(accounts, a => ReferenceEquals(a.Account, account));
+                if (at < 0)
+                {
+                    return;
+                }
+
+                var remaining = new (string Action, Account Account)[accounts.Length - 1];
+                Array.Copy(accounts, remaining, at);
+                Array.Copy(accounts, at + 1, remaining, at, accounts.Length - at - 1);
+                Volatile.Write(ref _accounts, remaining);
             }
         }
 
@@ -562,19 +580,35 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         }
     }
 
+    /// <summary>Compares entry owners (see <see cref="Entry.Owner"/>): grant ids ordinally, anything else by reference.</summary>
+    internal sealed class OwnerComparer : IEqualityComparer<object>
+    {
+        public static readonly OwnerComparer Instance = new();
+
+        public new bool Equals(object? x, object? y) =>
+            ReferenceEquals(x, y) || (x is string a && y is string b && string.Equals(a, b, StringComparison.Ordinal));
+
+        public int GetHashCode(object owner) =>
+            owner is string id ? StringComparer.Ordinal.GetHashCode(id) : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(owner);
+    }
+
     /// <summary>
     /// One charge on one budget, with the running totals up to and including it: 32 bytes, so that
     /// a window's usage touches few cache lines and a grant's three entries cost little memory. The
     /// charge's own amount is not kept: it is the difference of its running total and the previous
     /// entry's (see <see cref="Account"/>).
     /// </summary>
-    internal struct Entry(long ticks, string grantId)
+    internal struct Entry(long ticks, object owner)
     {
         /// <summary>When the charge was made, in UTC ticks (what <see cref="DateTimeOffset"/> compares).</summary>
         public readonly long Ticks = ticks;
 
-        /// <summary>The grant (or replay charge) the entry belongs to: what a void finds it by.</summary>
-        public readonly string GrantId = grantId;
+        /// <summary>
+        /// What the entry belongs to, and a void finds it by: a grant's id (a string, compared
+        /// ordinally), or the what-if replay's <see cref="ReplayCharge"/> itself (compared by
+        /// reference), so that a replayed charge needs no id string of its own.
+        /// </summary>
+        public readonly object Owner = owner;
 
         // The sums over this entry and every earlier one that is not voided: the amount in
         // ten-thousandths (see Account), and the count.
@@ -614,7 +648,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
 
         // Null while the totals are whole ten-thousandths; once an amount or a total does not fit
         // them, the exact amount of every live entry by its id (and the scaled totals are unused).
-        private ConcurrentDictionary<string, decimal>? _exact;
+        private ConcurrentDictionary<object, decimal>? _exact;
 
         public long Order { get; } = order;
 
@@ -641,9 +675,11 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         /// <summary>
         /// Removes the entries made before <paramref name="before"/> and the voided ones; the caller
         /// holds the lock. Usage over any window starting at or after it stays the same: the
-        /// running totals are rebuilt from the differences of the entries that remain.
+        /// running totals are rebuilt from the differences of the entries that remain. Unless
+        /// <paramref name="inPlace"/> (only when nothing reads the account concurrently: a replay
+        /// ledger), the entries that remain go into a fresh array.
         /// </summary>
-        public int RemoveBefore(DateTimeOffset before)
+        public int RemoveBefore(DateTimeOffset before, bool inPlace)
         {
             long cutoff = before.UtcTicks;
             int kept = 0;
@@ -662,18 +698,22 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             }
 
             // A fresh array, so a lock-free reader of the old one reads consistent (discarded) data;
-            // it also gives memory back when most entries went.
-            var entries = new Entry[Math.Max(1, (int)BitOperations.RoundUpToPowerOf2((uint)kept))];
+            // it also gives memory back when most entries went. In place, the kept entries move
+            // down (never past one not yet read) and the slots left behind are cleared.
+            Entry[] entries = inPlace ? _entries : new Entry[Math.Max(1, (int)BitOperations.RoundUpToPowerOf2((uint)kept))];
             BeginWrite();
-            ConcurrentDictionary<string, decimal>? exact = _exact;
+            ConcurrentDictionary<object, decimal>? exact = _exact;
             long total = 0;
+            long previous = 0; // the running total before entry i, as it was (in place, slot i - 1 may be rewritten)
             int next = 0;
             for (int i = 0; i < _count; i++)
             {
-                ref Entry entry = ref _entries[i];
+                Entry entry = _entries[i];
+                long own = entry.TotalScaled - previous;
+                previous = entry.TotalScaled;
                 if (entry.Ticks >= cutoff && !entry.Voided)
                 {
-                    total += entry.TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0);
+                    total += own;
                     entries[next] = entry;
                     entries[next].TotalScaled = total;
                     entries[next].TotalCount = next + 1;
@@ -681,8 +721,13 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 }
                 else if (exact is not null && !entry.Voided)
                 {
-                    exact.TryRemove(entry.GrantId, out _);
+                    exact.TryRemove(entry.Owner, out _);
                 }
+            }
+
+            if (inPlace)
+            {
+                Array.Clear(entries, kept, _count - kept);
             }
 
             _entries = entries;
@@ -803,13 +848,13 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             return new MinorUsage(MinorUnits.Rescale(scaled, Scale, decimals), used);
         }
 
-        private static decimal ExactSum(Entry[] entries, int first, int count, ConcurrentDictionary<string, decimal> exact)
+        private static decimal ExactSum(Entry[] entries, int first, int count, ConcurrentDictionary<object, decimal> exact)
         {
             decimal sum = 0m;
             for (int i = first; i < count; i++)
             {
                 // A racing reader may see an empty slot (no id): garbage the version check discards.
-                if (!entries[i].Voided && entries[i].GrantId is { } id && exact.TryGetValue(id, out decimal amount))
+                if (!entries[i].Voided && entries[i].Owner is { } id && exact.TryGetValue(id, out decimal amount))
                 {
                     sum += amount;
                 }
@@ -818,8 +863,8 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
             return sum;
         }
 
-        /// <summary>Records a charge; the caller holds the lock.</summary>
-        public void Add(long ticks, decimal amount, string grantId)
+        /// <summary>Records a charge of <paramref name="owner"/> (see <see cref="Entry.Owner"/>); the caller holds the lock.</summary>
+        public void Add(long ticks, decimal amount, object owner)
         {
             BeginWrite();
             long add = 0;
@@ -844,7 +889,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 position--;
             }
 
-            _entries[position] = new Entry(ticks, grantId)
+            _entries[position] = new Entry(ticks, owner)
             {
                 TotalScaled = (position > 0 ? _entries[position - 1].TotalScaled : 0) + add,
                 TotalCount = (position > 0 ? _entries[position - 1].TotalCount : 0) + 1,
@@ -856,16 +901,16 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 _entries[i].TotalCount++;
             }
 
-            _exact?.TryAdd(grantId, amount);
+            _exact?.TryAdd(owner, amount);
             EndWrite();
         }
 
-        /// <summary>Voids the entry of <paramref name="grantId"/>, if the account holds it; the caller holds the lock.</summary>
-        public void Void(string grantId)
+        /// <summary>Voids the entry of <paramref name="owner"/> (see <see cref="Entry.Owner"/>), if the account holds it; the caller holds the lock.</summary>
+        public void Void(object owner)
         {
             for (int i = _count - 1; i >= 0; i--)
             {
-                if (string.Equals(_entries[i].GrantId, grantId, StringComparison.Ordinal))
+                if (OwnerComparer.Instance.Equals(_entries[i].Owner, owner))
                 {
                     if (_entries[i].Voided)
                     {
@@ -874,7 +919,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
 
                     BeginWrite();
                     long amount = _exact is null ? _entries[i].TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0) : 0;
-                    _exact?.TryRemove(grantId, out _);
+                    _exact?.TryRemove(owner, out _);
                     _entries[i].Voided = true;
                     for (int j = i; j < _count; j++)
                     {
@@ -892,12 +937,12 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         // exact), before the first amount that does not fit them is added.
         private void SwitchToExact()
         {
-            var exact = new ConcurrentDictionary<string, decimal>(StringComparer.Ordinal);
+            var exact = new ConcurrentDictionary<object, decimal>(OwnerComparer.Instance);
             for (int i = 0; i < _count; i++)
             {
                 if (!_entries[i].Voided)
                 {
-                    exact[_entries[i].GrantId] = MinorUnits.ToDecimal(_entries[i].TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0), Scale);
+                    exact[_entries[i].Owner] = MinorUnits.ToDecimal(_entries[i].TotalScaled - (i > 0 ? _entries[i - 1].TotalScaled : 0), Scale);
                 }
             }
 

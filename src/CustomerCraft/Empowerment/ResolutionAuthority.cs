@@ -207,8 +207,19 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         DateTimeOffset now = _time.GetUtcNow();
         long amount = MinorUnits.From(request.Amount, snapshot.Actions[action].Decimals);
-        int effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
-        var facts = new DecisionFacts();
+        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, headroom, amount, now, out DecisionFacts facts, out int effectiveRole);
+        return new ValueTask<AuthorityDecision>(new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, in facts));
+    }
+
+    /// <summary>
+    /// Steps 2 to 6 of <see cref="EvaluateCoreAsync"/> on the in-memory ledger, synchronously (the
+    /// approver walk reads the same ledger): the facts a decision is made of, outcome and approver
+    /// settled, without the decision object.
+    /// </summary>
+    private static void DecideInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int action, int approverRole, HeadroomScope headroom, long amount, DateTimeOffset now, out DecisionFacts facts, out int effectiveRole)
+    {
+        effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
+        facts = new DecisionFacts();
 
         // 2. Conditions: matched once per request; each applies to the actions (and roles) it names.
         facts.Matched = MatchConditions(snapshot, request, request.Amount, now, hostResults: null);
@@ -221,7 +232,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         Span<MinorUsage> usage = budgets <= UsageBuffer.Length ? buffer[..budgets] : (rented = ArrayPool<MinorUsage>.Shared.Rent(budgets)).AsSpan(0, budgets);
         try
         {
-            ReadInMemory(_fastLedger, snapshot, request, effectiveRole, firstAction, endAction, now, usage);
+            ReadInMemory(ledger, snapshot, request, effectiveRole, firstAction, endAction, now, usage);
             ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, usage);
         }
         finally
@@ -237,21 +248,42 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
-            ValueTask<int> finding = FindApproverAsync(snapshot, request, in facts, requested, requesterRole, effectiveRole, action, approverRole, amount, now, cancellationToken);
-            if (!finding.IsCompletedSuccessfully)
-            {
-                return FinishAsync(finding, snapshot, request, requesterRole, effectiveRole, action, amount, now, facts);
-            }
-
-            approverNeeded = finding.Result;
+            approverNeeded = FindApproverInMemory(ledger, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, ApproverAboveRank(snapshot, requesterRole, effectiveRole), PeerApprover(snapshot, in facts, requesterRole, action, approverRole, amount), now);
         }
 
-        return new ValueTask<AuthorityDecision>(Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approverNeeded));
+        SettleApprover(ref facts, approverNeeded);
+    }
 
-        static async ValueTask<AuthorityDecision> FinishAsync(ValueTask<int> finding, PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset now, DecisionFacts facts)
+    /// <summary>
+    /// The what-if replay's evaluation of <paramref name="request"/> for the requested action only
+    /// (<see cref="HeadroomScope.RequestedAction"/>): the same outcome, action, amount and time as
+    /// <see cref="EvaluateAsync(ResolutionRequest, HeadroomScope, CancellationToken)"/> gives, and
+    /// the same telemetry, without the decision object when it runs on the in-memory ledger (a
+    /// million replayed records would otherwise make a million of them for the collector).
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is malformed or names what the policy does not have.</exception>
+    internal ValueTask<EvaluationSummary> EvaluateSummaryAsync(ResolutionRequest request, CancellationToken cancellationToken)
+    {
+        long started = _telemetry.EvaluationDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        PolicySnapshot snapshot = _policy.Current;
+        RequestValidator.Validate(request, snapshot, _ids, _currencyConverter is not null, out int requesterRole, out int action, out int approverRole);
+        if (_fastLedger is null || snapshot.HostSlots != 0 || NeedsConversion(snapshot, request, action))
         {
-            int approver = await finding.ConfigureAwait(false);
-            return Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approver);
+            return Summarise(EvaluateWithIoAsync(snapshot, request, requesterRole, action, approverRole, HeadroomScope.RequestedAction, cancellationToken), started);
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        ActionEntry entry = snapshot.Actions[action];
+        long amount = MinorUnits.From(request.Amount, entry.Decimals);
+        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, HeadroomScope.RequestedAction, amount, now, out DecisionFacts facts, out _);
+        Record(facts.Outcome, entry.Name, started);
+        return new ValueTask<EvaluationSummary>(new EvaluationSummary(facts.Outcome, entry.Name, MinorUnits.ToDecimal(amount, entry.Decimals), new DateTimeOffset(now.UtcTicks, TimeSpan.Zero)));
+
+        async ValueTask<EvaluationSummary> Summarise(ValueTask<AuthorityDecision> pending, long start)
+        {
+            AuthorityDecision decision = await pending.ConfigureAwait(false);
+            Record(decision, start);
+            return new EvaluationSummary(decision.Outcome, decision.Action, decision.Amount, decision.EvaluatedAt);
         }
     }
 
@@ -317,6 +349,13 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// <summary>Settles who approves (or that nobody can, which denies) and makes the decision.</summary>
     private static AuthorityDecision Finish(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset now, ref DecisionFacts facts, int approverNeeded)
     {
+        SettleApprover(ref facts, approverNeeded);
+        return new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, in facts);
+    }
+
+    /// <summary>Settles who approves a request that needs approval, or that nobody can, which denies it.</summary>
+    private static void SettleApprover(ref DecisionFacts facts, int approverNeeded)
+    {
         if (facts.Outcome == DecisionOutcome.RequiresApproval)
         {
             if (approverNeeded >= 0)
@@ -329,8 +368,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 facts.Outcome = DecisionOutcome.Denied;
             }
         }
-
-        return new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, in facts);
     }
 
     /// <summary>Marks "walk the ladder for an approver" in <see cref="Decide"/>'s answer.</summary>
@@ -529,13 +566,22 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             string actionName = snapshot.Actions[a].Name;
             int decimals = snapshot.Actions[a].Decimals;
-            if (!incidentFound)
+            if (ledger.IsReplay)
             {
-                incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
-                incidentFound = true;
+                // A replay ledger keeps incident budgets as totals, not subjects.
+                usage[count++] = ledger.IncidentMinorUsage(request.IncidentId, actionName, decimals);
+            }
+            else
+            {
+                if (!incidentFound)
+                {
+                    incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
+                    incidentFound = true;
+                }
+
+                usage[count++] = incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
             }
 
-            usage[count++] = incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
             if (limit.Customer is { } customerBudget)
             {
                 if (!customerFound)
@@ -688,14 +734,22 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// </summary>
     private ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, in DecisionFacts facts, in Effects requested, int requesterRole, int effectiveRole, int action, int approverRole, long amount, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        int aboveRank = Math.Max(snapshot.Roles[requesterRole].Rank, snapshot.Roles[effectiveRole].Rank);
-        int peer = approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !facts.Has(DecisionFlags.NoAuthority) && facts.ChecksPass(amount, IncidentAndCustomerKinds)
-            ? requesterRole
-            : -1;
+        int aboveRank = ApproverAboveRank(snapshot, requesterRole, effectiveRole);
+        int peer = PeerApprover(snapshot, in facts, requesterRole, action, approverRole, amount);
         return _fastLedger is { } ledger
             ? new ValueTask<int>(FindApproverInMemory(ledger, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now))
             : FindApproverAsync(snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now, cancellationToken);
     }
+
+    /// <summary>An approver must rank above both the requester and the role the request is evaluated as.</summary>
+    private static int ApproverAboveRank(PolicySnapshot snapshot, int requesterRole, int effectiveRole) =>
+        Math.Max(snapshot.Roles[requesterRole].Rank, snapshot.Roles[effectiveRole].Rank);
+
+    /// <summary>The requester's own role as a peer approver when nobody ranks above it and its authority covers the incident and customer budgets; otherwise -1.</summary>
+    private static int PeerApprover(PolicySnapshot snapshot, in DecisionFacts facts, int requesterRole, int action, int approverRole, long amount) =>
+        approverRole < 0 && snapshot.TopHumanRole[action] == requesterRole && !facts.Has(DecisionFlags.NoAuthority) && facts.ChecksPass(amount, IncidentAndCustomerKinds)
+            ? requesterRole
+            : -1;
 
     private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -758,7 +812,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
                 return r;
             }
 
-            incident ??= ledger.FindSubject(BudgetScope.Incident, request.IncidentId)?.MinorUsage(entry.Name, DateTimeOffset.MinValue, entry.Decimals) ?? default;
+            incident ??= ledger.IncidentMinorUsage(request.IncidentId, entry.Name, entry.Decimals);
             if (Exceeds(effects, limit.IncidentAmountMinor, limit.IncidentCount, LimitScopes.PerIncident, entry, incident.Value, amount))
             {
                 continue;
@@ -911,16 +965,18 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
     }
 
-    private void Record(AuthorityDecision decision, long started)
+    private void Record(AuthorityDecision decision, long started) => Record(decision.Outcome, decision.Action, started);
+
+    private void Record(DecisionOutcome outcome, string action, long started)
     {
         if (_telemetry.Decisions.Enabled)
         {
-            _telemetry.Decisions.Add(1, new("outcome", OutcomeTag(decision.Outcome)), new("action", decision.Action));
+            _telemetry.Decisions.Add(1, new("outcome", OutcomeTag(outcome)), new("action", action));
         }
 
         if (started != 0)
         {
-            _telemetry.EvaluationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", OutcomeTag(decision.Outcome)));
+            _telemetry.EvaluationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", OutcomeTag(outcome)));
         }
     }
 
@@ -1190,3 +1246,10 @@ internal struct UsageBuffer
     public const int Length = 16;
     private MinorUsage _element;
 }
+
+/// <summary>
+/// What the what-if replay needs of an evaluation (<see cref="ResolutionAuthority.EvaluateSummaryAsync"/>):
+/// the outcome, the action as the policy spells it, the amount in the policy currency and when it was
+/// evaluated (UTC), as the <see cref="AuthorityDecision"/> would say them.
+/// </summary>
+internal readonly record struct EvaluationSummary(DecisionOutcome Outcome, string Action, decimal Amount, DateTimeOffset EvaluatedAt);

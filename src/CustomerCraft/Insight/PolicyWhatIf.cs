@@ -83,11 +83,13 @@ internal sealed class PolicyWhatIf(
     private Replay NewReplay(PolicyProvider alternativePolicy, CustomerCraftTelemetry telemetry, ReplayClock clock)
     {
         IdRules rules = ids ?? IdRules.Default;
-        var ledger = new InMemoryBudgetLedger(rules);
+        // The reserving replay charges a replay ledger (incident budgets as totals); the reference
+        // replay grants through the engine, on an ordinary ledger.
+        InMemoryBudgetLedger ledger = UseGrantingReplay ? new InMemoryBudgetLedger(rules) : InMemoryBudgetLedger.ForReplay(rules);
         var engine = new ResolutionAuthority(alternativePolicy, ledger, NullDecisionLog.Instance, clock, telemetry, currencyConverter, ids: ids);
         IReplayEngine replayEngine = UseGrantingReplay
             ? new GrantingReplayEngine(engine)
-            : new ReservingReplayEngine(engine, ledger, alternativePolicy.Current, rules, clock);
+            : new ReservingReplayEngine(engine, ledger, alternativePolicy.Current, clock);
         return new Replay(replayEngine, clock);
     }
 

@@ -1,7 +1,5 @@
-using System.Globalization;
 using CustomerCraft.Empowerment;
 using CustomerCraft.Empowerment.Policy;
-using CustomerCraft.Identifiers;
 using CustomerCraft.Policy;
 using CustomerCraft.Retention;
 
@@ -21,7 +19,6 @@ internal sealed class ReservingReplayEngine : IReplayEngine
 {
     private readonly ResolutionAuthority _authority;
     private readonly InMemoryBudgetLedger _ledger;
-    private readonly IdRules _ids;
     private readonly TimeProvider _clock;
     /// <summary>How many windows of replayed time between two pruning passes: once a window cost a fifth of the replay on 1,000,000 records.</summary>
     private const int PrunePeriods = 4;
@@ -29,13 +26,11 @@ internal sealed class ReservingReplayEngine : IReplayEngine
     private readonly TimeSpan _keep;
     private readonly TimeSpan _period;
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
-    private long _sequence;
 
-    public ReservingReplayEngine(ResolutionAuthority authority, InMemoryBudgetLedger ledger, PolicySnapshot policy, IdRules ids, TimeProvider clock)
+    public ReservingReplayEngine(ResolutionAuthority authority, InMemoryBudgetLedger ledger, PolicySnapshot policy, TimeProvider clock)
     {
         _authority = authority;
         _ledger = ledger;
-        _ids = ids;
         _clock = clock;
 
         // The longest window and the retention job's default margin (at least a day). A pass walks
@@ -46,17 +41,28 @@ internal sealed class ReservingReplayEngine : IReplayEngine
         _period = _keep.Ticks > TimeSpan.MaxValue.Ticks / PrunePeriods ? TimeSpan.MaxValue : TimeSpan.FromTicks(_keep.Ticks * PrunePeriods);
     }
 
-    public async ValueTask<ReplayAttempt> GrantAsync(ResolutionRequest request, decimal amount, CancellationToken cancellationToken)
+    public ValueTask<ReplayAttempt> GrantAsync(ResolutionRequest request, decimal amount, CancellationToken cancellationToken)
     {
         PruneIfDue();
 
         // The recorded amount, in the policy currency. A request that already says so (no currency
         // of its own) is decided as it is: no copy for most records. Its idempotency key plays no
-        // part in a decision, and the engine checked it as text before recording it.
+        // part in a decision, and the engine checked it as text before recording it. Evaluated
+        // for the requested action only, without a decision object (EvaluateSummaryAsync).
         ResolutionRequest decided = request.Amount == amount && request.Currency is null
             ? request
             : request with { Amount = amount, Currency = null, IdempotencyKey = null };
-        AuthorityDecision decision = await _authority.EvaluateAsync(decided, HeadroomScope.RequestedAction, cancellationToken).ConfigureAwait(false);
+        ValueTask<EvaluationSummary> evaluation = _authority.EvaluateSummaryAsync(decided, cancellationToken);
+        return evaluation.IsCompletedSuccessfully
+            ? new ValueTask<ReplayAttempt>(Charge(request, evaluation.Result))
+            : ChargeAsync(request, evaluation);
+
+        async ValueTask<ReplayAttempt> ChargeAsync(ResolutionRequest request, ValueTask<EvaluationSummary> pending) =>
+            Charge(request, await pending.ConfigureAwait(false));
+    }
+
+    private ReplayAttempt Charge(ResolutionRequest request, EvaluationSummary decision)
+    {
         if (decision.Outcome != DecisionOutcome.Allowed)
         {
             return new ReplayAttempt(decision.Outcome, null, 0m);
@@ -65,21 +71,19 @@ internal sealed class ReservingReplayEngine : IReplayEngine
         // Nothing else writes to this ledger and the decision has just read it: the limits the
         // reservation would check again hold. Charged as a grant is: the approver's budget when
         // there is one.
-        string charged = request.Approver?.ApproverId ?? request.AgentId;
         InMemoryBudgetLedger.ReplayCharge charge = _ledger.Charge(
-            _ids.Key(request.IncidentId),
-            _ids.Key(request.CustomerId),
-            _ids.Key(charged),
+            request.IncidentId,
+            request.CustomerId,
+            request.Approver?.ApproverId ?? request.AgentId,
             decision.Action,
             decision.EvaluatedAt,
-            decision.Amount,
-            (++_sequence).ToString(CultureInfo.InvariantCulture));
+            decision.Amount);
         return new ReplayAttempt(DecisionOutcome.Allowed, charge, charge.Amount);
     }
 
     public ValueTask VoidAsync(object grant, CancellationToken cancellationToken)
     {
-        InMemoryBudgetLedger.VoidCharge((InMemoryBudgetLedger.ReplayCharge)grant);
+        _ledger.VoidCharge((InMemoryBudgetLedger.ReplayCharge)grant);
         return ValueTask.CompletedTask;
     }
 

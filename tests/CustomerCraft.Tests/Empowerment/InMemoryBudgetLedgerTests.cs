@@ -254,4 +254,106 @@ public class InMemoryBudgetLedgerTests
         (await ledger.GetUsageAsync(incident, DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(4m, 1));
         (await ledger.GetUsageAsync(Key, T0.AddDays(2))).Should().Be(new BudgetUsage(4m, 1));
     }
+
+    [Theory]
+    [InlineData(IdComparison.Exact)]
+    [InlineData(IdComparison.IgnoreCase)]
+    public async Task ReplayCharges_WithLateChargesVoidsAndPrunesAcrossWindows_GiveTheLockedPathsUsage(IdComparison comparison)
+    {
+        // The replay ledger charges without locks or grant records, keeps incident budgets as
+        // running totals and finds a charge's entries by the charge itself; the ordinary ledger
+        // reserves grants under locks. The same charges, voids and prunes must read the same usage
+        // in every scope and window, exact sums (amounts past four decimals) included.
+        var ids = new IdRules(comparison);
+        var locked = new InMemoryBudgetLedger(ids);
+        InMemoryBudgetLedger replay = InMemoryBudgetLedger.ForReplay(ids);
+        var random = new Random(17);
+        var charges = new List<(string GrantId, InMemoryBudgetLedger.ReplayCharge Charge)>();
+        string[] incidents = ["T-1", "T-2", "T-3"], customers = ["C-1", "C-2"], agents = ["a-1", "a-2"];
+        string[] actions = ["Refund", "Credit"];
+
+        // Ids as history spells them; under IgnoreCase a later record may spell them otherwise.
+        string Spell(string id) => comparison == IdComparison.IgnoreCase && random.Next(2) == 0 ? id.ToUpperInvariant() : id;
+
+        DateTimeOffset pruned = DateTimeOffset.MinValue;
+        for (int i = 0; i < 500; i++)
+        {
+            int step = random.Next(12);
+            if (step == 0 && charges.Count > 0)
+            {
+                (string grantId, InMemoryBudgetLedger.ReplayCharge charge) = charges[random.Next(charges.Count)];
+                await locked.VoidAsync(grantId, T0, "test");
+                replay.VoidCharge(charge);
+                replay.VoidCharge(charge); // a second void releases nothing more
+            }
+            else if (step == 1 && i > 40)
+            {
+                DateTimeOffset cutoff = T0.AddMinutes((i - random.Next(30)) * 10);
+                if (cutoff > pruned)
+                {
+                    await locked.PruneAsync(new RetentionCutoffs(cutoff, null, null));
+                    replay.PruneWindowedCharges(cutoff);
+                    pruned = cutoff;
+                }
+            }
+            else
+            {
+                DateTimeOffset at = T0.AddMinutes(i * 10 - (random.Next(3) == 0 ? random.Next(90) : 0));
+                decimal amount = random.Next(20) == 0 ? random.Next(1, 1_000_000) / 1_000_000m : random.Next(1, 100_000) / 100m;
+                string incident = incidents[random.Next(incidents.Length)], customer = customers[random.Next(customers.Length)];
+                string agent = agents[random.Next(agents.Length)], action = actions[random.Next(actions.Length)];
+                string grantId = $"g{i}";
+                var grant = Grant(grantId, amount, at) with { IncidentId = incident, CustomerId = customer, AgentId = agent, Action = action };
+                var reservation = new BudgetReservation
+                {
+                    Grant = grant,
+                    Charges =
+                    [
+                        new BudgetCharge(new BudgetKey(BudgetScope.Incident, incident, action), DateTimeOffset.MinValue, null, null),
+                        new BudgetCharge(new BudgetKey(BudgetScope.Customer, customer, action), DateTimeOffset.MinValue, null, null),
+                        new BudgetCharge(new BudgetKey(BudgetScope.Agent, agent, action), DateTimeOffset.MinValue, null, null),
+                    ],
+                };
+                (await locked.TryReserveAsync(reservation)).Status.Should().Be(ReservationStatus.Reserved);
+                charges.Add((grantId, replay.Charge(Spell(incident), Spell(customer), Spell(agent), action, at, amount)));
+            }
+
+            foreach (string action in actions)
+            {
+                foreach (string incident in incidents)
+                {
+                    var key = new BudgetKey(BudgetScope.Incident, Spell(incident), action);
+                    BudgetUsage expected = await locked.GetUsageAsync(key, DateTimeOffset.MinValue);
+                    (await replay.GetUsageAsync(key, DateTimeOffset.MinValue)).Should().Be(expected, $"after step {i}, {key}");
+                    replay.IncidentMinorUsage(Spell(incident), action, 2).Should().Be(locked.IncidentMinorUsage(incident, action, 2), $"after step {i}, {key}");
+                }
+
+                foreach (BudgetKey key in customers.Select(c => new BudgetKey(BudgetScope.Customer, Spell(c), action))
+                    .Concat(agents.Select(a => new BudgetKey(BudgetScope.Agent, Spell(a), action))))
+                {
+                    foreach (DateTimeOffset since in new[] { DateTimeOffset.MinValue, pruned, T0.AddMinutes(i * 10 - random.Next(200)), T0.AddMinutes(i * 10 + 10) })
+                    {
+                        (await replay.GetUsageAsync(key, since)).Should().Be(await locked.GetUsageAsync(key, since), $"after step {i}, {key} since {since:O}");
+                    }
+                }
+            }
+        }
+
+        charges.Should().HaveCountGreaterThan(300);
+        (await locked.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), DateTimeOffset.MinValue)).Count.Should().BePositive();
+    }
+
+    [Fact]
+    public async Task ReplayLedger_IsChargedOnlyThroughReplayCharges()
+    {
+        InMemoryBudgetLedger replay = InMemoryBudgetLedger.ForReplay(IdRules.Default);
+        Func<Task> reserve = async () => await replay.TryReserveAsync(Reservation(Grant("g1", 1m, T0)));
+        await reserve.Should().ThrowAsync<InvalidOperationException>();
+        Func<Task> pruneIncidents = async () => await replay.PruneAsync(new RetentionCutoffs(T0, T0, null));
+        await pruneIncidents.Should().ThrowAsync<InvalidOperationException>();
+
+        var ordinary = new InMemoryBudgetLedger();
+        Action charge = () => ordinary.Charge("T-1", "C-1", "a", "Refund", T0, 1m);
+        charge.Should().Throw<InvalidOperationException>();
+    }
 }
