@@ -209,26 +209,28 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         facts.Matched = MatchConditions(snapshot, request, request.Amount, now, hostResults: null);
 
         // 3. Budgets, straight from the in-memory ledger; 4. the limits under the matched conditions.
-        (int firstAction, int endAction) = ActionRange(snapshot, action, headroom);
-        int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
-        MinorUsage[]? rented = null;
-        UsageBuffer buffer = default;
-        Span<MinorUsage> usage = budgets <= UsageBuffer.Length ? buffer[..budgets] : (rented = ArrayPool<MinorUsage>.Shared.Rent(budgets)).AsSpan(0, budgets);
-        try
+        // Every action's headroom is worked out when it is read, from the usage read here (the same
+        // reading of the ledger): a caller that needs the outcome pays for the requested action only.
+        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
+        SetApprover(ref facts, approverRole);
+        if (headroom == HeadroomScope.AllActions)
         {
-            ReadInMemory(_fastLedger, snapshot, request, effectiveRole, firstAction, endAction, now, usage);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, usage);
+            int budgets = BudgetCount(snapshot, effectiveRole, 0, snapshot.Actions.Length);
+            MinorUsage[] all = budgets == 0 ? [] : new MinorUsage[budgets];
+            ReadInMemory(_fastLedger, snapshot, request, effectiveRole, 0, snapshot.Actions.Length, now, all);
+            facts.Usage = all;
+            facts.Set(DecisionFlags.AllActions, true);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, all.AsSpan(snapshot.Empowerment.BudgetStart(effectiveRole, action)));
         }
-        finally
+        else
         {
-            if (rented is not null)
-            {
-                ArrayPool<MinorUsage>.Shared.Return(rented);
-            }
+            UsageBuffer buffer = default;
+            Span<MinorUsage> usage = buffer[..BudgetCount(snapshot, effectiveRole, action, action + 1)];
+            ReadInMemory(_fastLedger, snapshot, request, effectiveRole, action, action + 1, now, usage);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, usage);
         }
 
         // 5. The outcome, and 6. an approver when the request exceeds the authority.
-        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
@@ -276,27 +278,41 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             facts.Matched = MatchConditions(snapshot, request, amountValue, now, hostResults);
         }
 
-        // Budgets in one batch (one round trip for a durable ledger), in pooled buffers.
-        (int firstAction, int endAction) = ActionRange(snapshot, action, headroom);
+        // Budgets in one batch (one round trip for a durable ledger), in pooled buffers; every
+        // action's usage is kept in the decision, whose headroom is worked out from it when read.
+        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
+        SetApprover(ref facts, approverRole);
+        bool allActions = headroom == HeadroomScope.AllActions;
+        (int firstAction, int endAction) = allActions ? (0, snapshot.Actions.Length) : (action, action + 1);
         int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
         BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(Math.Max(budgets, 1));
         BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(Math.Max(budgets, 1));
-        MinorUsage[] minor = ArrayPool<MinorUsage>.Shared.Rent(Math.Max(budgets, 1));
+        MinorUsage[] minor = allActions ? (budgets == 0 ? [] : new MinorUsage[budgets]) : ArrayPool<MinorUsage>.Shared.Rent(Math.Max(budgets, 1));
         try
         {
             BudgetQueries(snapshot, request, _ids, effectiveRole, firstAction, endAction, now, queries);
             await _ledger.ReadUsageAsync(queries.AsMemory(0, budgets), usage.AsMemory(0, budgets), cancellationToken).ConfigureAwait(false);
             ToMinorUnits(snapshot, effectiveRole, firstAction, endAction, usage, minor);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, minor.AsSpan(0, budgets));
+            int start = 0;
+            if (allActions)
+            {
+                facts.Usage = minor;
+                facts.Set(DecisionFlags.AllActions, true);
+                start = snapshot.Empowerment.BudgetStart(effectiveRole, action);
+            }
+
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, minor.AsSpan(start, BudgetCount(snapshot, effectiveRole, action, action + 1)));
         }
         finally
         {
             ArrayPool<BudgetQuery>.Shared.Return(queries);
             ArrayPool<BudgetUsage>.Shared.Return(usage);
-            ArrayPool<MinorUsage>.Shared.Return(minor);
+            if (!allActions)
+            {
+                ArrayPool<MinorUsage>.Shared.Return(minor);
+            }
         }
 
-        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
@@ -305,9 +321,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         return Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approverNeeded);
     }
-
-    private static (int First, int End) ActionRange(PolicySnapshot snapshot, int action, HeadroomScope headroom) =>
-        headroom == HeadroomScope.AllActions ? (0, snapshot.Actions.Length) : (action, action + 1);
 
     /// <summary>Settles who approves (or that nobody can, which denies) and makes the decision.</summary>
     private static AuthorityDecision Finish(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset now, ref DecisionFacts facts, int approverNeeded)
@@ -555,93 +568,98 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
     }
 
+    /// <summary>Notes whether the request names an approver, so the decision can work out headroom later as the evaluation did.</summary>
+    private static void SetApprover(ref DecisionFacts facts, int approverRole) => facts.Set(DecisionFlags.HasApprover, approverRole >= 0);
+
     /// <summary>
-    /// Works out the limits under the matched conditions from the usage read (consumed in the order
-    /// <see cref="BudgetQueries"/> lists it): the requested action's checks and, when every action's
-    /// headroom is asked for, each action's headroom.
+    /// Works out the requested action's limits under the matched conditions (<paramref name="effects"/>)
+    /// from its usage (consumed in the order <see cref="BudgetQueries"/> lists it) and records its
+    /// checks. Other actions' headroom is worked out by <see cref="HeadroomOf"/> when it is read.
     /// </summary>
-    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, int firstAction, int endAction, HeadroomScope headroom, ReadOnlySpan<MinorUsage> usage)
+    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, in Effects effects, ReadOnlySpan<MinorUsage> usage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
-        int requesterRank = snapshot.Roles[requesterRole].Rank;
-        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
-        HeadroomSlot[]? slots = null;
-        if (headroom == HeadroomScope.AllActions)
+        bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, requesterRole, effectiveRole, approverRole, action);
+        bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+        CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
+        facts.ForcedCondition = effects.ForcedCondition;
+        facts.Set(DecisionFlags.ForcedApprovalSatisfied, forcedSatisfied);
+        facts.Set(DecisionFlags.NoAuthority, limit is null);
+        facts.Set(DecisionFlags.AllowedWithoutLimit, limit is not null && effects.Unlimited);
+        facts.Set(DecisionFlags.Blocked, blocked);
+        facts.IncidentLimitFrom = effects.LimitFrom(LimitScopes.PerIncident);
+        facts.CustomerLimitFrom = effects.LimitFrom(LimitScopes.PerCustomer);
+        facts.AgentLimitFrom = effects.LimitFrom(LimitScopes.PerAgent);
+        if (limit is null || effects.Unlimited)
         {
-            slots = new HeadroomSlot[snapshot.Actions.Length];
-            facts.Headroom = slots;
-            facts.Set(DecisionFlags.AllActions, true);
+            // No budget was read for a role without limits; an Allow needs none.
+            return;
         }
 
-        // When no matched condition names its actions (nearly always: none matched, or ones that
-        // apply to every action), the effects are the same for every action: worked out once, so
-        // an extra action costs only its own limits.
-        bool perAction = Effects.DependOnAction(empowerment.Conditions, facts.Matched);
-        Effects shared = Effects.For(empowerment.Conditions, facts.Matched, firstAction, effectiveRole);
-        Effects own = default;
-        int next = 0;
-        for (int a = firstAction; a < endAction; a++)
+        HeadroomSlot unused = default;
+        ApplyLimit(ref facts, ref unused, in effects, limit, snapshot.Actions[action], usage, isRequested: true);
+    }
+
+    /// <summary>
+    /// One action's headroom, as the evaluation that read <paramref name="usage"/> (the action's
+    /// budgets, in the order <see cref="BudgetQueries"/> lists them) would have worked it out: the
+    /// decision calls it when its headroom is read, so the ledger is not read again.
+    /// </summary>
+    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, ReadOnlySpan<MinorUsage> usage)
+    {
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
+        CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
+        if (limit is null)
         {
-            scoped ref readonly Effects effects = ref shared;
-            if (perAction && a != firstAction)
-            {
-                own = Effects.For(empowerment.Conditions, facts.Matched, a, effectiveRole);
-                effects = ref own;
-            }
+            return default;
+        }
 
-            // A forced approval is satisfied by an approver above the requester, or by a peer
-            // (another person, per four-eyes) when the requester's role is the top of the ladder
-            // for this action, so nobody above could approve.
-            bool forcedSatisfied = effects.Outcome == ConditionEffect.RequireApproval
-                && approverRole >= 0
-                && effectiveRank >= effects.MinimumApproverRank
-                && (effectiveRank > requesterRank || (effectiveRank == requesterRank && empowerment.TopHumanRole[a] == effectiveRole));
-            bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+        Effects effects = Effects.For(empowerment.Conditions, matched, action, effectiveRole);
+        bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, requesterRole, effectiveRole, approverRole, action);
+        bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+        if (effects.Unlimited)
+        {
+            return new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
+        }
 
-            CompiledLimit? limit = empowerment.LimitFor(effectiveRole, a);
-            bool isRequested = a == action;
-            if (isRequested)
-            {
-                facts.ForcedCondition = effects.ForcedCondition;
-                facts.Set(DecisionFlags.ForcedApprovalSatisfied, forcedSatisfied);
-                facts.Set(DecisionFlags.NoAuthority, limit is null);
-                facts.Set(DecisionFlags.AllowedWithoutLimit, limit is not null && effects.Unlimited);
-                facts.Set(DecisionFlags.Blocked, blocked);
-                facts.IncidentLimitFrom = effects.LimitFrom(LimitScopes.PerIncident);
-                facts.CustomerLimitFrom = effects.LimitFrom(LimitScopes.PerCustomer);
-                facts.AgentLimitFrom = effects.LimitFrom(LimitScopes.PerAgent);
-            }
+        var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
+        DecisionFacts unused = default;
+        ApplyLimit(ref unused, ref slot, in effects, limit, snapshot.Actions[action], usage, isRequested: false);
+        slot.Finish();
+        return slot;
+    }
 
-            if (limit is null || effects.Unlimited)
-            {
-                // No budget was read for a role without limits; an Allow needs none.
-                next += limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
-                if (slots is not null)
-                {
-                    slots[a] = limit is null ? default : new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
-                }
+    /// <summary>
+    /// A forced approval is satisfied by an approver above the requester, or by a peer (another
+    /// person, per four-eyes) when the requester's role is the top of the ladder for this action,
+    /// so nobody above could approve.
+    /// </summary>
+    private static bool ForcedApprovalSatisfied(PolicySnapshot snapshot, in Effects effects, int requesterRole, int effectiveRole, int approverRole, int action)
+    {
+        if (effects.Outcome != ConditionEffect.RequireApproval || approverRole < 0)
+        {
+            return false;
+        }
 
-                continue;
-            }
+        int requesterRank = snapshot.Roles[requesterRole].Rank;
+        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+        return effectiveRank >= effects.MinimumApproverRank
+            && (effectiveRank > requesterRank || (effectiveRank == requesterRank && snapshot.TopHumanRole[action] == effectiveRole));
+    }
 
-            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
-            ActionEntry entry = snapshot.Actions[a];
-            ApplyScope(ref facts, ref slot, effects, LimitScopes.PerIncident, entry, limit.IncidentAmountMinor, limit.IncidentCount, usage[next++], LimitKind.IncidentAmount, isRequested);
-            if (limit.Customer is { } customerBudget)
-            {
-                ApplyScope(ref facts, ref slot, effects, LimitScopes.PerCustomer, entry, customerBudget.AmountMinor, customerBudget.Count, usage[next++], LimitKind.CustomerAmount, isRequested);
-            }
+    /// <summary>One action's three scopes, in the order <see cref="BudgetQueries"/> lists their usage.</summary>
+    private static void ApplyLimit(ref DecisionFacts facts, ref HeadroomSlot slot, in Effects effects, CompiledLimit limit, ActionEntry entry, ReadOnlySpan<MinorUsage> usage, bool isRequested)
+    {
+        int next = 0;
+        ApplyScope(ref facts, ref slot, effects, LimitScopes.PerIncident, entry, limit.IncidentAmountMinor, limit.IncidentCount, usage[next++], LimitKind.IncidentAmount, isRequested);
+        if (limit.Customer is { } customerBudget)
+        {
+            ApplyScope(ref facts, ref slot, effects, LimitScopes.PerCustomer, entry, customerBudget.AmountMinor, customerBudget.Count, usage[next++], LimitKind.CustomerAmount, isRequested);
+        }
 
-            if (limit.Agent is { } agentBudget)
-            {
-                ApplyScope(ref facts, ref slot, effects, LimitScopes.PerAgent, entry, agentBudget.AmountMinor, agentBudget.Count, usage[next++], LimitKind.AgentAmount, isRequested);
-            }
-
-            if (slots is not null)
-            {
-                slot.Finish();
-                slots[a] = slot;
-            }
+        if (limit.Agent is { } agentBudget)
+        {
+            ApplyScope(ref facts, ref slot, effects, LimitScopes.PerAgent, entry, agentBudget.AmountMinor, agentBudget.Count, usage[next], LimitKind.AgentAmount, isRequested);
         }
     }
 
@@ -1042,20 +1060,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             _ => _agentFactor,
         };
 
-        /// <summary>Whether a matched condition applies to some actions only, so that the effects differ by action.</summary>
-        public static bool DependOnAction(CompiledCondition[] conditions, in ConditionSet matched)
-        {
-            foreach (int i in matched)
-            {
-                if (conditions[i].Actions is not null)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         public static Effects For(CompiledCondition[] conditions, in ConditionSet matched, int action, int role)
         {
             if (matched.IsEmpty)
@@ -1178,10 +1182,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 }
 
-/// <summary>Room on the stack for the budget usage of an evaluation (three budgets for each of up to five actions, and one more).</summary>
+/// <summary>Room on the stack for the budget usage of one action: incident, customer and agent.</summary>
 [System.Runtime.CompilerServices.InlineArray(Length)]
 internal struct UsageBuffer
 {
-    public const int Length = 16;
+    public const int Length = 3;
     private MinorUsage _element;
 }

@@ -29,6 +29,39 @@ internal sealed class EmpowermentPolicy
 
     public CompiledLimit? LimitFor(int role, int action) => Limits[(role * ActionCount) + action];
 
+    // Built on first use, then kept: a race builds the same numbers twice.
+    private int[]? _budgetStarts;
+
+    /// <summary>
+    /// Where an action's budgets start among a role's budgets for every action (one per incident,
+    /// one per customer and one per agent budget of each action it has limits for, in action order):
+    /// how an evaluation of every action's headroom lays out the usage it reads.
+    /// </summary>
+    public int BudgetStart(int role, int action)
+    {
+        int[] starts = _budgetStarts ??= BudgetStarts();
+        return starts[(role * ActionCount) + action];
+    }
+
+    private int[] BudgetStarts()
+    {
+        int[] starts = new int[Limits.Length];
+        for (int role = 0; role < starts.Length / Math.Max(ActionCount, 1); role++)
+        {
+            int next = 0;
+            for (int action = 0; action < ActionCount; action++)
+            {
+                starts[(role * ActionCount) + action] = next;
+                if (LimitFor(role, action) is { } limit)
+                {
+                    next += 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
+                }
+            }
+        }
+
+        return starts;
+    }
+
     // Built when a reason first names them, then kept: a race builds the same string twice.
     private string?[]? _approverPaths;
 
