@@ -415,7 +415,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             schema.Read(request, values);
             var context = new TestContext(request, amount, values, hostResults, now);
             TestNode[] tests = empowerment.Tests;
-            for (int i = 0; i < conditions.Length; i++)
+
+            // Conditions that test one text attribute against a set are looked up by the request's
+            // value (a condition naming a value nobody sent costs nothing); the rest are evaluated.
+            ConditionIndex index = empowerment.ConditionIndex;
+            index.Match(request, values, ref matched, conditions.Length);
+            foreach (int i in index.Evaluated)
             {
                 if (TestEvaluator.Evaluate(tests, conditions[i].Test, context))
                 {

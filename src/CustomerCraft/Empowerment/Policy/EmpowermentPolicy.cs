@@ -29,6 +29,9 @@ internal sealed class EmpowermentPolicy
 
     public CompiledLimit? LimitFor(int role, int action) => Limits[(role * ActionCount) + action];
 
+    /// <summary>The conditions sorted for matching: looked up by the value they test, or evaluated (built on first use; a race builds it twice, equal).</summary>
+    public ConditionIndex ConditionIndex => field ??= ConditionIndex.Build(Conditions, Tests);
+
     // Built on first use, then kept: a race builds the same numbers twice.
     private int[]? _budgetStarts;
 
