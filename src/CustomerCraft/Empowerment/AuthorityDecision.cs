@@ -137,7 +137,7 @@ public sealed class AuthorityDecision
             EffectiveRoleIndex,
             _facts.Has(DecisionFlags.HasApprover) ? EffectiveRoleIndex : -1,
             action,
-            usage.AsSpan(_snapshot.Empowerment.BudgetStart(EffectiveRoleIndex, action)))
+            usage)
         : _facts.RequestedSlot();
 
     private ActionHeadroom ToHeadroom(int action)

@@ -28,7 +28,8 @@ internal struct DecisionFacts
     /// <summary>
     /// For a decision asked with <see cref="HeadroomScope.AllActions"/>: the usage of every budget
     /// the effective role's limits touch, every action's in turn (as the ledger was read), from which
-    /// each action's headroom is worked out when it is read. Otherwise <see langword="null"/>, and the
+    /// each action's headroom is worked out when it is read; empty when every usage read was zero
+    /// (nothing was ever charged to the incident, customer or agent). Otherwise <see langword="null"/>, and the
     /// requested action's headroom follows from the checks.
     /// </summary>
     public MinorUsage[]? Usage;

@@ -213,20 +213,37 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         // reading of the ledger): a caller that needs the outcome pays for the requested action only.
         Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         SetApprover(ref facts, approverRole);
+        UsageBuffer buffer = default;
         if (headroom == HeadroomScope.AllActions)
         {
+            // Nothing ever charged to the incident, customer or agent (a fresh incident on a policy
+            // of incident limits, say): every usage is zero, and the decision keeps no array of zeros.
+            EmpowermentPolicy empowerment = snapshot.Empowerment;
             int budgets = BudgetCount(snapshot, effectiveRole, 0, snapshot.Actions.Length);
-            MinorUsage[] all = budgets == 0 ? [] : new MinorUsage[budgets];
-            ReadInMemory(_fastLedger, snapshot, request, effectiveRole, 0, snapshot.Actions.Length, now, all);
-            facts.Usage = all;
+            (bool customerBudgets, bool agentBudgets) = empowerment.BudgetScopes(effectiveRole);
+            Subjects subjects = Subjects.Find(_fastLedger, request, budgets != 0, customerBudgets, agentBudgets);
+            Span<MinorUsage> requestedUsage = buffer;
+            if (budgets == 0 || subjects.None)
+            {
+                facts.Usage = [];
+            }
+            else
+            {
+                MinorUsage[] all = new MinorUsage[budgets];
+                ReadInMemory(in subjects, snapshot, effectiveRole, 0, snapshot.Actions.Length, now, all);
+                facts.Usage = all;
+                requestedUsage = all.AsSpan(empowerment.BudgetStart(effectiveRole, action));
+            }
+
             facts.Set(DecisionFlags.AllActions, true);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, all.AsSpan(snapshot.Empowerment.BudgetStart(effectiveRole, action)));
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, requestedUsage);
         }
         else
         {
-            UsageBuffer buffer = default;
+            CompiledLimit? limit = snapshot.LimitFor(effectiveRole, action);
+            Subjects subjects = Subjects.Find(_fastLedger, request, limit is not null, limit?.Customer is not null, limit?.Agent is not null);
             Span<MinorUsage> usage = buffer[..BudgetCount(snapshot, effectiveRole, action, action + 1)];
-            ReadInMemory(_fastLedger, snapshot, request, effectiveRole, action, action + 1, now, usage);
+            ReadInMemory(in subjects, snapshot, effectiveRole, action, action + 1, now, usage);
             ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, usage);
         }
 
@@ -522,16 +539,30 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>
-    /// The same reads as <see cref="BudgetQueries"/> and <see cref="IBudgetLedger.ReadUsageAsync"/>,
-    /// straight from the in-memory ledger: each subject (incident, customer, agent) is found once,
-    /// by its id as the request spells it (the ledger compares ids as the id rule does, so no key is
-    /// built), and each action's budget read from it without a lock.
+    /// The subjects (incident, customer, agent) of an in-memory read, each found once by its id as
+    /// the request spells it (the ledger compares ids as the id rule does, so no key is built), and
+    /// only when a limit read needs it; <see langword="null"/> for one never charged.
     /// </summary>
-    private static void ReadInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, Span<MinorUsage> usage)
+    private readonly record struct Subjects(InMemoryBudgetLedger.Subject? Incident, InMemoryBudgetLedger.Subject? Customer, InMemoryBudgetLedger.Subject? Agent)
+    {
+        /// <summary>Nothing was ever charged to any of them: every budget read is zero.</summary>
+        public bool None => Incident is null && Customer is null && Agent is null;
+
+        public static Subjects Find(InMemoryBudgetLedger ledger, ResolutionRequest request, bool incident, bool customer, bool agent) => new(
+            incident ? ledger.FindSubject(BudgetScope.Incident, request.IncidentId) : null,
+            customer ? ledger.FindSubject(BudgetScope.Customer, request.CustomerId) : null,
+            agent ? ledger.FindSubject(BudgetScope.Agent, request.Approver?.ApproverId ?? request.AgentId) : null);
+    }
+
+    /// <summary>
+    /// The same reads as <see cref="BudgetQueries"/> and <see cref="IBudgetLedger.ReadUsageAsync"/>,
+    /// straight from the in-memory ledger's <paramref name="subjects"/>: each action's budget read
+    /// without a lock.
+    /// </summary>
+    private static void ReadInMemory(in Subjects subjects, PolicySnapshot snapshot, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, Span<MinorUsage> usage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
-        InMemoryBudgetLedger.Subject? incident = null, customer = null, agent = null;
-        bool incidentFound = false, customerFound = false, agentFound = false;
+        InMemoryBudgetLedger.Subject? incident = subjects.Incident, customer = subjects.Customer, agent = subjects.Agent;
         int count = 0;
         for (int a = firstAction; a < endAction; a++)
         {
@@ -542,32 +573,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             string actionName = snapshot.Actions[a].Name;
             int decimals = snapshot.Actions[a].Decimals;
-            if (!incidentFound)
-            {
-                incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
-                incidentFound = true;
-            }
-
             usage[count++] = incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
             if (limit.Customer is { } customerBudget)
             {
-                if (!customerFound)
-                {
-                    customer = ledger.FindSubject(BudgetScope.Customer, request.CustomerId);
-                    customerFound = true;
-                }
-
                 usage[count++] = customer?.MinorUsage(actionName, empowerment.Windows.Start(customerBudget, now), decimals) ?? default;
             }
 
             if (limit.Agent is { } agentBudget)
             {
-                if (!agentFound)
-                {
-                    agent = ledger.FindSubject(BudgetScope.Agent, request.Approver?.ApproverId ?? request.AgentId);
-                    agentFound = true;
-                }
-
                 usage[count++] = agent?.MinorUsage(actionName, empowerment.Windows.Start(agentBudget, now), decimals) ?? default;
             }
         }
@@ -605,14 +618,20 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         ApplyLimit(ref facts, ref unused, in effects, limit, snapshot.Actions[action], usage, isRequested: true);
     }
 
+    /// <summary>Three budgets never charged.</summary>
+    private static readonly MinorUsage[] NoUsage = new MinorUsage[UsageBuffer.Length];
+
     /// <summary>
-    /// One action's headroom, as the evaluation that read <paramref name="usage"/> (the action's
-    /// budgets, in the order <see cref="BudgetQueries"/> lists them) would have worked it out: the
-    /// decision calls it when its headroom is read, so the ledger is not read again.
+    /// One action's headroom, as the evaluation that read <paramref name="allUsage"/> (every action's
+    /// budgets, in the order <see cref="BudgetQueries"/> lists them; empty when all were zero) would
+    /// have worked it out: the decision calls it when its headroom is read, so the ledger is not read again.
     /// </summary>
-    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, ReadOnlySpan<MinorUsage> usage)
+    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, MinorUsage[] allUsage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
+
+        // An empty array: every budget read was zero (see EvaluateCoreAsync).
+        ReadOnlySpan<MinorUsage> usage = allUsage.Length == 0 ? NoUsage : allUsage.AsSpan(empowerment.BudgetStart(effectiveRole, action));
         CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
         if (limit is null)
         {

@@ -46,6 +46,32 @@ internal sealed class EmpowermentPolicy
         return starts[(role * ActionCount) + action];
     }
 
+    private (bool Customer, bool Agent)[]? _budgetScopes;
+
+    /// <summary>Whether any of a role's limits has a per-customer budget, and whether any has a per-agent one.</summary>
+    public (bool Customer, bool Agent) BudgetScopes(int role)
+    {
+        (bool, bool)[] scopes = _budgetScopes ??= BuildBudgetScopes();
+        return scopes[role];
+    }
+
+    private (bool Customer, bool Agent)[] BuildBudgetScopes()
+    {
+        var scopes = new (bool Customer, bool Agent)[ActionCount == 0 ? 0 : Limits.Length / ActionCount];
+        for (int role = 0; role < scopes.Length; role++)
+        {
+            for (int action = 0; action < ActionCount; action++)
+            {
+                if (LimitFor(role, action) is { } limit)
+                {
+                    scopes[role] = (scopes[role].Customer || limit.Customer is not null, scopes[role].Agent || limit.Agent is not null);
+                }
+            }
+        }
+
+        return scopes;
+    }
+
     private int[] BudgetStarts()
     {
         int[] starts = new int[Limits.Length];
