@@ -63,6 +63,25 @@ public class PolicySizeBenchmarks : IDisposable
     [Benchmark(OperationsPerInvoke = Workload.Batch)]
     public int RequestedActionHeadroom() => Run(HeadroomScope.RequestedAction);
 
+    /// <summary>
+    /// Every action's headroom, then reading it (<see cref="AuthorityDecision.Headroom"/>, the list of
+    /// every action's): what a caller pays to show every action's headroom.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Workload.Batch)]
+    public int AllActionsHeadroomRead()
+    {
+        ResolutionRequest[] requests = _requests;
+        int start = _cursor;
+        _cursor = start + Workload.Batch >= Workload.RequestCount ? 0 : start + Workload.Batch;
+        int sum = 0;
+        for (int i = start; i < start + Workload.Batch; i++)
+        {
+            sum += Workload.Complete(_authority.EvaluateAsync(requests[i])).Headroom.Count;
+        }
+
+        return sum;
+    }
+
     private int Run(HeadroomScope headroom)
     {
         ResolutionRequest[] requests = _requests;

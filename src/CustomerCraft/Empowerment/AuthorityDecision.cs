@@ -113,7 +113,7 @@ public sealed class AuthorityDecision
     public ActionHeadroom? GetHeadroom(string action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return _snapshot.ActionIndex.TryGetValue(action, out int index) && (_facts.Headroom is not null || index == ActionIndex) ? ToHeadroom(index) : null;
+        return _snapshot.ActionIndex.TryGetValue(action, out int index) && (_facts.Usage is not null || index == ActionIndex) ? ToHeadroom(index) : null;
     }
 
     /// <inheritdoc />
@@ -127,7 +127,17 @@ public sealed class AuthorityDecision
 
     internal LimitCheck GetCheck(LimitKind kind) => _facts.GetCheck(kind);
 
-    private HeadroomSlot GetSlot(int action) => _facts.Headroom is { } all ? all[action] : _facts.RequestedSlot();
+    /// <summary>An action's headroom: worked out from the usage the evaluation read (every action's), or from the requested action's checks.</summary>
+    private HeadroomSlot GetSlot(int action) => _facts.Usage is { } usage
+        ? ResolutionAuthority.HeadroomOf(
+            _snapshot,
+            _facts.Matched,
+            RequesterRoleIndex,
+            EffectiveRoleIndex,
+            _facts.Has(DecisionFlags.HasApprover) ? EffectiveRoleIndex : -1,
+            action,
+            usage)
+        : _facts.RequestedSlot();
 
     private ActionHeadroom ToHeadroom(int action)
     {
@@ -139,7 +149,7 @@ public sealed class AuthorityDecision
 
     private ActionHeadroom[] BuildHeadroom()
     {
-        if (_facts.Headroom is null)
+        if (_facts.Usage is null)
         {
             return [ToHeadroom(ActionIndex)];
         }

@@ -26,10 +26,13 @@ internal struct DecisionFacts
     public bool[]? HostResults;
 
     /// <summary>
-    /// Every action's headroom, for a decision asked with <see cref="HeadroomScope.AllActions"/>;
-    /// otherwise <see langword="null"/>, and the requested action's headroom follows from the checks.
+    /// For a decision asked with <see cref="HeadroomScope.AllActions"/>: the usage of every budget
+    /// the effective role's limits touch, every action's in turn (as the ledger was read), from which
+    /// each action's headroom is worked out when it is read; empty when every usage read was zero
+    /// (nothing was ever charged to the incident, customer or agent). Otherwise <see langword="null"/>, and the
+    /// requested action's headroom follows from the checks.
     /// </summary>
-    public HeadroomSlot[]? Headroom;
+    public MinorUsage[]? Usage;
 
     /// <summary>The condition whose absolute limit set each scope's limit of the requested action; -1 for the configured one.</summary>
     public int IncidentLimitFrom;
@@ -133,6 +136,9 @@ internal enum DecisionFlags : byte
 
     /// <summary>The decision carries every action's headroom.</summary>
     AllActions = 32,
+
+    /// <summary>The request named an approver (whose role is then the effective role).</summary>
+    HasApprover = 64,
 }
 
 /// <summary>How one limit stood when it was checked: a count, or an amount in minor units.</summary>

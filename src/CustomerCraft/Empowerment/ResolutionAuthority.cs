@@ -225,26 +225,45 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         facts.Matched = MatchConditions(snapshot, request, request.Amount, now, hostResults: null);
 
         // 3. Budgets, straight from the in-memory ledger; 4. the limits under the matched conditions.
-        (int firstAction, int endAction) = ActionRange(snapshot, action, headroom);
-        int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
-        MinorUsage[]? rented = null;
+        // Every action's headroom is worked out when it is read, from the usage read here (the same
+        // reading of the ledger): a caller that needs the outcome pays for the requested action only.
+        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
+        SetApprover(ref facts, approverRole);
         UsageBuffer buffer = default;
-        Span<MinorUsage> usage = budgets <= UsageBuffer.Length ? buffer[..budgets] : (rented = ArrayPool<MinorUsage>.Shared.Rent(budgets)).AsSpan(0, budgets);
-        try
+        if (headroom == HeadroomScope.AllActions)
         {
-            ReadInMemory(ledger, snapshot, request, effectiveRole, firstAction, endAction, now, usage);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, usage);
-        }
-        finally
-        {
-            if (rented is not null)
+            // Nothing ever charged to the incident, customer or agent (a fresh incident on a policy
+            // of incident limits, say): every usage is zero, and the decision keeps no array of zeros.
+            EmpowermentPolicy empowerment = snapshot.Empowerment;
+            int budgets = BudgetCount(snapshot, effectiveRole, 0, snapshot.Actions.Length);
+            (bool customerBudgets, bool agentBudgets) = empowerment.BudgetScopes(effectiveRole);
+            Subjects subjects = Subjects.Find(ledger, request, budgets != 0, customerBudgets, agentBudgets);
+            Span<MinorUsage> requestedUsage = buffer;
+            if (budgets == 0 || subjects.None)
             {
-                ArrayPool<MinorUsage>.Shared.Return(rented);
+                facts.Usage = [];
             }
+            else
+            {
+                MinorUsage[] all = new MinorUsage[budgets];
+                ReadInMemory(in subjects, snapshot, effectiveRole, 0, snapshot.Actions.Length, now, all);
+                facts.Usage = all;
+                requestedUsage = all.AsSpan(empowerment.BudgetStart(effectiveRole, action));
+            }
+
+            facts.Set(DecisionFlags.AllActions, true);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, requestedUsage);
+        }
+        else
+        {
+            CompiledLimit? limit = snapshot.LimitFor(effectiveRole, action);
+            Subjects subjects = Subjects.Find(ledger, request, limit is not null, limit?.Customer is not null, limit?.Agent is not null);
+            Span<MinorUsage> usage = buffer[..BudgetCount(snapshot, effectiveRole, action, action + 1)];
+            ReadInMemory(in subjects, snapshot, effectiveRole, action, action + 1, now, usage);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, usage);
         }
 
         // 5. The outcome, and 6. an approver when the request exceeds the authority.
-        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
@@ -313,27 +332,41 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             facts.Matched = MatchConditions(snapshot, request, amountValue, now, hostResults);
         }
 
-        // Budgets in one batch (one round trip for a durable ledger), in pooled buffers.
-        (int firstAction, int endAction) = ActionRange(snapshot, action, headroom);
+        // Budgets in one batch (one round trip for a durable ledger), in pooled buffers; every
+        // action's usage is kept in the decision, whose headroom is worked out from it when read.
+        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
+        SetApprover(ref facts, approverRole);
+        bool allActions = headroom == HeadroomScope.AllActions;
+        (int firstAction, int endAction) = allActions ? (0, snapshot.Actions.Length) : (action, action + 1);
         int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
         BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(Math.Max(budgets, 1));
         BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(Math.Max(budgets, 1));
-        MinorUsage[] minor = ArrayPool<MinorUsage>.Shared.Rent(Math.Max(budgets, 1));
+        MinorUsage[] minor = allActions ? (budgets == 0 ? [] : new MinorUsage[budgets]) : ArrayPool<MinorUsage>.Shared.Rent(Math.Max(budgets, 1));
         try
         {
             BudgetQueries(snapshot, request, _ids, effectiveRole, firstAction, endAction, now, queries);
             await _ledger.ReadUsageAsync(queries.AsMemory(0, budgets), usage.AsMemory(0, budgets), cancellationToken).ConfigureAwait(false);
             ToMinorUnits(snapshot, effectiveRole, firstAction, endAction, usage, minor);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, firstAction, endAction, headroom, minor.AsSpan(0, budgets));
+            int start = 0;
+            if (allActions)
+            {
+                facts.Usage = minor;
+                facts.Set(DecisionFlags.AllActions, true);
+                start = snapshot.Empowerment.BudgetStart(effectiveRole, action);
+            }
+
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, minor.AsSpan(start, BudgetCount(snapshot, effectiveRole, action, action + 1)));
         }
         finally
         {
             ArrayPool<BudgetQuery>.Shared.Return(queries);
             ArrayPool<BudgetUsage>.Shared.Return(usage);
-            ArrayPool<MinorUsage>.Shared.Return(minor);
+            if (!allActions)
+            {
+                ArrayPool<MinorUsage>.Shared.Return(minor);
+            }
         }
 
-        Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
@@ -342,9 +375,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         return Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approverNeeded);
     }
-
-    private static (int First, int End) ActionRange(PolicySnapshot snapshot, int action, HeadroomScope headroom) =>
-        headroom == HeadroomScope.AllActions ? (0, snapshot.Actions.Length) : (action, action + 1);
 
     /// <summary>Settles who approves (or that nobody can, which denies) and makes the decision.</summary>
     private static AuthorityDecision Finish(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset now, ref DecisionFacts facts, int approverNeeded)
@@ -444,7 +474,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             schema.Read(request, values);
             var context = new TestContext(request, amount, values, hostResults, now);
             TestNode[] tests = empowerment.Tests;
-            for (int i = 0; i < conditions.Length; i++)
+
+            // Conditions that test one text attribute against a set are looked up by the request's
+            // value (a condition naming a value nobody sent costs nothing); the rest are evaluated.
+            ConditionIndex index = empowerment.ConditionIndex;
+            index.Match(request, values, ref matched, conditions.Length);
+            foreach (int i in index.Evaluated)
             {
                 if (TestEvaluator.Evaluate(tests, conditions[i].Test, context))
                 {
@@ -546,16 +581,34 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>
-    /// The same reads as <see cref="BudgetQueries"/> and <see cref="IBudgetLedger.ReadUsageAsync"/>,
-    /// straight from the in-memory ledger: each subject (incident, customer, agent) is found once,
-    /// by its id as the request spells it (the ledger compares ids as the id rule does, so no key is
-    /// built), and each action's budget read from it without a lock.
+    /// The subjects (incident, customer, agent) of an in-memory read, each found once by its id as
+    /// the request spells it (the ledger compares ids as the id rule does, so no key is built), and
+    /// only when a limit read needs it; <see langword="null"/> for one never charged. On the what-if
+    /// replay's ledger, which keeps incident budgets as running totals rather than subjects,
+    /// <c>Replay</c> and <c>IncidentId</c> say where the incident's totals are.
     /// </summary>
-    private static void ReadInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, Span<MinorUsage> usage)
+    private readonly record struct Subjects(InMemoryBudgetLedger.Subject? Incident, InMemoryBudgetLedger.Subject? Customer, InMemoryBudgetLedger.Subject? Agent, InMemoryBudgetLedger? Replay, string? IncidentId)
+    {
+        /// <summary>Nothing was ever charged to any of them: every budget read is zero.</summary>
+        public bool None => Incident is null && Customer is null && Agent is null && Replay is null;
+
+        public static Subjects Find(InMemoryBudgetLedger ledger, ResolutionRequest request, bool incident, bool customer, bool agent) => new(
+            incident && !ledger.IsReplay ? ledger.FindSubject(BudgetScope.Incident, request.IncidentId) : null,
+            customer ? ledger.FindSubject(BudgetScope.Customer, request.CustomerId) : null,
+            agent ? ledger.FindSubject(BudgetScope.Agent, request.Approver?.ApproverId ?? request.AgentId) : null,
+            incident && ledger.IsReplay ? ledger : null,
+            incident && ledger.IsReplay ? request.IncidentId : null);
+    }
+
+    /// <summary>
+    /// The same reads as <see cref="BudgetQueries"/> and <see cref="IBudgetLedger.ReadUsageAsync"/>,
+    /// straight from the in-memory ledger's <paramref name="subjects"/>: each action's budget read
+    /// without a lock.
+    /// </summary>
+    private static void ReadInMemory(in Subjects subjects, PolicySnapshot snapshot, int effectiveRole, int firstAction, int endAction, DateTimeOffset now, Span<MinorUsage> usage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
-        InMemoryBudgetLedger.Subject? incident = null, customer = null, agent = null;
-        bool incidentFound = false, customerFound = false, agentFound = false;
+        InMemoryBudgetLedger.Subject? incident = subjects.Incident, customer = subjects.Customer, agent = subjects.Agent;
         int count = 0;
         for (int a = firstAction; a < endAction; a++)
         {
@@ -566,133 +619,119 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
             string actionName = snapshot.Actions[a].Name;
             int decimals = snapshot.Actions[a].Decimals;
-            if (ledger.IsReplay)
-            {
-                // A replay ledger keeps incident budgets as totals, not subjects.
-                usage[count++] = ledger.IncidentMinorUsage(request.IncidentId, actionName, decimals);
-            }
-            else
-            {
-                if (!incidentFound)
-                {
-                    incident = ledger.FindSubject(BudgetScope.Incident, request.IncidentId);
-                    incidentFound = true;
-                }
-
-                usage[count++] = incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
-            }
-
+            usage[count++] = subjects.Replay is { } replay
+                ? replay.IncidentMinorUsage(subjects.IncidentId!, actionName, decimals) // a replay ledger keeps incident budgets as totals, not subjects
+                : incident?.MinorUsage(actionName, DateTimeOffset.MinValue, decimals) ?? default;
             if (limit.Customer is { } customerBudget)
             {
-                if (!customerFound)
-                {
-                    customer = ledger.FindSubject(BudgetScope.Customer, request.CustomerId);
-                    customerFound = true;
-                }
-
                 usage[count++] = customer?.MinorUsage(actionName, empowerment.Windows.Start(customerBudget, now), decimals) ?? default;
             }
 
             if (limit.Agent is { } agentBudget)
             {
-                if (!agentFound)
-                {
-                    agent = ledger.FindSubject(BudgetScope.Agent, request.Approver?.ApproverId ?? request.AgentId);
-                    agentFound = true;
-                }
-
                 usage[count++] = agent?.MinorUsage(actionName, empowerment.Windows.Start(agentBudget, now), decimals) ?? default;
             }
         }
     }
 
+    /// <summary>Notes whether the request names an approver, so the decision can work out headroom later as the evaluation did.</summary>
+    private static void SetApprover(ref DecisionFacts facts, int approverRole) => facts.Set(DecisionFlags.HasApprover, approverRole >= 0);
+
     /// <summary>
-    /// Works out the limits under the matched conditions from the usage read (consumed in the order
-    /// <see cref="BudgetQueries"/> lists it): the requested action's checks and, when every action's
-    /// headroom is asked for, each action's headroom.
+    /// Works out the requested action's limits under the matched conditions (<paramref name="effects"/>)
+    /// from its usage (consumed in the order <see cref="BudgetQueries"/> lists it) and records its
+    /// checks. Other actions' headroom is worked out by <see cref="HeadroomOf"/> when it is read.
     /// </summary>
-    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, int firstAction, int endAction, HeadroomScope headroom, ReadOnlySpan<MinorUsage> usage)
+    private static void ApplyLimits(PolicySnapshot snapshot, ref DecisionFacts facts, int requesterRole, int effectiveRole, int action, int approverRole, in Effects effects, ReadOnlySpan<MinorUsage> usage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
-        int requesterRank = snapshot.Roles[requesterRole].Rank;
-        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
-        HeadroomSlot[]? slots = null;
-        if (headroom == HeadroomScope.AllActions)
+        bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, requesterRole, effectiveRole, approverRole, action);
+        bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+        CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
+        facts.ForcedCondition = effects.ForcedCondition;
+        facts.Set(DecisionFlags.ForcedApprovalSatisfied, forcedSatisfied);
+        facts.Set(DecisionFlags.NoAuthority, limit is null);
+        facts.Set(DecisionFlags.AllowedWithoutLimit, limit is not null && effects.Unlimited);
+        facts.Set(DecisionFlags.Blocked, blocked);
+        facts.IncidentLimitFrom = effects.LimitFrom(LimitScopes.PerIncident);
+        facts.CustomerLimitFrom = effects.LimitFrom(LimitScopes.PerCustomer);
+        facts.AgentLimitFrom = effects.LimitFrom(LimitScopes.PerAgent);
+        if (limit is null || effects.Unlimited)
         {
-            slots = new HeadroomSlot[snapshot.Actions.Length];
-            facts.Headroom = slots;
-            facts.Set(DecisionFlags.AllActions, true);
+            // No budget was read for a role without limits; an Allow needs none.
+            return;
         }
 
-        // When no matched condition names its actions (nearly always: none matched, or ones that
-        // apply to every action), the effects are the same for every action: worked out once, so
-        // an extra action costs only its own limits.
-        bool perAction = Effects.DependOnAction(empowerment.Conditions, facts.Matched);
-        Effects shared = Effects.For(empowerment.Conditions, facts.Matched, firstAction, effectiveRole);
-        Effects own = default;
-        int next = 0;
-        for (int a = firstAction; a < endAction; a++)
+        HeadroomSlot unused = default;
+        ApplyLimit(ref facts, ref unused, in effects, limit, snapshot.Actions[action], usage, isRequested: true);
+    }
+
+    /// <summary>Three budgets never charged.</summary>
+    private static readonly MinorUsage[] NoUsage = new MinorUsage[UsageBuffer.Length];
+
+    /// <summary>
+    /// One action's headroom, as the evaluation that read <paramref name="allUsage"/> (every action's
+    /// budgets, in the order <see cref="BudgetQueries"/> lists them; empty when all were zero) would
+    /// have worked it out: the decision calls it when its headroom is read, so the ledger is not read again.
+    /// </summary>
+    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, MinorUsage[] allUsage)
+    {
+        EmpowermentPolicy empowerment = snapshot.Empowerment;
+
+        // An empty array: every budget read was zero (see EvaluateCoreAsync).
+        ReadOnlySpan<MinorUsage> usage = allUsage.Length == 0 ? NoUsage : allUsage.AsSpan(empowerment.BudgetStart(effectiveRole, action));
+        CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
+        if (limit is null)
         {
-            scoped ref readonly Effects effects = ref shared;
-            if (perAction && a != firstAction)
-            {
-                own = Effects.For(empowerment.Conditions, facts.Matched, a, effectiveRole);
-                effects = ref own;
-            }
+            return default;
+        }
 
-            // A forced approval is satisfied by an approver above the requester, or by a peer
-            // (another person, per four-eyes) when the requester's role is the top of the ladder
-            // for this action, so nobody above could approve.
-            bool forcedSatisfied = effects.Outcome == ConditionEffect.RequireApproval
-                && approverRole >= 0
-                && effectiveRank >= effects.MinimumApproverRank
-                && (effectiveRank > requesterRank || (effectiveRank == requesterRank && empowerment.TopHumanRole[a] == effectiveRole));
-            bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+        Effects effects = Effects.For(empowerment.Conditions, matched, action, effectiveRole);
+        bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, requesterRole, effectiveRole, approverRole, action);
+        bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+        if (effects.Unlimited)
+        {
+            return new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
+        }
 
-            CompiledLimit? limit = empowerment.LimitFor(effectiveRole, a);
-            bool isRequested = a == action;
-            if (isRequested)
-            {
-                facts.ForcedCondition = effects.ForcedCondition;
-                facts.Set(DecisionFlags.ForcedApprovalSatisfied, forcedSatisfied);
-                facts.Set(DecisionFlags.NoAuthority, limit is null);
-                facts.Set(DecisionFlags.AllowedWithoutLimit, limit is not null && effects.Unlimited);
-                facts.Set(DecisionFlags.Blocked, blocked);
-                facts.IncidentLimitFrom = effects.LimitFrom(LimitScopes.PerIncident);
-                facts.CustomerLimitFrom = effects.LimitFrom(LimitScopes.PerCustomer);
-                facts.AgentLimitFrom = effects.LimitFrom(LimitScopes.PerAgent);
-            }
+        var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
+        DecisionFacts unused = default;
+        ApplyLimit(ref unused, ref slot, in effects, limit, snapshot.Actions[action], usage, isRequested: false);
+        slot.Finish();
+        return slot;
+    }
 
-            if (limit is null || effects.Unlimited)
-            {
-                // No budget was read for a role without limits; an Allow needs none.
-                next += limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
-                if (slots is not null)
-                {
-                    slots[a] = limit is null ? default : new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
-                }
+    /// <summary>
+    /// A forced approval is satisfied by an approver above the requester, or by a peer (another
+    /// person, per four-eyes) when the requester's role is the top of the ladder for this action,
+    /// so nobody above could approve.
+    /// </summary>
+    private static bool ForcedApprovalSatisfied(PolicySnapshot snapshot, in Effects effects, int requesterRole, int effectiveRole, int approverRole, int action)
+    {
+        if (effects.Outcome != ConditionEffect.RequireApproval || approverRole < 0)
+        {
+            return false;
+        }
 
-                continue;
-            }
+        int requesterRank = snapshot.Roles[requesterRole].Rank;
+        int effectiveRank = snapshot.Roles[effectiveRole].Rank;
+        return effectiveRank >= effects.MinimumApproverRank
+            && (effectiveRank > requesterRank || (effectiveRank == requesterRank && snapshot.TopHumanRole[action] == effectiveRole));
+    }
 
-            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
-            ActionEntry entry = snapshot.Actions[a];
-            ApplyScope(ref facts, ref slot, effects, LimitScopes.PerIncident, entry, limit.IncidentAmountMinor, limit.IncidentCount, usage[next++], LimitKind.IncidentAmount, isRequested);
-            if (limit.Customer is { } customerBudget)
-            {
-                ApplyScope(ref facts, ref slot, effects, LimitScopes.PerCustomer, entry, customerBudget.AmountMinor, customerBudget.Count, usage[next++], LimitKind.CustomerAmount, isRequested);
-            }
+    /// <summary>One action's three scopes, in the order <see cref="BudgetQueries"/> lists their usage.</summary>
+    private static void ApplyLimit(ref DecisionFacts facts, ref HeadroomSlot slot, in Effects effects, CompiledLimit limit, ActionEntry entry, ReadOnlySpan<MinorUsage> usage, bool isRequested)
+    {
+        int next = 0;
+        ApplyScope(ref facts, ref slot, effects, LimitScopes.PerIncident, entry, limit.IncidentAmountMinor, limit.IncidentCount, usage[next++], LimitKind.IncidentAmount, isRequested);
+        if (limit.Customer is { } customerBudget)
+        {
+            ApplyScope(ref facts, ref slot, effects, LimitScopes.PerCustomer, entry, customerBudget.AmountMinor, customerBudget.Count, usage[next++], LimitKind.CustomerAmount, isRequested);
+        }
 
-            if (limit.Agent is { } agentBudget)
-            {
-                ApplyScope(ref facts, ref slot, effects, LimitScopes.PerAgent, entry, agentBudget.AmountMinor, agentBudget.Count, usage[next++], LimitKind.AgentAmount, isRequested);
-            }
-
-            if (slots is not null)
-            {
-                slot.Finish();
-                slots[a] = slot;
-            }
+        if (limit.Agent is { } agentBudget)
+        {
+            ApplyScope(ref facts, ref slot, effects, LimitScopes.PerAgent, entry, agentBudget.AmountMinor, agentBudget.Count, usage[next], LimitKind.AgentAmount, isRequested);
         }
     }
 
@@ -1103,20 +1142,6 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             _ => _agentFactor,
         };
 
-        /// <summary>Whether a matched condition applies to some actions only, so that the effects differ by action.</summary>
-        public static bool DependOnAction(CompiledCondition[] conditions, in ConditionSet matched)
-        {
-            foreach (int i in matched)
-            {
-                if (conditions[i].Actions is not null)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
         public static Effects For(CompiledCondition[] conditions, in ConditionSet matched, int action, int role)
         {
             if (matched.IsEmpty)
@@ -1239,11 +1264,11 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 }
 
-/// <summary>Room on the stack for the budget usage of an evaluation (three budgets for each of up to five actions, and one more).</summary>
+/// <summary>Room on the stack for the budget usage of one action: incident, customer and agent.</summary>
 [System.Runtime.CompilerServices.InlineArray(Length)]
 internal struct UsageBuffer
 {
-    public const int Length = 16;
+    public const int Length = 3;
     private MinorUsage _element;
 }
 

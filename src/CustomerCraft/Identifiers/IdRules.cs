@@ -97,7 +97,9 @@ public sealed class IdRules
     /// </summary>
     internal static void ValidateText(string? value, string field)
     {
-        if (value is null)
+        // One vectorised scan settles nearly all text: nothing below U+0001 (NUL) and nothing from
+        // U+D800 up (surrogates, and the rarer characters above them, which the checks below sort out).
+        if (value is null || value.AsSpan().IndexOfAnyExceptInRange('\u0001', '\uD7FF') < 0)
         {
             return;
         }

@@ -69,6 +69,78 @@ public class EngineScaleTests
         unaffected.RequiredApproverRole.Should().Be("TeamLead");
     }
 
+    /// <summary>
+    /// Conditions looked up by the value they test (one text attribute in a set) match exactly the
+    /// requests whose tests hold, beside conditions whose tests are evaluated: every condition's test
+    /// is evaluated here for each request and compared with what the engine matched.
+    /// </summary>
+    [Fact]
+    public async Task ConditionsLookedUpByValue_MatchExactlyWhatTheirTestsMatch()
+    {
+        Dictionary<string, string?> s = Ladder();
+        s[$"{E}:Attributes:Plan:Type"] = "String";
+        void Condition(string name, params (string Key, string Value)[] when)
+        {
+            foreach ((string key, string value) in when)
+            {
+                s[$"{C}:{name}:When:{key}"] = value;
+            }
+
+            s[$"{C}:{name}:Effect"] = "Multiply";
+            s[$"{C}:{name}:Multiplier"] = "1";
+        }
+
+        Condition("GoldOrPlatinum", ("Attribute", "CustomerSegment"), ("In:0", "Gold"), ("In:1", "platinum"));
+        Condition("GoldGiven", ("Attribute", "CustomerSegment"), ("In:0", "GOLD"), ("IsSet", "true"));
+        Condition("NoSegment", ("Attribute", "CustomerSegment"), ("IsSet", "false"));
+        Condition("Phone", ("Attribute", "Channel"), ("In:0", "Phone"));
+        Condition("CodeXorY", ("Attribute", "ReasonCodes"), ("In:0", "X"), ("In:1", "y"));
+        Condition("CodeY", ("Attribute", "ReasonCodes"), ("In:0", "Y"));
+        Condition("Business", ("Attribute", "Plan"), ("In:0", "Business"));
+        Condition("Large", ("Attribute", "Amount"), ("AtLeast", "100"));
+        for (int c = 0; c < 70; c++)
+        {
+            Condition($"Unused{c:D2}", ("Attribute", "ReasonCodes"), ("In:0", $"Never{c}"));
+        }
+
+        Condition("Late", ("Attribute", "ReasonCodes"), ("In:0", "Z"));
+        using TestHost host = Host(s);
+
+        int compared = 0;
+        foreach (string? segment in new[] { null, "gold", "Platinum", "Silver" })
+        {
+            foreach (string? channel in new[] { null, "phone", "Web" })
+            {
+                foreach (string[]? codes in new string[]?[] { null, [], ["x"], ["Y", "z"], ["q", "NEVER69"] })
+                {
+                    foreach (string? plan in new[] { null, "business", "Home" })
+                    {
+                        foreach (decimal amount in new[] { 50m, 150m })
+                        {
+                            Dictionary<string, string>? attributes = plan is null ? null : new() { ["Plan"] = plan };
+                            ResolutionRequest request = Request(amount, codes: codes, attributes: attributes, segment: segment, channel: channel);
+                            AuthorityDecision decision = await host.Authority.EvaluateAsync(request);
+
+                            global::CustomerCraft.Policy.PolicySnapshot snapshot = decision.Snapshot;
+                            var values = new global::CustomerCraft.Policy.AttributeValue[snapshot.Attributes.Host.Length];
+                            snapshot.Attributes.Read(request, values);
+                            var context = new TestContext(request, request.Amount, values, [], decision.EvaluatedAt);
+                            for (int i = 0; i < snapshot.Conditions.Length; i++)
+                            {
+                                bool expected = TestEvaluator.Evaluate(snapshot.Tests, snapshot.Conditions[i].Test, context);
+                                decision.MatchedConditions.Contains(i).Should().Be(expected, "{0} for segment {1}, channel {2}, codes [{3}], plan {4}, amount {5}", snapshot.Conditions[i].Name, segment, channel, string.Join(",", codes ?? []), plan, amount);
+                            }
+
+                            compared++;
+                        }
+                    }
+                }
+            }
+        }
+
+        compared.Should().Be(4 * 3 * 5 * 3 * 2);
+    }
+
     [Fact]
     public void Policy_With200Conditions_HasNoConfigurationError()
     {

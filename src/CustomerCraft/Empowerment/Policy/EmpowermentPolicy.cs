@@ -29,6 +29,68 @@ internal sealed class EmpowermentPolicy
 
     public CompiledLimit? LimitFor(int role, int action) => Limits[(role * ActionCount) + action];
 
+    /// <summary>The conditions sorted for matching: looked up by the value they test, or evaluated (built on first use; a race builds it twice, equal).</summary>
+    public ConditionIndex ConditionIndex => field ??= ConditionIndex.Build(Conditions, Tests);
+
+    // Built on first use, then kept: a race builds the same numbers twice.
+    private int[]? _budgetStarts;
+
+    /// <summary>
+    /// Where an action's budgets start among a role's budgets for every action (one per incident,
+    /// one per customer and one per agent budget of each action it has limits for, in action order):
+    /// how an evaluation of every action's headroom lays out the usage it reads.
+    /// </summary>
+    public int BudgetStart(int role, int action)
+    {
+        int[] starts = _budgetStarts ??= BudgetStarts();
+        return starts[(role * ActionCount) + action];
+    }
+
+    private (bool Customer, bool Agent)[]? _budgetScopes;
+
+    /// <summary>Whether any of a role's limits has a per-customer budget, and whether any has a per-agent one.</summary>
+    public (bool Customer, bool Agent) BudgetScopes(int role)
+    {
+        (bool, bool)[] scopes = _budgetScopes ??= BuildBudgetScopes();
+        return scopes[role];
+    }
+
+    private (bool Customer, bool Agent)[] BuildBudgetScopes()
+    {
+        var scopes = new (bool Customer, bool Agent)[ActionCount == 0 ? 0 : Limits.Length / ActionCount];
+        for (int role = 0; role < scopes.Length; role++)
+        {
+            for (int action = 0; action < ActionCount; action++)
+            {
+                if (LimitFor(role, action) is { } limit)
+                {
+                    scopes[role] = (scopes[role].Customer || limit.Customer is not null, scopes[role].Agent || limit.Agent is not null);
+                }
+            }
+        }
+
+        return scopes;
+    }
+
+    private int[] BudgetStarts()
+    {
+        int[] starts = new int[Limits.Length];
+        for (int role = 0; role < starts.Length / Math.Max(ActionCount, 1); role++)
+        {
+            int next = 0;
+            for (int action = 0; action < ActionCount; action++)
+            {
+                starts[(role * ActionCount) + action] = next;
+                if (LimitFor(role, action) is { } limit)
+                {
+                    next += 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1);
+                }
+            }
+        }
+
+        return starts;
+    }
+
     // Built when a reason first names them, then kept: a race builds the same string twice.
     private string?[]? _approverPaths;
 

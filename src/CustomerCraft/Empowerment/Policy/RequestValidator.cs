@@ -97,6 +97,18 @@ internal static class RequestValidator
             return;
         }
 
+        // Money in the policy currency, or a quantity with no currency: the common requests.
+        bool plainUnit = action.IsMoney
+            ? currency is null || string.Equals(currency, snapshot.Currency, StringComparison.OrdinalIgnoreCase)
+            : currency is null;
+        if (plainUnit && IsPlainAmount(request.Amount, action.IsMoney ? snapshot.MinorUnits : action.Decimals))
+        {
+            // Nearly every amount: positive, at most the largest handled, with no more decimals than
+            // the unit has, read from the decimal's bits with no decimal arithmetic. Anything else
+            // takes the checks below, which name what is wrong.
+            return;
+        }
+
         if (request.Amount <= 0)
         {
             throw new ArgumentOutOfRangeException("request.Amount", request.Amount, $"Amount must be greater than zero; got {request.Amount.ToString(inv)}.");
@@ -137,6 +149,32 @@ internal static class RequestValidator
             throw new ArgumentException($"Amount {request.Amount.ToString(inv)} has more than {minorUnits} decimals, which {currency?.ToUpperInvariant() ?? snapshot.Currency} allows.", "request.Amount");
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="amount"/> is greater than zero, at most <see cref="EmpowermentCompiler.MaxAmount"/>
+    /// and has at most <paramref name="decimals"/> decimals as written (its scale), from its bits alone;
+    /// <see langword="false"/> says nothing about other amounts (1.50 with two decimals allowed and a scale of 3 is still valid).
+    /// </summary>
+    private static bool IsPlainAmount(decimal amount, int decimals)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(amount, bits);
+        int scale = (bits[3] >> 16) & 0xFF;
+        if (bits[3] < 0 || bits[2] != 0 || scale > decimals || scale > MaxByScale.Length - 1)
+        {
+            return false;
+        }
+
+        ulong mantissa = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
+        return mantissa != 0 && mantissa <= MaxByScale[scale];
+    }
+
+    /// <summary><see cref="EmpowermentCompiler.MaxAmount"/> (10^12) as a mantissa at each scale up to 7 (10^19 fits no further).</summary>
+    private static readonly ulong[] MaxByScale =
+    [
+        1_000_000_000_000UL, 10_000_000_000_000UL, 100_000_000_000_000UL, 1_000_000_000_000_000UL,
+        10_000_000_000_000_000UL, 100_000_000_000_000_000UL, 1_000_000_000_000_000_000UL, 10_000_000_000_000_000_000UL,
+    ];
 
     private static void RejectCurrency(ActionEntry action, string? currency)
     {
