@@ -215,7 +215,9 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         // Keyboard only: focus the button and press Enter; the policy in force fills the textarea.
         await page.GetByTestId("whatif-load").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByTestId("whatif-policy")).ToHaveValueAsync(new Regex("\"Agent\""));
+        // The first draft and the first what-if are each their endpoint's first request (JIT, the
+        // replay's container): under a CI run's parallel test projects they took over 5 s once.
+        await Assertions.Expect(page.GetByTestId("whatif-policy")).ToHaveValueAsync(new Regex("\"Agent\""), new() { Timeout = 15_000 });
         await page.GetByTestId("whatif-policy").EvaluateAsync(
             "area => { const r = JSON.parse(area.value); const roles = r.Empowerment.Roles; "
             + "roles.Agent.Limits.Refund.PerIncident.Amount = '400'; roles.Agent.Limits.Refund.PerCustomer.Amount = '600'; "
@@ -294,14 +296,16 @@ public sealed class AgentScreenTests(ITestOutputHelper output)
         // The what-if lists what an edited copy changes, in the same words.
         await page.GetByTestId("tab-coaching").ClickAsync();
         await page.GetByTestId("whatif-load").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("whatif-policy")).ToHaveValueAsync(new Regex("\"Agent\""));
+        // The first draft and the first what-if are each their endpoint's first request (JIT, the
+        // replay's container): under a CI run's parallel test projects they took over 5 s once.
+        await Assertions.Expect(page.GetByTestId("whatif-policy")).ToHaveValueAsync(new Regex("\"Agent\""), new() { Timeout = 15_000 });
         await page.GetByTestId("whatif-policy").EvaluateAsync(
             "area => { const r = JSON.parse(area.value); const roles = r.Empowerment.Roles; "
             + "roles.Agent.Limits.Refund.PerIncident.Amount = '150'; delete r.Empowerment.Conditions.FraudSuspected; "
             + "area.value = JSON.stringify(r, null, 2); }");
         await page.GetByTestId("whatif-run").ClickAsync();
         ILocator changes = page.GetByTestId("whatif-changes");
-        await Assertions.Expect(changes.Locator("[data-key='roles/Agent/actions/Refund/limit']")).ToContainTextAsync("up to 150 USD per incident");
+        await Assertions.Expect(changes.Locator("[data-key='roles/Agent/actions/Refund/limit']")).ToContainTextAsync("up to 150 USD per incident", new() { Timeout = 15_000 });
         await Assertions.Expect(changes.Locator("[data-key='conditions/FraudSuspected']")).ToContainTextAsync("Removed");
         await Assertions.Expect(changes.Locator("[data-key='policy/version']")).ToHaveCountAsync(0);
         await session.ShotAsync("what-if-changes");
