@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using CustomerCraft.Empowerment;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,11 +52,20 @@ public abstract class GrantBenchmarksBase : IDisposable
     {
         _requests = CreateGrantRequests();
 
-        // Check once that every grant is made and completes synchronously.
+        // Check once that every grant is made and completes synchronously. These are the first
+        // grants of the process: the first invocation's worth is timed and reported as the cold cost.
         Reset();
         int asynchronous = 0;
+        long started = Stopwatch.GetTimestamp();
+        double coldMicroseconds = 0;
+        int made = 0;
         foreach (ResolutionRequest request in _requests.AsSpan(0, GrantsPerIteration))
         {
+            if (made++ == GrantsPerInvoke)
+            {
+                coldMicroseconds = Stopwatch.GetElapsedTime(started).TotalMicroseconds / GrantsPerInvoke;
+            }
+
             ValueTask<GrantResult> pending = _authority.GrantAsync(request);
             asynchronous += pending.IsCompletedSuccessfully ? 0 : 1;
             if (!Workload.Complete(pending).IsGranted)
@@ -68,6 +80,49 @@ public abstract class GrantBenchmarksBase : IDisposable
         }
 
         Console.WriteLine($"// Verified: {GrantsPerIteration} grants made on a fresh ledger, all completed synchronously.");
+        Console.WriteLine(FormattableString.Invariant($"// Cold: the process's first {GrantsPerInvoke} grants took {coldMicroseconds:F2} us a grant."));
+        WarmUpUntilTieringSettles();
+    }
+
+    /// <summary>
+    /// Makes grants on fresh ledgers, in rounds of one iteration's grants (at most 10,000) with a
+    /// pause after each for the background compiler, until a round compiles no new method twice in
+    /// a row: the code the measured iterations run is then the final (tier-1) code, whatever warm-up
+    /// count the job has. Reports the rounds it took.
+    /// </summary>
+    private void WarmUpUntilTieringSettles()
+    {
+        const int MinRounds = 3;
+        const int MaxRounds = 20;
+        int grantsPerRound = Math.Min(GrantsPerIteration, 10_000);
+        long started = Stopwatch.GetTimestamp();
+        long compiled = 0;
+        int quietRounds = 0;
+        int rounds = 0;
+        double lastRoundMicroseconds = 0;
+        while (rounds < MaxRounds && (rounds < MinRounds || quietRounds < 2))
+        {
+            // A new container compiles its own resolvers (dynamic methods): let that finish before
+            // counting, so that only what the grants themselves compile is counted.
+            Reset();
+            Thread.Sleep(100);
+            long before = JitInfo.GetCompiledMethodCount();
+            long roundStarted = Stopwatch.GetTimestamp();
+            for (int i = 0; i < grantsPerRound; i++)
+            {
+                _ = Workload.Complete(_authority.GrantAsync(_requests[i]));
+            }
+
+            lastRoundMicroseconds = Stopwatch.GetElapsedTime(roundStarted).TotalMicroseconds / grantsPerRound;
+            rounds++;
+            Thread.Sleep(150);
+            compiled = JitInfo.GetCompiledMethodCount() - before;
+            quietRounds = compiled == 0 ? quietRounds + 1 : 0;
+        }
+
+        Console.WriteLine(FormattableString.Invariant(
+            $"// Warm-up: {rounds} rounds of {grantsPerRound} grants in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, {(quietRounds >= 2 ? "settled (no method compiled in the last two)" : $"NOT settled ({compiled} methods compiled in the last)")}; the last round took {lastRoundMicroseconds:F2} us a grant."));
+        Reset();
     }
 
     /// <summary>
@@ -206,8 +261,9 @@ public class GrantSmallLedgerBenchmarks : GrantBenchmarksBase
 }
 
 /// <summary>
-/// The grant jobs: the same job (10 warm-up iterations, enough for tiered compilation to reach its final code, and 10 measured, a fixed number of
-/// invocations per iteration) once with the workstation garbage collector, the default for a
+/// The grant jobs: the same job (10 warm-up iterations and 10 measured, a fixed number of invocations
+/// per iteration, after a global setup that makes grants until tiered compilation has settled; see
+/// <see cref="GrantColdStartBenchmarks"/> for the cold cost) once with the workstation garbage collector, the default for a
 /// console process, and once with the server collector, the default for ASP.NET Core hosts.
 /// </summary>
 public abstract class GrantJobs : ManualConfig
@@ -236,5 +292,67 @@ public abstract class GrantJobs : ManualConfig
             : base(5)
         {
         }
+    }
+}
+
+/// <summary>
+/// The warm-up cost, reported apart from the steady state: the first 2,000 grants a process makes
+/// (<see cref="RunStrategy.ColdStart"/>: no jitting, pilot or warm-up stage before the measured
+/// invocation), on a fresh container and ledger, in five processes per collector. The time per grant
+/// includes compiling the grant path (tier 0) and everything's first use; compare it with
+/// <see cref="GrantSmallLedgerBenchmarks"/>, which measures the same grants once compilation has settled.
+/// </summary>
+[Config(typeof(GrantColdStartJobs))]
+public class GrantColdStartBenchmarks : IDisposable
+{
+    private ResolutionRequest[] _requests = [];
+    private ServiceProvider? _services;
+    private IResolutionAuthority _authority = null!;
+
+    [GlobalSetup]
+    public void Setup() => _requests = GrantBenchmarksBase.CreateGrantRequests()[..GrantBenchmarksBase.GrantsPerInvoke];
+
+    /// <summary>A fresh container and ledger before each invocation (the memory diagnoser's makes the same grants).</summary>
+    [IterationSetup]
+    public void Reset()
+    {
+        _services?.Dispose();
+        _services = Workload.BuildServices(Workload.PolicyShape.Generous);
+        _authority = _services.GetRequiredService<IResolutionAuthority>();
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        _services?.Dispose();
+        _services = null;
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The process's first 2,000 grants, one after another on one thread.</summary>
+    [Benchmark(OperationsPerInvoke = GrantBenchmarksBase.GrantsPerInvoke)]
+    public int GrantAsync_First2000()
+    {
+        int granted = 0;
+        foreach (ResolutionRequest request in _requests)
+        {
+            granted += Workload.Complete(_authority.GrantAsync(request)).IsGranted ? 1 : 0;
+        }
+
+        return granted == _requests.Length
+            ? granted
+            : throw new InvalidOperationException($"Only {granted} of {_requests.Length} grants were made; the generous policy should allow every grant.");
+    }
+}
+
+/// <summary>Cold-start jobs for <see cref="GrantColdStartBenchmarks"/>: one measured invocation in each of five processes, per collector.</summary>
+public sealed class GrantColdStartJobs : ManualConfig
+{
+    public GrantColdStartJobs()
+    {
+        Job job = Job.Default.WithStrategy(RunStrategy.ColdStart).WithLaunchCount(5).WithWarmupCount(0).WithIterationCount(1).WithInvocationCount(1).WithUnrollFactor(1);
+        AddJob(job.WithGcServer(false).WithId("WorkstationGC"));
+        AddJob(job.WithGcServer(true).WithId("ServerGC"));
+        AddDiagnoser(MemoryDiagnoser.Default);
     }
 }
