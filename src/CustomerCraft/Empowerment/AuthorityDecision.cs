@@ -113,7 +113,7 @@ public sealed class AuthorityDecision
     public ActionHeadroom? GetHeadroom(string action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return _snapshot.ActionIndex.TryGetValue(action, out int index) && (_facts.Usage is not null || index == ActionIndex) ? ToHeadroom(index) : null;
+        return _snapshot.ActionIndex.TryGetValue(action, out int index) && (_facts.Usage.IsKept || index == ActionIndex) ? ToHeadroom(index) : null;
     }
 
     /// <inheritdoc />
@@ -128,7 +128,7 @@ public sealed class AuthorityDecision
     internal LimitCheck GetCheck(LimitKind kind) => _facts.GetCheck(kind);
 
     /// <summary>An action's headroom: worked out from the usage the evaluation read (every action's), or from the requested action's checks.</summary>
-    private HeadroomSlot GetSlot(int action) => _facts.Usage is { } usage
+    private HeadroomSlot GetSlot(int action) => _facts.Usage.IsKept
         ? ResolutionAuthority.HeadroomOf(
             _snapshot,
             _facts.Matched,
@@ -136,7 +136,7 @@ public sealed class AuthorityDecision
             EffectiveRoleIndex,
             _facts.Has(DecisionFlags.HasApprover) ? EffectiveRoleIndex : -1,
             action,
-            usage)
+            _facts.Usage)
         : _facts.RequestedSlot();
 
     private ActionHeadroom ToHeadroom(int action)
@@ -149,7 +149,7 @@ public sealed class AuthorityDecision
 
     private ActionHeadroom[] BuildHeadroom()
     {
-        if (_facts.Usage is null)
+        if (!_facts.Usage.IsKept)
         {
             return [ToHeadroom(ActionIndex)];
         }

@@ -28,11 +28,12 @@ internal struct DecisionFacts
     /// <summary>
     /// For a decision asked with <see cref="HeadroomScope.AllActions"/>: the usage of every budget
     /// the effective role's limits touch, every action's in turn (as the ledger was read), from which
-    /// each action's headroom is worked out when it is read; empty when every usage read was zero
-    /// (nothing was ever charged to the incident, customer or agent). Otherwise <see langword="null"/>, and the
-    /// requested action's headroom follows from the checks.
+    /// each action's headroom is worked out when it is read, packed (<see cref="KeptUsage"/>); nothing
+    /// but <see cref="KeptUsage.AllZero"/> when every usage read was zero (nothing was ever charged to
+    /// the incident, customer or agent). Otherwise not kept (<see cref="KeptUsage.IsKept"/> is false),
+    /// and the requested action's headroom follows from the checks.
     /// </summary>
-    public MinorUsage[]? Usage;
+    public KeptUsage Usage;
 
     /// <summary>The condition whose absolute limit set each scope's limit of the requested action; -1 for the configured one.</summary>
     public int IncidentLimitFrom;

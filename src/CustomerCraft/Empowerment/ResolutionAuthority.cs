@@ -230,6 +230,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         SetApprover(ref facts, approverRole);
         UsageBuffer buffer = default;
+        Subjects subjects;
         if (headroom == HeadroomScope.AllActions)
         {
             // Nothing ever charged to the incident, customer or agent (a fresh incident on a policy
@@ -237,37 +238,49 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             EmpowermentPolicy empowerment = snapshot.Empowerment;
             int budgets = BudgetCount(snapshot, effectiveRole, 0, snapshot.Actions.Length);
             (bool customerBudgets, bool agentBudgets) = empowerment.BudgetScopes(effectiveRole);
-            Subjects subjects = Subjects.Find(ledger, request, budgets != 0, customerBudgets, agentBudgets);
-            Span<MinorUsage> requestedUsage = buffer;
+            subjects = Subjects.Find(ledger, request, budgets != 0, customerBudgets, agentBudgets);
             if (budgets == 0 || subjects.None)
             {
-                facts.Usage = [];
+                facts.Usage = KeptUsage.AllZero;
             }
             else
             {
-                MinorUsage[] all = new MinorUsage[budgets];
+                // Read onto the stack (or a pooled buffer for a very large policy), then kept packed.
+                MinorUsage[]? rented = budgets > StackBudgets ? ArrayPool<MinorUsage>.Shared.Rent(budgets) : null;
+                Span<MinorUsage> all = rented is null ? stackalloc MinorUsage[StackBudgets] : rented;
+                all = all[..budgets];
                 ReadInMemory(in subjects, snapshot, effectiveRole, 0, snapshot.Actions.Length, now, all);
-                facts.Usage = all;
-                requestedUsage = all.AsSpan(empowerment.BudgetStart(effectiveRole, action));
+                facts.Usage = KeptUsage.Pack(all);
+                int start = empowerment.BudgetStart(effectiveRole, action);
+                if (start < budgets)
+                {
+                    all.Slice(start, Math.Min(UsageBuffer.Length, budgets - start)).CopyTo(buffer);
+                }
+                if (rented is not null)
+                {
+                    ArrayPool<MinorUsage>.Shared.Return(rented);
+                }
             }
 
             facts.Set(DecisionFlags.AllActions, true);
-            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, requestedUsage);
+            ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, buffer);
         }
         else
         {
             CompiledLimit? limit = snapshot.LimitFor(effectiveRole, action);
-            Subjects subjects = Subjects.Find(ledger, request, limit is not null, limit?.Customer is not null, limit?.Agent is not null);
+            subjects = Subjects.Find(ledger, request, limit is not null, limit?.Customer is not null, limit?.Agent is not null);
             Span<MinorUsage> usage = buffer[..BudgetCount(snapshot, effectiveRole, action, action + 1)];
             ReadInMemory(in subjects, snapshot, effectiveRole, action, action + 1, now, usage);
             ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, usage);
         }
 
-        // 5. The outcome, and 6. an approver when the request exceeds the authority.
+        // 5. The outcome, and 6. an approver when the request exceeds the authority: the walk reads
+        // the subjects found above, and the incident's usage of the requested action as read.
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
-            approverNeeded = FindApproverInMemory(ledger, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, ApproverAboveRank(snapshot, requesterRole, effectiveRole), PeerApprover(snapshot, in facts, requesterRole, action, approverRole, amount), now);
+            MinorUsage? incidentUsage = snapshot.LimitFor(effectiveRole, action) is not null ? buffer[0] : null;
+            approverNeeded = FindApproverInMemory(ledger, in subjects, incidentUsage, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, ApproverAboveRank(snapshot, requesterRole, effectiveRole), PeerApprover(snapshot, in facts, requesterRole, action, approverRole, amount), now);
         }
 
         SettleApprover(ref facts, approverNeeded);
@@ -341,7 +354,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         int budgets = BudgetCount(snapshot, effectiveRole, firstAction, endAction);
         BudgetQuery[] queries = ArrayPool<BudgetQuery>.Shared.Rent(Math.Max(budgets, 1));
         BudgetUsage[] usage = ArrayPool<BudgetUsage>.Shared.Rent(Math.Max(budgets, 1));
-        MinorUsage[] minor = allActions ? (budgets == 0 ? [] : new MinorUsage[budgets]) : ArrayPool<MinorUsage>.Shared.Rent(Math.Max(budgets, 1));
+        MinorUsage[] minor = ArrayPool<MinorUsage>.Shared.Rent(Math.Max(budgets, 1));
         try
         {
             BudgetQueries(snapshot, request, _ids, effectiveRole, firstAction, endAction, now, queries);
@@ -350,7 +363,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             int start = 0;
             if (allActions)
             {
-                facts.Usage = minor;
+                facts.Usage = KeptUsage.Pack(minor.AsSpan(0, budgets));
                 facts.Set(DecisionFlags.AllActions, true);
                 start = snapshot.Empowerment.BudgetStart(effectiveRole, action);
             }
@@ -361,10 +374,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         {
             ArrayPool<BudgetQuery>.Shared.Return(queries);
             ArrayPool<BudgetUsage>.Shared.Return(usage);
-            if (!allActions)
-            {
-                ArrayPool<MinorUsage>.Shared.Return(minor);
-            }
+            ArrayPool<MinorUsage>.Shared.Return(minor);
         }
 
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
@@ -585,9 +595,11 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// the request spells it (the ledger compares ids as the id rule does, so no key is built), and
     /// only when a limit read needs it; <see langword="null"/> for one never charged. On the what-if
     /// replay's ledger, which keeps incident budgets as running totals rather than subjects,
-    /// <c>Replay</c> and <c>IncidentId</c> say where the incident's totals are.
+    /// <c>Replay</c> and <c>IncidentId</c> say where the incident's totals are. <c>CustomerSought</c>
+    /// says whether the customer was looked up (so a null <c>Customer</c> means never charged), for
+    /// the approver walk, which reads the same subjects.
     /// </summary>
-    private readonly record struct Subjects(InMemoryBudgetLedger.Subject? Incident, InMemoryBudgetLedger.Subject? Customer, InMemoryBudgetLedger.Subject? Agent, InMemoryBudgetLedger? Replay, string? IncidentId)
+    private readonly record struct Subjects(InMemoryBudgetLedger.Subject? Incident, InMemoryBudgetLedger.Subject? Customer, InMemoryBudgetLedger.Subject? Agent, InMemoryBudgetLedger? Replay, string? IncidentId, bool CustomerSought)
     {
         /// <summary>Nothing was ever charged to any of them: every budget read is zero.</summary>
         public bool None => Incident is null && Customer is null && Agent is null && Replay is null;
@@ -597,7 +609,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             customer ? ledger.FindSubject(BudgetScope.Customer, request.CustomerId) : null,
             agent ? ledger.FindSubject(BudgetScope.Agent, request.Approver?.ApproverId ?? request.AgentId) : null,
             incident && ledger.IsReplay ? ledger : null,
-            incident && ledger.IsReplay ? request.IncidentId : null);
+            incident && ledger.IsReplay ? request.IncidentId : null,
+            customer);
     }
 
     /// <summary>
@@ -666,25 +679,26 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         ApplyLimit(ref facts, ref unused, in effects, limit, snapshot.Actions[action], usage, isRequested: true);
     }
 
-    /// <summary>Three budgets never charged.</summary>
-    private static readonly MinorUsage[] NoUsage = new MinorUsage[UsageBuffer.Length];
+    /// <summary>The most budgets an in-memory evaluation reads onto the stack (16 bytes each); more are read into a pooled buffer.</summary>
+    private const int StackBudgets = 24;
 
     /// <summary>
     /// One action's headroom, as the evaluation that read <paramref name="allUsage"/> (every action's
     /// budgets, in the order <see cref="BudgetQueries"/> lists them; empty when all were zero) would
     /// have worked it out: the decision calls it when its headroom is read, so the ledger is not read again.
     /// </summary>
-    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, MinorUsage[] allUsage)
+    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, KeptUsage allUsage)
     {
         EmpowermentPolicy empowerment = snapshot.Empowerment;
-
-        // An empty array: every budget read was zero (see EvaluateCoreAsync).
-        ReadOnlySpan<MinorUsage> usage = allUsage.Length == 0 ? NoUsage : allUsage.AsSpan(empowerment.BudgetStart(effectiveRole, action));
         CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
         if (limit is null)
         {
             return default;
         }
+
+        // This action's budgets (zeros when every budget read was zero: see DecideInMemory).
+        UsageBuffer usage = default;
+        allUsage.CopyTo(empowerment.BudgetStart(effectiveRole, action), usage);
 
         Effects effects = Effects.For(empowerment.Conditions, matched, action, effectiveRole);
         bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, requesterRole, effectiveRole, approverRole, action);
@@ -776,7 +790,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         int aboveRank = ApproverAboveRank(snapshot, requesterRole, effectiveRole);
         int peer = PeerApprover(snapshot, in facts, requesterRole, action, approverRole, amount);
         return _fastLedger is { } ledger
-            ? new ValueTask<int>(FindApproverInMemory(ledger, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now))
+            ? new ValueTask<int>(FindApproverInMemory(ledger, default, null, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now))
             : FindApproverAsync(snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, aboveRank, peer, now, cancellationToken);
     }
 
@@ -832,12 +846,15 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// <summary>
     /// <see cref="FindApproverAsync(PolicySnapshot, ResolutionRequest, ConditionSet, int, long, int, int, int, DateTimeOffset, CancellationToken)"/>
     /// on the in-memory ledger: the same walk, synchronously, reading each subject by the id as the
-    /// request spells it (no key built, no state machine).
+    /// request spells it (no key built, no state machine). <paramref name="subjects"/> are those the
+    /// evaluation found, and <paramref name="incident"/> the incident's usage of the action when the
+    /// evaluation read it: neither is looked up again.
     /// </summary>
-    private static int FindApproverInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now)
+    private static int FindApproverInMemory(InMemoryBudgetLedger ledger, in Subjects subjects, MinorUsage? incident, PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now)
     {
         ActionEntry entry = snapshot.Actions[action];
-        MinorUsage? incident = null;
+        InMemoryBudgetLedger.Subject? customerSubject = subjects.Customer;
+        bool customerSought = subjects.CustomerSought;
         for (int r = 0; r < snapshot.Roles.Length; r++)
         {
             if (!MayApprove(snapshot, r, action, minimumApproverRank, aboveRank, out CompiledLimit? limit))
@@ -860,7 +877,13 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (limit.Customer is { } budget)
             {
                 DateTimeOffset since = snapshot.Windows.Start(budget, now);
-                MinorUsage customer = ledger.FindSubject(BudgetScope.Customer, request.CustomerId)?.MinorUsage(entry.Name, since, entry.Decimals) ?? default;
+                if (!customerSought)
+                {
+                    customerSubject = ledger.FindSubject(BudgetScope.Customer, request.CustomerId);
+                    customerSought = true;
+                }
+
+                MinorUsage customer = customerSubject?.MinorUsage(entry.Name, since, entry.Decimals) ?? default;
                 if (Exceeds(effects, budget.AmountMinor, budget.Count, LimitScopes.PerCustomer, entry, customer, amount))
                 {
                     continue;

@@ -140,6 +140,31 @@ public class EvaluationTests
         decision.GetHeadroom("Unknown").Should().BeNull();
     }
 
+    /// <summary>
+    /// The decision keeps every budget's usage packed in 4 or 8 bytes when the values fit (amounts
+    /// below 2^24 and 2^44 minor units): usage past each layout reads back exactly.
+    /// </summary>
+    [Theory]
+    [InlineData(100, 999_900)] // 10,000 minor units: the 4-byte layout
+    [InlineData(200_000, 800_000)] // 20,000,000 minor units: past 2^24, the 8-byte layout
+    [InlineData(200_000_000_000, 800_000_000_000)] // 2 * 10^13 minor units: past 2^44, the 16-byte layout
+    public async Task EvaluateAsync_LargeUsage_ReportsExactHeadroomForEveryAction(long granted, long left)
+    {
+        Dictionary<string, string?> settings = Basic();
+        foreach (string role in new[] { "Agent", "SeniorAgent", "TeamLead" })
+        {
+            settings[$"CustomerCraft:Empowerment:Roles:{role}:Limits:Refund:PerIncident:Amount"] = (granted + left).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        using TestHost host = Build(settings);
+        (await host.Authority.GrantAsync(Refund(granted, key: "k1"))).IsGranted.Should().BeTrue();
+
+        AuthorityDecision decision = await host.Authority.EvaluateAsync(Refund(10m) with { Action = "Credit" });
+
+        decision.GetHeadroom("Refund").Should().Be(new ActionHeadroom("Refund", true, left, null, "USD"));
+        decision.GetHeadroom("Credit").Should().Be(new ActionHeadroom("Credit", true, 50m, null, "USD"));
+    }
+
     [Fact]
     public async Task EvaluateAsync_ManyActions_ReportsHeadroomForEachBeyondTheInlineStorage()
     {
