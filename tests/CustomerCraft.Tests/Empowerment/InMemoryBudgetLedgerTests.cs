@@ -1,4 +1,5 @@
 using CustomerCraft.Empowerment;
+using CustomerCraft.Empowerment.Policy;
 using CustomerCraft.Identifiers;
 using CustomerCraft.Retention;
 using CustomerCraft.Storage;
@@ -145,11 +146,19 @@ public class InMemoryBudgetLedgerTests
             }
 
             DateTimeOffset anchor = model.Count > 0 ? model[random.Next(model.Count)].At : T0;
-            foreach (DateTimeOffset since in new[] { anchor, anchor.AddTicks(-1), anchor.AddTicks(1), DateTimeOffset.MinValue, T0.AddMinutes(i * 10 + 10) })
+
+            // The oldest entry the account still holds (voided or not): a window starting at or
+            // before it is read from the account's summary, one tick later from its entries.
+            DateTimeOffset oldest = model.Where(e => !removed.Contains(e.Id)).Select(e => e.At).DefaultIfEmpty(T0).Min();
+            foreach (DateTimeOffset since in new[] { anchor, anchor.AddTicks(-1), anchor.AddTicks(1), DateTimeOffset.MinValue, T0.AddMinutes(i * 10 + 10), oldest, oldest.AddTicks(1) })
             {
                 var live = model.Where(e => !e.Voided && !removed.Contains(e.Id) && e.At >= since).ToList();
                 BudgetUsage usage = await ledger.GetUsageAsync(Key, since);
                 usage.Should().Be(new BudgetUsage(live.Sum(e => e.Amount), live.Count), $"after step {i}, since {since:O}");
+
+                // The engine's read, in whole ten-thousandths, agrees.
+                MinorUsage minor = ledger.FindSubject(Key.Scope, Key.SubjectId)?.MinorUsage(Key.Action, since, 4) ?? default;
+                minor.Should().Be(new MinorUsage(MinorUnits.From(live.Sum(e => e.Amount), 4), live.Count), $"after step {i}, since {since:O} (minor units)");
             }
         }
     }
