@@ -113,14 +113,43 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     public ValueTask<ReservationResult> TryReserveAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        IReadOnlyList<BudgetCharge> charges = reservation.Charges;
+        if (charges.Count <= ThreeCharges.Length)
+        {
+            // The engine's three charges (or fewer): on the stack, as the engine's own reservation does.
+            ThreeCharges onStack = default;
+            for (int i = 0; i < charges.Count; i++)
+            {
+                onStack[i] = charges[i];
+            }
+
+            return new ValueTask<ReservationResult>(Reserve(reservation.Grant, ((ReadOnlySpan<BudgetCharge>)onStack)[..charges.Count], cancellationToken));
+        }
+
+        return new ValueTask<ReservationResult>(Reserve(reservation.Grant, [.. charges], cancellationToken));
+    }
+
+    /// <summary>
+    /// <see cref="TryReserveAsync"/> without the reservation's objects: the engine's grant on this
+    /// ledger passes its charges on the stack, and nothing waits. The same checks, locks and
+    /// guarantees (no overspend under concurrency, one grant per idempotency key).
+    /// </summary>
+    /// <param name="grant">The grant to record; its amount is charged to every budget.</param>
+    /// <param name="charges">The budgets charged, with their limits; keys by the ids as this ledger compares them (any spelling under its rule).</param>
+    /// <param name="cancellationToken">Checked before anything is locked.</param>
+    internal ReservationResult Reserve(GrantRecord grant, ReadOnlySpan<BudgetCharge> charges, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
         cancellationToken.ThrowIfCancellationRequested();
         if (IsReplay)
         {
             throw new InvalidOperationException("A replay ledger is charged through its replay charges only, never reserved on.");
         }
 
-        GrantRecord grant = reservation.Grant;
-        IReadOnlyList<BudgetCharge> charges = reservation.Charges;
+        // The engine charges three budgets: their accounts on the stack, not in two arrays per grant.
+        ThreeAccounts accountsOnStack = default, lockOrderOnStack = default;
+        Span<Account> accounts = charges.Length <= ThreeAccounts.Length ? ((Span<Account>)accountsOnStack)[..charges.Length] : new Account[charges.Length];
+        Span<Account> lockOrder = charges.Length <= ThreeAccounts.Length ? ((Span<Account>)lockOrderOnStack)[..charges.Length] : new Account[charges.Length];
 
         lock (StripeFor(grant.IdempotencyKey))
         {
@@ -128,7 +157,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         Retry:
             if (_grantsByKey.TryGetValue(grant.IdempotencyKey, out StoredGrant? existing))
             {
-                return new ValueTask<ReservationResult>(new ReservationResult(ReservationStatus.DuplicateIdempotencyKey, existing.Record));
+                return new ReservationResult(ReservationStatus.DuplicateIdempotencyKey, existing.Record);
             }
 
             if (_grantsById.ContainsKey(grant.GrantId))
@@ -136,7 +165,6 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 throw new InvalidOperationException($"A grant with id '{grant.GrantId}' is already recorded.");
             }
 
-            Account[] accounts = new Account[charges.Count];
             for (int i = 0; i < accounts.Length; i++)
             {
                 accounts[i] = GetOrAddAccount(charges[i].Key);
@@ -144,14 +172,14 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 {
                     if (ReferenceEquals(accounts[i], accounts[j]))
                     {
-                        throw new ArgumentException($"The reservation charges budget '{charges[i].Key}' twice.", nameof(reservation));
+                        throw new ArgumentException($"The reservation charges budget '{charges[i].Key}' twice.", nameof(charges));
                     }
                 }
             }
 
             // A fixed lock order (creation order of the accounts) rules out deadlocks between
             // reservations that charge overlapping budgets.
-            Account[] lockOrder = (Account[])accounts.Clone();
+            accounts.CopyTo(lockOrder);
             SortByOrder(lockOrder);
             int taken = 0;
             try
@@ -168,13 +196,13 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
 
                 for (int i = 0; i < accounts.Length; i++)
                 {
-                    BudgetCharge charge = charges[i];
+                    ref readonly BudgetCharge charge = ref charges[i];
                     BudgetUsage usage = accounts[i].UsageSince(charge.Since);
                     bool amountExceeded = charge.AmountLimit is decimal amountLimit && usage.Amount + grant.Amount > amountLimit;
                     bool countExceeded = charge.CountLimit is int countLimit && usage.Count + 1 > countLimit;
                     if (amountExceeded || countExceeded)
                     {
-                        return new ValueTask<ReservationResult>(new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key));
+                        return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key);
                     }
                 }
 
@@ -186,7 +214,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
 
                 _grantsById[grant.GrantId] = stored;
                 _grantsByKey[grant.IdempotencyKey] = stored;
-                return new ValueTask<ReservationResult>(new ReservationResult(ReservationStatus.Reserved));
+                return new ReservationResult(ReservationStatus.Reserved);
             }
             finally
             {
@@ -328,7 +356,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         _ => _agents,
     };
 
-    private static bool AnyRetired(Account[] accounts)
+    private static bool AnyRetired(ReadOnlySpan<Account> accounts)
     {
         foreach (Account account in accounts)
         {
@@ -359,7 +387,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
     private object StripeFor(string idempotencyKey) =>
         _keyStripes[(StringComparer.Ordinal.GetHashCode(idempotencyKey) & int.MaxValue) % StripeCount];
 
-    private static void SortByOrder(Account[] accounts)
+    private static void SortByOrder(Span<Account> accounts)
     {
         // Reservations charge at most a handful of budgets: insertion sort, no delegate.
         for (int i = 1; i < accounts.Length; i++)
@@ -399,12 +427,12 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
         private readonly Account? _third;
         private readonly Account[]? _more; // every account, when there are more than three
 
-        public StoredGrant(GrantRecord record, Account[] accounts)
+        public StoredGrant(GrantRecord record, ReadOnlySpan<Account> accounts)
         {
             Record = record;
             if (accounts.Length > 3)
             {
-                _more = accounts;
+                _more = accounts.ToArray();
                 return;
             }
 
@@ -457,6 +485,22 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger, IRetentionSt
                 }
             }
         }
+    }
+
+    /// <summary>Room on the stack for the engine's three charges (incident, customer, agent).</summary>
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    internal struct ThreeCharges
+    {
+        public const int Length = 3;
+        private BudgetCharge _element;
+    }
+
+    /// <summary>Room on the stack for the accounts of a reservation's three charges.</summary>
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct ThreeAccounts
+    {
+        public const int Length = 3;
+        private Account _element;
     }
 
     private struct SubjectCache

@@ -123,7 +123,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             }
 
             GrantRecord grant = CreateGrant(decision, request);
-            ReservationResult result = await _ledger.TryReserveAsync(new BudgetReservation { Grant = grant, Charges = Charges(decision, grant) }, cancellationToken).ConfigureAwait(false);
+            ReservationResult result = _fastLedger is { } memory
+                ? ReserveInMemory(memory, decision, grant, cancellationToken)
+                : await _ledger.TryReserveAsync(new BudgetReservation { Grant = grant, Charges = Charges(decision, grant) }, cancellationToken).ConfigureAwait(false);
             switch (result.Status)
             {
                 case ReservationStatus.Reserved:
@@ -919,6 +921,29 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     private IReadOnlyList<BudgetCharge> Charges(AuthorityDecision decision, GrantRecord grant)
     {
+        var charges = new BudgetCharge[InMemoryBudgetLedger.ThreeCharges.Length];
+        WriteCharges(decision, grant, _ids, charges);
+        return charges;
+    }
+
+    /// <summary>
+    /// The reservation on the in-memory ledger: the charges on the stack, by the ids as the request
+    /// spells them (the ledger compares them by the id rule, so no key is built), and no
+    /// reservation object: nothing of it outlives the call but what the ledger keeps.
+    /// </summary>
+    private static ReservationResult ReserveInMemory(InMemoryBudgetLedger ledger, AuthorityDecision decision, GrantRecord grant, CancellationToken cancellationToken)
+    {
+        InMemoryBudgetLedger.ThreeCharges charges = default;
+        WriteCharges(decision, grant, ids: null, charges);
+        return ledger.Reserve(grant, charges, cancellationToken);
+    }
+
+    /// <summary>
+    /// The three budgets a grant charges (incident, customer, agent), with the limits the decision
+    /// checked; subject ids as <paramref name="ids"/> keys them, or as the grant spells them when null.
+    /// </summary>
+    private static void WriteCharges(AuthorityDecision decision, GrantRecord grant, IdRules? ids, Span<BudgetCharge> charges)
+    {
         PolicySnapshot snapshot = decision.Snapshot;
         int decimals = snapshot.Actions[decision.ActionIndex].Decimals;
         LimitCheck incidentAmount = decision.GetCheck(LimitKind.IncidentAmount);
@@ -939,12 +964,9 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         // Every grant is recorded against all three budgets, so that usage is known to every
         // role's limits later; limits are enforced where the granting role has them.
-        return
-        [
-            new BudgetCharge(new BudgetKey(BudgetScope.Incident, _ids.Key(grant.IncidentId), grant.Action), DateTimeOffset.MinValue, AmountOf(incidentAmount, decimals), CountOf(incidentCount)),
-            new BudgetCharge(new BudgetKey(BudgetScope.Customer, _ids.Key(grant.CustomerId), grant.Action), customerSince, AmountOf(customerAmount, decimals), CountOf(customerCount)),
-            new BudgetCharge(new BudgetKey(BudgetScope.Agent, _ids.Key(grant.ChargedAgentId), grant.Action), agentSince, AmountOf(agentAmount, decimals), CountOf(agentCount)),
-        ];
+        charges[0] = new BudgetCharge(new BudgetKey(BudgetScope.Incident, ids?.Key(grant.IncidentId) ?? grant.IncidentId, grant.Action), DateTimeOffset.MinValue, AmountOf(incidentAmount, decimals), CountOf(incidentCount));
+        charges[1] = new BudgetCharge(new BudgetKey(BudgetScope.Customer, ids?.Key(grant.CustomerId) ?? grant.CustomerId, grant.Action), customerSince, AmountOf(customerAmount, decimals), CountOf(customerCount));
+        charges[2] = new BudgetCharge(new BudgetKey(BudgetScope.Agent, ids?.Key(grant.ChargedAgentId) ?? grant.ChargedAgentId, grant.Action), agentSince, AmountOf(agentAmount, decimals), CountOf(agentCount));
 
         static decimal? AmountOf(LimitCheck check, int decimals) => check.Applies ? MinorUnits.ToDecimal(check.Limit, decimals) : null;
 

@@ -27,8 +27,26 @@ public class GrantTests
         var ledger = host.Services.GetRequiredService<IBudgetLedger>();
         (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(60m, 1));
         (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(60m, 1));
-        // Budgets are kept under the id's comparison key (IdComparison.IgnoreCase: upper case).
+        // Budgets are found by any spelling of the id under the id rule (IdComparison.IgnoreCase, the default).
         (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Agent, "ANA", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(60m, 1));
+    }
+
+    [Fact]
+    public async Task GrantAsync_IdsSpelledInAnotherCase_ChargeAndReadTheSameBudgets()
+    {
+        using TestHost host = Build(Basic());
+
+        (await host.Authority.GrantAsync(Refund(60m, agent: "ana", customer: "C-1", incident: "T-1", key: "k1"))).IsGranted.Should().BeTrue();
+        GrantResult second = await host.Authority.GrantAsync(Refund(30m, agent: "ANA", customer: "c-1", incident: "t-1", key: "k2"));
+
+        // The second grant's decision saw the first grant's usage, and both charged one budget per scope.
+        second.IsGranted.Should().BeTrue();
+        second.Decision!.GetHeadroom("Refund").Should().Be(new ActionHeadroom("Refund", true, 40m, null, "USD"));
+        var ledger = host.Services.GetRequiredService<IBudgetLedger>();
+        foreach ((BudgetScope scope, string id) in new[] { (BudgetScope.Incident, "T-1"), (BudgetScope.Incident, "t-1"), (BudgetScope.Customer, "c-1"), (BudgetScope.Agent, "Ana") })
+        {
+            (await ledger.GetUsageAsync(new BudgetKey(scope, id, "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(90m, 2), $"{scope} {id}");
+        }
     }
 
     [Fact]
