@@ -4,7 +4,8 @@ namespace CustomerCraft.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks: <c>dotnet run -c Release --project bench/CustomerCraft.Benchmarks -- --filter '*'</c>;
-/// <c>-- --retained</c> measures the memory grants keep alive instead.
+/// <c>-- --retained</c> measures the memory grants keep alive instead; <c>-- --budgeted-loop [Today|Last30Days] [rounds]</c>
+/// runs the three-budget evaluation as a plain loop (for a profiler).
 /// See docs/benchmarks.md for the workload, the results and how to read them.
 /// </summary>
 public static class Program
@@ -14,6 +15,12 @@ public static class Program
         if (args is ["--retained"])
         {
             RetainedMemory.Run();
+            return;
+        }
+
+        if (args is ["--budgeted-loop", .. string[] rest])
+        {
+            BudgetedLoop.Run(rest.Length > 0 ? rest[0] : "Today", rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 6);
             return;
         }
 
