@@ -33,7 +33,7 @@ public abstract class FaultTests
         int steps = faults.Commands;
         if (Engine == Engine.PostgreSql)
         {
-            steps.Should().Be(2, "the reserve function (key, usage, limits and the grant in one call) and the log are the commands");
+            steps.Should().Be(1, "the reserve function checks the key, sums the windows, checks the limits and stores the grant with its decision record in one call");
         }
         else
         {

@@ -33,9 +33,23 @@ public sealed class PostgreSqlOneRoundTripTests
             GrantResult granted = await host.Authority.GrantAsync(PolicyFixtures.Refund(amount, key: key));
 
             granted.IsGranted.Should().BeTrue();
-            commands.Store.Should().ContainSingle().Which.Should().Contain("customercraft_reserve", "no key look-up and no usage read before the reservation");
+            commands.All.Should().ContainSingle("no key look-up and no usage read before the reservation, and the decision record stored with the grant")
+                .Which.Should().Contain("customercraft_reserve");
             Same(granted.Decision!, expected);
+            DecisionRecord logged = await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).LastAsync();
+            logged.Should().BeEquivalentTo(new DecisionRecord
+            {
+                Timestamp = expected.EvaluatedAt,
+                Kind = DecisionRecordKind.Granted,
+                Request = PolicyFixtures.Refund(amount, key: key),
+                Outcome = DecisionOutcome.Allowed,
+                Amount = amount,
+                GrantId = granted.Grant!.GrantId,
+                PolicyVersion = expected.PolicyVersion,
+            });
         }
+
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).CountAsync()).Should().Be(2, "each grant's record is stored once");
 
         (await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime))
             .Should().Be(new BudgetUsage(100m, 2));
@@ -56,7 +70,10 @@ public sealed class PostgreSqlOneRoundTripTests
         refused.IsGranted.Should().BeFalse();
         refused.Decision!.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
         Same(refused.Decision, expected);
-        commands.Store.Should().ContainSingle("the approver walk uses the usage the reservation summed").Which.Should().Contain("customercraft_reserve");
+        commands.All.Should().HaveCount(2, "the approver walk uses the usage the reservation summed; the refusal is appended to the log");
+        commands.All[0].Should().Contain("customercraft_reserve");
+        commands.All[1].Should().Contain("INSERT INTO customercraft_decisions");
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).LastAsync()).Kind.Should().Be(DecisionRecordKind.Refused);
         (await host.Services.GetRequiredService<IBudgetLedger>().FindByIdempotencyKeyAsync("k-2")).Should().BeNull();
         (await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime))
             .Should().Be(new BudgetUsage(90m, 1));
@@ -92,28 +109,36 @@ public sealed class PostgreSqlOneRoundTripTests
         ];
         var usage = new BudgetUsage[2];
         var first = new BudgetReservation { Grant = StoreTests.Grant("g-1", "k-1", 80m, now), Charges = charges };
+        DecisionRecord Record(string grantId, decimal amount) => new()
+        {
+            Timestamp = now, Kind = DecisionRecordKind.Granted, Request = PolicyFixtures.Refund(amount), Outcome = DecisionOutcome.Allowed, Amount = amount, GrantId = grantId, PolicyVersion = 1,
+        };
 
-        (await ledger.TryReserveWithUsageAsync(first, usage)).Should().Be(new ReservationResult(ReservationStatus.Reserved));
+        (await ledger.TryReserveWithUsageAsync(first, usage, Record("g-1", 80m))).Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.Reserved), DecisionStored: true));
         usage.Should().Equal(BudgetUsage.None, BudgetUsage.None);
 
-        (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-2", "k-2", 30m, now), Charges = charges }, usage))
-            .Should().Be(new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charges[0].Key));
+        (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-2", "k-2", 30m, now), Charges = charges }, usage, Record("g-2", 30m)))
+            .Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charges[0].Key), DecisionStored: false));
         usage.Should().Equal(new BudgetUsage(80m, 1), new BudgetUsage(80m, 1));
 
-        (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-3", "k-3", 20m, now), Charges = charges }, usage))
-            .Should().Be(new ReservationResult(ReservationStatus.Reserved));
+        (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-3", "k-3", 20m, now), Charges = charges }, usage, granted: null))
+            .Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.Reserved), DecisionStored: false));
         usage.Should().Equal(new BudgetUsage(80m, 1), new BudgetUsage(80m, 1));
 
-        // A retry of the first (its reply lost): reserved, its own charges left out of the usage.
+        // A retry of the first (its reply lost): reserved, its own charges left out of the usage,
+        // and its record not stored twice.
         Array.Clear(usage);
-        (await ledger.TryReserveWithUsageAsync(first, usage)).Should().Be(new ReservationResult(ReservationStatus.Reserved));
+        (await ledger.TryReserveWithUsageAsync(first, usage, Record("g-1", 80m))).Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.Reserved), DecisionStored: true));
         usage.Should().Equal(new BudgetUsage(20m, 1), new BudgetUsage(20m, 1));
 
         // The key held by another grant: that grant, and no charge.
-        ReservationResult? duplicate = await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-4", "k-1", 1m, now), Charges = charges }, usage);
-        duplicate!.Value.Status.Should().Be(ReservationStatus.DuplicateIdempotencyKey);
-        duplicate.Value.Existing!.GrantId.Should().Be("g-1");
+        ReservationWithUsage? duplicate = await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-4", "k-1", 1m, now), Charges = charges }, usage, Record("g-4", 1m));
+        duplicate!.Value.Result.Status.Should().Be(ReservationStatus.DuplicateIdempotencyKey);
+        duplicate.Value.DecisionStored.Should().BeFalse();
+        duplicate.Value.Result.Existing!.GrantId.Should().Be("g-1");
         (await ((IBudgetLedger)ledger).GetUsageAsync(charges[0].Key, AllTime)).Should().Be(new BudgetUsage(100m, 2));
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).Select(r => r.GrantId).ToListAsync())
+            .Should().Equal(["g-1"], "only the reservation that made its grant stored its record");
     }
 
     /// <summary>Outcome, approver, reasons and the requested action's headroom, as the decision reports them.</summary>
@@ -127,12 +152,12 @@ public sealed class PostgreSqlOneRoundTripTests
         actual.GetHeadroom("Refund").Should().Be(expected.GetHeadroom("Refund"));
     }
 
-    /// <summary>The store commands a host sends, but the decision log's (written by its own group commit).</summary>
+    /// <summary>The commands a host sends.</summary>
     private sealed class CommandLog : DbCommandInterceptor
     {
         private readonly ConcurrentQueue<string> _texts = new();
 
-        public IReadOnlyList<string> Store => _texts.Where(t => !t.Contains("customercraft_decisions", StringComparison.Ordinal)).ToList();
+        public IReadOnlyList<string> All => [.. _texts];
 
         public void Clear() => _texts.Clear();
 

@@ -18,9 +18,15 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
     // function of this shape: the engine then reads usage and reserves through IBudgetLedger.
     private volatile bool _reservesWithUsage = true;
 
+    /// <summary>No decision row to store: every column null.</summary>
+    private static readonly object?[] s_noDecision = new object?[EntityFrameworkDecisionLog<TContext>.Columns];
+
     public bool ReservesWithUsage => _reservesWithUsage && _oneRoundTrip;
 
-    public async ValueTask<ReservationResult?> TryReserveWithUsageAsync(BudgetReservation reservation, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
+    public bool StoresDecisionsOf(IDecisionLog log) =>
+        log is EntityFrameworkDecisionLog<TContext> own && ReferenceEquals(own.Contexts, contexts);
+
+    public async ValueTask<ReservationWithUsage?> TryReserveWithUsageAsync(BudgetReservation reservation, Memory<BudgetUsage> usage, DecisionRecord? granted, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         if (usage.Length < reservation.Charges.Count)
@@ -29,6 +35,20 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
         }
 
         long units = CheckReservation(reservation, out _);
+        object?[]? decision = null;
+        if (granted is not null)
+        {
+            try
+            {
+                decision = EntityFrameworkDecisionLog<TContext>.Row(granted);
+            }
+            catch (ArgumentException)
+            {
+                // A record the log would refuse: the engine appends it to the log, which refuses it
+                // there, without failing the grant (as a log outage does not).
+            }
+        }
+
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         if (StoreProviders.Of(context.Database) != StoreProvider.PostgreSql || !_oneRoundTrip)
         {
@@ -36,17 +56,22 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
             return null;
         }
 
-        return await ReserveInOneRoundTripAsync(context, context.Database.CreateExecutionStrategy(), reservation.Grant, reservation.Charges, units, usage, cancellationToken).ConfigureAwait(false);
+        return await ReserveInOneRoundTripAsync(context, context.Database.CreateExecutionStrategy(), reservation.Grant, reservation.Charges, units, usage, decision, cancellationToken).ConfigureAwait(false)
+            is { } result
+            ? new ReservationWithUsage(result, decision is not null && result.Status == ReservationStatus.Reserved)
+            : null;
     }
 
     /// <summary>
     /// The reservation as one statement: a call of <see cref="ReserveFunction"/>, committed on its
     /// own; when <paramref name="usage"/> is not empty it receives each charge's usage before this
-    /// grant, as the function summed it (for a reservation made or refused on a limit). Returns
+    /// grant, as the function summed it (for a reservation made or refused on a limit); when
+    /// <paramref name="decision"/> is not null (a decision log row, <see cref="EntityFrameworkDecisionLog{TContext}.Row"/>)
+    /// the function stores it with the grant. Returns
     /// <see langword="null"/> (and switches this ledger to the multi-statement path) when the
     /// database cannot run it.
     /// </summary>
-    private async Task<ReservationResult?> ReserveInOneRoundTripAsync(DbContext context, IExecutionStrategy strategy, GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units, Memory<BudgetUsage> usage, CancellationToken cancellationToken)
+    private async Task<ReservationResult?> ReserveInOneRoundTripAsync(DbContext context, IExecutionStrategy strategy, GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units, Memory<BudgetUsage> usage, object?[]? decision, CancellationToken cancellationToken)
     {
         int[] scopes = new int[charges.Count];
         string[] subjects = new string[charges.Count];
@@ -72,6 +97,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
             grant.Amount, grant.Currency, grant.RequestedAmount, grant.RequestedCurrency, grant.ApproverId, grant.ApproverRole, grant.ContextFingerprint,
             grant.GrantedAt.ToUniversalTime(), grant.GrantedAt.UtcTicks, voidedAt, grant.VoidedAt?.UtcTicks, grant.VoidReason,
             units, scopes, subjects, actions, since, amountLimits, countLimits,
+            .. decision ?? s_noDecision,
         ];
         try
         {

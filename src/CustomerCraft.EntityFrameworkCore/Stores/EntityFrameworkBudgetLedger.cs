@@ -65,7 +65,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
         StoreProvider provider = StoreProviders.Of(context.Database);
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
         if (provider == StoreProvider.PostgreSql && _oneRoundTrip
-            && await ReserveInOneRoundTripAsync(context, strategy, grant, charges, units, usage: default, cancellationToken).ConfigureAwait(false) is { } reserved)
+            && await ReserveInOneRoundTripAsync(context, strategy, grant, charges, units, usage: default, decision: null, cancellationToken).ConfigureAwait(false) is { } reserved)
         {
             return reserved;
         }

@@ -9,6 +9,9 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 /// migrations lack it gets the multi-statement path (the ledger notices the missing function).
 /// </summary>
 /// <remarks>
+/// With the decision parameters set (a row of the decision log, as
+/// <see cref="EntityFrameworkDecisionLog{TContext}.Row"/> makes it) it stores that row with the
+/// grant, in the same statement and commit: a grant and its record are one round trip.
 /// It returns one row: <c>status</c> 0 reserved (or this very grant found, committed by an attempt
 /// whose reply was lost), 1 a limit would be exceeded (<c>budget</c> is the first such charge's
 /// index), 2 the key was used by another grant. With 0 and 1, <c>used_units</c> and
@@ -30,13 +33,14 @@ internal static class ReserveFunction
     public const string Call =
         "SELECT status AS \"Status\", budget AS \"Budget\", used_units, used_counts FROM customercraft_reserve({0}::text, {1}::text, {2}::text, {3}::text, {4}::text, {5}::text, {6}::text, " +
         "{7}::numeric, {8}::text, {9}::numeric, {10}::text, {11}::text, {12}::text, {13}::text, {14}::timestamptz, {15}::bigint, " +
-        "{16}::timestamptz, {17}::bigint, {18}::text, {19}::bigint, {20}::integer[], {21}::text[], {22}::text[], {23}::bigint[], {24}::bigint[], {25}::integer[])";
+        "{16}::timestamptz, {17}::bigint, {18}::text, {19}::bigint, {20}::integer[], {21}::text[], {22}::text[], {23}::bigint[], {24}::bigint[], {25}::integer[], " +
+        "{26}::uuid, {27}::bigint, {28}::bigint, {29}::timestamptz, {30}::integer, {31}::integer, {32}::text, {33}::text, {34}::text, {35}::numeric, {36}::text, {37}::bigint, {38}::text)";
 
     /// <summary>
     /// Creates the function (dropping one of an earlier shape first: a function's result columns
     /// cannot be replaced in place).
     /// </summary>
-    public const string Create = Drop + """
+    public const string Create = DropEarlier + Drop + """
 
         CREATE FUNCTION customercraft_reserve(
             p_grant_id text, p_idempotency_key text, p_agent_id text, p_role text, p_customer_id text,
@@ -44,7 +48,10 @@ internal static class ReserveFunction
             p_requested_currency text, p_approver_id text, p_approver_role text, p_context_fingerprint text,
             p_granted_at timestamptz, p_granted_at_ticks bigint, p_voided_at timestamptz, p_voided_at_ticks bigint,
             p_void_reason text, p_units bigint, p_scopes integer[], p_subjects text[], p_actions text[],
-            p_since bigint[], p_amount_limits bigint[], p_count_limits integer[])
+            p_since bigint[], p_amount_limits bigint[], p_count_limits integer[],
+            p_decision_id uuid, p_decision_ticks bigint, p_decision_sequence bigint, p_decision_at timestamptz, p_decision_kind integer,
+            p_decision_outcome integer, p_decision_agent_id text, p_decision_customer_id text, p_decision_approver_role text,
+            p_decision_amount numeric, p_decision_grant_id text, p_decision_policy_version bigint, p_decision_request text)
         RETURNS TABLE (status integer, budget integer, used_units bigint[], used_counts bigint[])
         LANGUAGE plpgsql AS $body$
         DECLARE
@@ -129,6 +136,17 @@ internal static class ReserveFunction
             INSERT INTO customercraft_budget_charges (grant_id, ordinal, scope, subject_id, action, at_ticks, amount_units, voided)
             SELECT p_grant_id, (k.o - 1)::integer, k.s, k.id, k.a, p_granted_at_ticks, p_units, false
             FROM unnest(p_scopes, p_subjects, p_actions) WITH ORDINALITY AS k(s, id, a, o);
+
+            -- The decision log's record of the grant, when the engine passes one: stored and
+            -- committed with the grant (a retry that finds the grant made returned above: the
+            -- attempt that made it stored the record).
+            IF p_decision_id IS NOT NULL THEN
+                INSERT INTO customercraft_decisions (id, timestamp_ticks, sequence, timestamp, kind, outcome, agent_id, customer_id,
+                    required_approver_role, amount, grant_id, policy_version, request)
+                VALUES (p_decision_id, p_decision_ticks, p_decision_sequence, p_decision_at, p_decision_kind, p_decision_outcome,
+                    p_decision_agent_id, p_decision_customer_id, p_decision_approver_role, p_decision_amount, p_decision_grant_id,
+                    p_decision_policy_version, p_decision_request);
+            END IF;
             RETURN QUERY SELECT 0, -1, units, counts;
         END
         $body$;
@@ -136,5 +154,11 @@ internal static class ReserveFunction
 
     public const string Drop =
         "DROP FUNCTION IF EXISTS customercraft_reserve(text, text, text, text, text, text, text, numeric, text, numeric, text, text, text, text, " +
-        "timestamptz, bigint, timestamptz, bigint, text, bigint, integer[], text[], text[], bigint[], bigint[], integer[]);";
+        "timestamptz, bigint, timestamptz, bigint, text, bigint, integer[], text[], text[], bigint[], bigint[], integer[], " +
+        "uuid, bigint, bigint, timestamptz, integer, integer, text, text, text, numeric, text, bigint, text);";
+
+    /// <summary>Drops the function of its first shape (no usage reported, no decision record), which a database of an unreleased build may hold.</summary>
+    private const string DropEarlier =
+        "DROP FUNCTION IF EXISTS customercraft_reserve(text, text, text, text, text, text, text, numeric, text, numeric, text, text, text, text, " +
+        "timestamptz, bigint, timestamptz, bigint, text, bigint, integer[], text[], text[], bigint[], bigint[], integer[]);\n";
 }

@@ -69,10 +69,16 @@ internal sealed partial class ResolutionAuthority
         GrantRecord grant = CreateGrant(plan, request);
         IReadOnlyList<BudgetCharge> charges = Charges(plan, grant);
         var charged = new BudgetUsage[charges.Count];
-        if (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = grant, Charges = charges }, charged, cancellationToken).ConfigureAwait(false) is not { } result)
+        // The decision log's record of the grant, as it will be if the reservation is made (an
+        // allowed decision's record holds nothing usage changes): stored by the same statement
+        // when the ledger can, so that the grant and its record are one round trip and one commit.
+        DecisionRecord? record = _reservationLogsGrants ? ToRecord(plan, DecisionRecordKind.Granted, grant.GrantId) : null;
+        if (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = grant, Charges = charges }, charged, record, cancellationToken).ConfigureAwait(false) is not { } reservation)
         {
             return null;
         }
+
+        ReservationResult result = reservation.Result;
 
         if (result.Status == ReservationStatus.DuplicateIdempotencyKey)
         {
@@ -86,8 +92,9 @@ internal sealed partial class ResolutionAuthority
         if (result.Status == ReservationStatus.Reserved)
         {
             // The reservation checked the decision's limits against the same usage, so the decision
-            // allows. (Not so only for a retry that found this grant already committed by an attempt
-            // whose reply was lost, after other grants: the grant stands, decided as planned.)
+            // allows, and its record is the one planned. (Not so only for a retry that found this grant
+            // already committed by an attempt whose reply was lost, after other grants: the grant
+            // stands, decided as planned.)
             decision = facts.Outcome == DecisionOutcome.Allowed
                 ? Finish(snapshot, request, requesterRole, effectiveRole, action, amount, now, ref facts, approverNeeded)
                 : plan;
@@ -96,8 +103,12 @@ internal sealed partial class ResolutionAuthority
             activity?.SetTag("customercraft.outcome", OutcomeTag(decision.Outcome));
             _telemetry.Grants.Add(1, new("result", "granted"), new("action", decision.Action));
             Log.Granted(_logger, decision.Action, grant.GrantId, decision.Role);
-            // The grant is made: record it even if the caller has given up waiting.
-            await AppendToLogAsync(decision, DecisionRecordKind.Granted, grant.GrantId, CancellationToken.None).ConfigureAwait(false);
+            if (!reservation.DecisionStored)
+            {
+                // The grant is made: record it even if the caller has given up waiting.
+                await AppendToLogAsync(decision, DecisionRecordKind.Granted, grant.GrantId, CancellationToken.None).ConfigureAwait(false);
+            }
+
             return new GrantResult(grant, decision, isReplay: false);
         }
 

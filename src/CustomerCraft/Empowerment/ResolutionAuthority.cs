@@ -34,6 +34,9 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
     /// <summary>The ledger, when it can reserve and report usage in one round trip (see ResolutionAuthority.OneRoundTrip.cs).</summary>
     private readonly IReservingWithUsageLedger? _reservingLedger;
 
+    /// <summary>Whether that ledger stores a grant's decision record in the reservation's own statement (the decision log is its own, on the same database).</summary>
+    private readonly bool _reservationLogsGrants;
+
     public ResolutionAuthority(
         PolicyProvider policy,
         IBudgetLedger ledger,
@@ -54,6 +57,7 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _fastLedger = ledger is InMemoryBudgetLedger memory && memory.Comparison == _ids.Comparison ? memory : null;
         _reservingLedger = ledger as IReservingWithUsageLedger;
+        _reservationLogsGrants = _reservingLedger?.StoresDecisionsOf(decisionLog) == true;
     }
 
     public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default) =>
@@ -1015,19 +1019,7 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
     {
         try
         {
-            await _decisionLog.AppendAsync(
-                new DecisionRecord
-                {
-                    Timestamp = decision.EvaluatedAt,
-                    Kind = kind,
-                    Request = decision.Request,
-                    Outcome = decision.Outcome,
-                    RequiredApproverRole = decision.RequiredApproverRole,
-                    Amount = decision.Amount,
-                    GrantId = grantId,
-                    PolicyVersion = decision.PolicyVersion,
-                },
-                cancellationToken).ConfigureAwait(false);
+            await _decisionLog.AppendAsync(ToRecord(decision, kind, grantId), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -1036,6 +1028,19 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
             Log.DecisionLogFailed(_logger, ex);
         }
     }
+
+    /// <summary>The decision log's record of <paramref name="decision"/>.</summary>
+    private static DecisionRecord ToRecord(AuthorityDecision decision, DecisionRecordKind kind, string? grantId) => new()
+    {
+        Timestamp = decision.EvaluatedAt,
+        Kind = kind,
+        Request = decision.Request,
+        Outcome = decision.Outcome,
+        RequiredApproverRole = decision.RequiredApproverRole,
+        Amount = decision.Amount,
+        GrantId = grantId,
+        PolicyVersion = decision.PolicyVersion,
+    };
 
     private void Record(AuthorityDecision decision, long started) => Record(decision.Outcome, decision.Action, started);
 
