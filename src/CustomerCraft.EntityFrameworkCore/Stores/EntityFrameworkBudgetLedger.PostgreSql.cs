@@ -34,6 +34,13 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
             throw new ArgumentException($"The usage buffer holds {usage.Length} results for {reservation.Charges.Count} charges.", nameof(usage));
         }
 
+        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
+        if (StoreProviders.Of(context.Database) != StoreProvider.PostgreSql || !_oneRoundTrip)
+        {
+            _reservesWithUsage = false;
+            return null;
+        }
+
         long units = CheckReservation(reservation, out _);
         object?[]? decision = null;
         if (granted is not null)
@@ -47,13 +54,6 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
                 // A record the log would refuse: the engine appends it to the log, which refuses it
                 // there, without failing the grant (as a log outage does not).
             }
-        }
-
-        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
-        if (StoreProviders.Of(context.Database) != StoreProvider.PostgreSql || !_oneRoundTrip)
-        {
-            _reservesWithUsage = false;
-            return null;
         }
 
         return await ReserveInOneRoundTripAsync(context, context.Database.CreateExecutionStrategy(), reservation.Grant, reservation.Charges, units, usage, decision, cancellationToken).ConfigureAwait(false)
