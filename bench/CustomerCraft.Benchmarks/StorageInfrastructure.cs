@@ -349,6 +349,8 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
     private long _beginStallTicks;
     private long _serializationRetries;
     private long _maxAttempts;
+    private TimeSpan _clientCpuAtReset;
+    private TimeSpan? _serverCpuAtReset;
 
     private StorageDiagnostics()
     {
@@ -371,6 +373,8 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
         Interlocked.Exchange(ref _beginStallTicks, 0);
         Interlocked.Exchange(ref _serializationRetries, 0);
         Interlocked.Exchange(ref _maxAttempts, 0);
+        _clientCpuAtReset = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        _serverCpuAtReset = LocalPostgresCpu.Read();
     }
 
     /// <summary>A command the raw ledger ran itself (outside EF Core's interceptors).</summary>
@@ -412,6 +416,13 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"// Stalls over {StallThreshold.TotalMilliseconds:F0} ms: {Interlocked.Read(ref _beginStalls)} transaction starts ({TimeSpan.FromTicks(Interlocked.Read(ref _beginStallTicks)).TotalSeconds:F2} s in all), {Interlocked.Read(ref _stalls)} commands ({TimeSpan.FromTicks(Interlocked.Read(ref _stallTicks)).TotalSeconds:F2} s in all)."));
+        TimeSpan clientCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _clientCpuAtReset;
+        string serverCpu = _serverCpuAtReset is { } serverAtReset && LocalPostgresCpu.Read() is { } serverNow
+            ? string.Create(CultureInfo.InvariantCulture, $"; the PostgreSQL server on this machine (every backend, whatever its database), {(serverNow - serverAtReset).TotalMicroseconds / per:F0} us")
+            : "";
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"// CPU per operation since the set-up: this process (benchmark and library, all threads) {clientCpu.TotalMicroseconds / per:F0} us{serverCpu}."));
         long retries = Interlocked.Read(ref _serializationRetries);
         if (retries > 0)
         {
@@ -887,5 +898,109 @@ internal sealed class StorageRawLedger(IBudgetLedger shipped, IDbContextFactory<
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The CPU time a PostgreSQL server running on this machine has used (its postmaster, the live
+/// backends and those already gone), read from /proc; <see langword="null"/> where there is none
+/// or it cannot be read. For the storage diagnostics' client/server split.
+/// </summary>
+internal static class LocalPostgresCpu
+{
+    private static readonly int? s_postmaster = Find();
+
+    public static TimeSpan? Read()
+    {
+        if (s_postmaster is not int postmaster)
+        {
+            return null;
+        }
+
+        try
+        {
+            // utime, stime, and for the postmaster the reaped children's cutime and cstime.
+            long ticks = Fields(postmaster) is { } own ? own[11] + own[12] + own[13] + own[14] : 0;
+            foreach (string dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(Path.GetFileName(dir), out int pid) && pid != postmaster && Fields(pid) is { } f && f[1] == postmaster)
+                {
+                    ticks += f[11] + f[12];
+                }
+            }
+
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ on Linux
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The oldest process named postgres whose parent is not one.</summary>
+    private static int? Find()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            foreach (string dir in Directory.EnumerateDirectories("/proc").OrderBy(d => d.Length).ThenBy(d => d, StringComparer.Ordinal))
+            {
+                if (int.TryParse(Path.GetFileName(dir), out int pid) && Comm(pid) == "postgres" && Fields(pid) is { } f && Comm((int)f[1]) != "postgres")
+                {
+                    return pid;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
+    private static string? Comm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The fields of /proc/pid/stat after the command name (index 0 is the state, 1 the parent, 11 to 14 utime, stime, cutime, cstime).</summary>
+    private static long[]? Fields(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        string[] parts = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var fields = new long[15];
+        for (int i = 1; i < fields.Length; i++)
+        {
+            fields[i] = long.Parse(parts[i], CultureInfo.InvariantCulture);
+        }
+
+        return fields;
     }
 }

@@ -21,7 +21,7 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 /// whole transaction is one call of the server-side function <see cref="ReserveFunction"/>: one
 /// round trip per grant.
 /// </summary>
-internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TContext> contexts) : IBudgetLedger, IRetentionStore
+internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TContext> contexts) : IBudgetLedger, IRetentionStore
     where TContext : DbContext
 {
     // Cleared when the database has no reserve function (a host's own migrations without it) or
@@ -59,27 +59,13 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ArgumentNullException.ThrowIfNull(reservation);
         GrantRecord grant = reservation.Grant;
         IReadOnlyList<BudgetCharge> charges = reservation.Charges;
-        Check(grant);
-        long units = ColumnLimits.ToUnits(grant.Amount, "GrantRecord.Amount");
-        ColumnLimits.ToUnits(grant.RequestedAmount, "GrantRecord.RequestedAmount");
-        var windows = new (BudgetKey Key, DateTimeOffset Since)[charges.Count];
-        for (int i = 0; i < windows.Length; i++)
-        {
-            windows[i] = (charges[i].Key, charges[i].Since);
-            for (int j = 0; j < i; j++)
-            {
-                if (windows[j].Key.Equals(windows[i].Key))
-                {
-                    throw new ArgumentException($"The reservation charges budget '{charges[i].Key}' twice.", nameof(reservation));
-                }
-            }
-        }
+        long units = CheckReservation(reservation, out (BudgetKey Key, DateTimeOffset Since)[] windows);
 
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
         if (provider == StoreProvider.PostgreSql && _oneRoundTrip
-            && await ReserveInOneRoundTripAsync(context, strategy, grant, charges, units, cancellationToken).ConfigureAwait(false) is { } reserved)
+            && await ReserveInOneRoundTripAsync(context, strategy, grant, charges, units, usage: default, decision: null, cancellationToken).ConfigureAwait(false) is { } reserved)
         {
             return reserved;
         }
@@ -147,6 +133,30 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
                 }
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a reservation's grant and charges (no budget charged twice); returns the grant's amount in ten-thousandths and each charge's window.</summary>
+    private static long CheckReservation(BudgetReservation reservation, out (BudgetKey Key, DateTimeOffset Since)[] windows)
+    {
+        GrantRecord grant = reservation.Grant;
+        IReadOnlyList<BudgetCharge> charges = reservation.Charges;
+        Check(grant);
+        long units = ColumnLimits.ToUnits(grant.Amount, "GrantRecord.Amount");
+        ColumnLimits.ToUnits(grant.RequestedAmount, "GrantRecord.RequestedAmount");
+        windows = new (BudgetKey Key, DateTimeOffset Since)[charges.Count];
+        for (int i = 0; i < windows.Length; i++)
+        {
+            windows[i] = (charges[i].Key, charges[i].Since);
+            for (int j = 0; j < i; j++)
+            {
+                if (windows[j].Key.Equals(windows[i].Key))
+                {
+                    throw new ArgumentException($"The reservation charges budget '{charges[i].Key}' twice.", nameof(reservation));
+                }
+            }
+        }
+
+        return units;
     }
 
     public async ValueTask<GrantRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
@@ -380,79 +390,6 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         // this statement's insert and its lock is made again by the next attempt.
         while ((await context.Database.SqlQueryRaw<int>(sql, parameters).ToListAsync(cancellationToken).ConfigureAwait(false)).Count != keys.Length)
         {
-        }
-    }
-
-    /// <summary>
-    /// The reservation as one statement: a call of <see cref="ReserveFunction"/>, committed on its
-    /// own. Returns <see langword="null"/> (and switches this ledger to the multi-statement path)
-    /// when the database cannot run it.
-    /// </summary>
-    private async Task<ReservationResult?> ReserveInOneRoundTripAsync(DbContext context, IExecutionStrategy strategy, GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units, CancellationToken cancellationToken)
-    {
-        int[] scopes = new int[charges.Count];
-        string[] subjects = new string[charges.Count];
-        string[] actions = new string[charges.Count];
-        long[] since = new long[charges.Count];
-        long[] amountLimits = new long[charges.Count];
-        int[] countLimits = new int[charges.Count];
-        for (int i = 0; i < charges.Count; i++)
-        {
-            BudgetCharge charge = charges[i];
-            scopes[i] = (int)charge.Key.Scope;
-            subjects[i] = charge.Key.SubjectId;
-            actions[i] = NormalizeAction(charge.Key.Action);
-            since[i] = charge.Since.UtcTicks;
-            amountLimits[i] = charge.AmountLimit is decimal amount ? LimitUnits(amount) : long.MaxValue;
-            countLimits[i] = charge.CountLimit ?? int.MaxValue;
-        }
-
-        DateTimeOffset? voidedAt = grant.VoidedAt?.ToUniversalTime();
-        object?[] parameters =
-        [
-            grant.GrantId, grant.IdempotencyKey, grant.AgentId, grant.Role, grant.CustomerId, grant.IncidentId, grant.Action,
-            grant.Amount, grant.Currency, grant.RequestedAmount, grant.RequestedCurrency, grant.ApproverId, grant.ApproverRole, grant.ContextFingerprint,
-            grant.GrantedAt.ToUniversalTime(), grant.GrantedAt.UtcTicks, voidedAt, grant.VoidedAt?.UtcTicks, grant.VoidReason,
-            units, scopes, subjects, actions, since, amountLimits, countLimits,
-        ];
-        try
-        {
-            (int status, int budget) = await strategy.ExecuteAsync(
-                async ct =>
-                {
-                    await using RelationalDataReader reader = await StoreCommands.ReadAsync(context, ReserveFunction.Call, parameters, ct).ConfigureAwait(false);
-                    return await reader.ReadAsync(ct).ConfigureAwait(false)
-                        ? (reader.DbDataReader.GetInt32(0), reader.DbDataReader.GetInt32(1))
-                        : throw new InvalidOperationException($"{ReserveFunction.Name} returned no row.");
-                },
-                cancellationToken).ConfigureAwait(false);
-            switch (status)
-            {
-                case 0:
-                    return new ReservationResult(ReservationStatus.Reserved);
-                case 1:
-                    return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charges[budget].Key);
-                default:
-                    GrantRow existing = await FindByKeyAsync(context, grant.IdempotencyKey, cancellationToken).ConfigureAwait(false)
-                        ?? throw new InvalidOperationException($"The idempotency key '{grant.IdempotencyKey}' was reported used, and its grant is gone.");
-                    return Duplicate(existing, grant);
-            }
-        }
-        catch (DbException ex) when (ex.SqlState is "42883" or ReserveFunction.WrongIsolation)
-        {
-            // 42883: no such function. Fall back for good; the caller runs the transaction instead.
-            _oneRoundTrip = false;
-            return null;
-        }
-        catch (DbException ex) when (ex.SqlState == "23505" && !cancellationToken.IsCancellationRequested)
-        {
-            // The idempotency key's conflicts are handled in the function; what is left is the grant id.
-            if (await context.Set<GrantRow>().AsNoTracking().AnyAsync(g => g.GrantId == grant.GrantId, cancellationToken).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException($"A grant with id '{grant.GrantId}' is already recorded.", ex);
-            }
-
-            throw;
         }
     }
 

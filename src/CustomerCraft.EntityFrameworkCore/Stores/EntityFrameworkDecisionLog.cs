@@ -44,13 +44,47 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
         return new RetentionResult(0, 0, 0, removed);
     }
 
+    /// <summary>The factory this log's contexts come from: the ledger stores grants' records itself when it shares it.</summary>
+    internal IDbContextFactory<TContext> Contexts => contexts;
+
+    /// <summary>
+    /// The <see cref="Columns"/> values of <paramref name="record"/>'s row, in the order of the
+    /// <c>INSERT</c>'s columns (id, timestamp_ticks, sequence, timestamp, kind, outcome, agent_id,
+    /// customer_id, required_approver_role, amount, grant_id, policy_version, request), checked
+    /// against the columns' limits; a new id and the next sequence number.
+    /// </summary>
+    internal static object?[] Row(DecisionRecord record)
+    {
+        ColumnLimits.Check(record.Request.AgentId, ColumnLimits.Id, "DecisionRecord.Request.AgentId");
+        ColumnLimits.Check(record.Request.CustomerId, ColumnLimits.Id, "DecisionRecord.Request.CustomerId");
+        ColumnLimits.Check(record.RequiredApproverRole, ColumnLimits.Id, "DecisionRecord.RequiredApproverRole");
+        ColumnLimits.Check(record.GrantId, ColumnLimits.Id, "DecisionRecord.GrantId");
+        ColumnLimits.ToUnits(record.Amount, "DecisionRecord.Amount");
+        return
+        [
+            Guid.CreateVersion7(),
+            record.Timestamp.UtcTicks,
+            Interlocked.Increment(ref s_sequence),
+            record.Timestamp.ToUniversalTime(),
+            (int)record.Kind,
+            (int)record.Outcome,
+            record.Request.AgentId,
+            record.Request.CustomerId,
+            record.RequiredApproverRole,
+            record.Amount,
+            record.GrantId,
+            record.PolicyVersion,
+            StoreJson.Serialize(record.Request),
+        ];
+    }
+
     // Starts at the wall clock so that a restarted instance keeps counting upwards.
     private static long s_sequence = DateTime.UtcNow.Ticks;
 
     /// <summary>The most records one statement writes; about 800 parameters, within every engine's limit.</summary>
     internal const int MaxBatch = 64;
 
-    private const int Columns = 13;
+    internal const int Columns = 13;
 
     private readonly ConcurrentQueue<PendingRecord> _queue = new();
 
@@ -71,28 +105,9 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
     public async ValueTask AppendAsync(DecisionRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        ColumnLimits.Check(record.Request.AgentId, ColumnLimits.Id, "DecisionRecord.Request.AgentId");
-        ColumnLimits.Check(record.Request.CustomerId, ColumnLimits.Id, "DecisionRecord.Request.CustomerId");
-        ColumnLimits.Check(record.RequiredApproverRole, ColumnLimits.Id, "DecisionRecord.RequiredApproverRole");
-        ColumnLimits.Check(record.GrantId, ColumnLimits.Id, "DecisionRecord.GrantId");
-        ColumnLimits.ToUnits(record.Amount, "DecisionRecord.Amount");
+        object?[] values = Row(record);
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingRecord(
-        [
-            Guid.CreateVersion7(),
-            record.Timestamp.UtcTicks,
-            Interlocked.Increment(ref s_sequence),
-            record.Timestamp.ToUniversalTime(),
-            (int)record.Kind,
-            (int)record.Outcome,
-            record.Request.AgentId,
-            record.Request.CustomerId,
-            record.RequiredApproverRole,
-            record.Amount,
-            record.GrantId,
-            record.PolicyVersion,
-            StoreJson.Serialize(record.Request),
-        ]);
+        var pending = new PendingRecord(values);
 
         _queue.Enqueue(pending);
         // Not the leader: wait until a leader has written the record (true) or hands us the lead

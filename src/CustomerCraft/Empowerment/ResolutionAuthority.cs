@@ -15,7 +15,7 @@ namespace CustomerCraft.Empowerment;
 /// The empowerment engine: evaluates requests against the policy snapshot in force and the
 /// budget ledger, and grants what is allowed through an atomic reservation.
 /// </summary>
-internal sealed class ResolutionAuthority : IResolutionAuthority
+internal sealed partial class ResolutionAuthority : IResolutionAuthority
 {
     private const int MaxReservationAttempts = 8;
 
@@ -30,6 +30,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
     /// <summary>The ledger, when it is the in-memory one and compares ids as <see cref="_ids"/> does: read directly, synchronously.</summary>
     private readonly InMemoryBudgetLedger? _fastLedger;
+
+    /// <summary>The ledger, when it can reserve and report usage in one round trip (see ResolutionAuthority.OneRoundTrip.cs).</summary>
+    private readonly IReservingWithUsageLedger? _reservingLedger;
+
+    /// <summary>Whether that ledger stores a grant's decision record in the reservation's own statement (the decision log is its own, on the same database).</summary>
+    private readonly bool _reservationLogsGrants;
 
     public ResolutionAuthority(
         PolicyProvider policy,
@@ -50,6 +56,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         _currencyConverter = currencyConverter;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _fastLedger = ledger is InMemoryBudgetLedger memory && memory.Comparison == _ids.Comparison ? memory : null;
+        _reservingLedger = ledger as IReservingWithUsageLedger;
+        _reservationLogsGrants = _reservingLedger?.StoresDecisionsOf(decisionLog) == true;
     }
 
     public ValueTask<AuthorityDecision> EvaluateAsync(ResolutionRequest request, CancellationToken cancellationToken = default) =>
@@ -99,6 +107,12 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         IdRules.ValidateText(request.IdempotencyKey, "request.IdempotencyKey");
 
         using Activity? activity = CustomerCraftTelemetry.ActivitySource.StartActivity("CustomerCraft.Grant");
+        if (_reservingLedger is { ReservesWithUsage: true } reserving
+            && await GrantInOneRoundTripAsync(reserving, request, activity, cancellationToken).ConfigureAwait(false) is { } done)
+        {
+            return done;
+        }
+
         GrantRecord? existing = await _ledger.FindByIdempotencyKeyAsync(request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
@@ -806,10 +820,10 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             ? requesterRole
             : -1;
 
-    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<int> FindApproverAsync(PolicySnapshot snapshot, ResolutionRequest request, ConditionSet matched, int action, long amount, int minimumApproverRank, int aboveRank, int peerRole, DateTimeOffset now, CancellationToken cancellationToken, ReservedUsage known = default)
     {
         ActionEntry entry = snapshot.Actions[action];
-        MinorUsage? incident = null;
+        MinorUsage? incident = known.Incident;
         for (int r = 0; r < snapshot.Roles.Length; r++)
         {
             if (!MayApprove(snapshot, r, action, minimumApproverRank, aboveRank, out CompiledLimit? limit))
@@ -832,7 +846,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             if (limit.Customer is { } budget)
             {
                 DateTimeOffset since = snapshot.Windows.Start(budget, now);
-                MinorUsage customer = MinorUsage.Of(await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), entry.Name), since, cancellationToken).ConfigureAwait(false), entry.Decimals);
+                MinorUsage customer = known.Customer is { } summed && known.CustomerSince == since ? summed : MinorUsage.Of(await _ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, _ids.Key(request.CustomerId), entry.Name), since, cancellationToken).ConfigureAwait(false), entry.Decimals);
                 if (Exceeds(effects, budget.AmountMinor, budget.Count, LimitScopes.PerCustomer, entry, customer, amount))
                 {
                     continue;
@@ -846,7 +860,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     }
 
     /// <summary>
-    /// <see cref="FindApproverAsync(PolicySnapshot, ResolutionRequest, ConditionSet, int, long, int, int, int, DateTimeOffset, CancellationToken)"/>
+    /// <see cref="FindApproverAsync(PolicySnapshot, ResolutionRequest, ConditionSet, int, long, int, int, int, DateTimeOffset, CancellationToken, ReservedUsage)"/>
     /// on the in-memory ledger: the same walk, synchronously, reading each subject by the id as the
     /// request spells it (no key built, no state machine). <paramref name="subjects"/> are those the
     /// evaluation found, and <paramref name="incident"/> the incident's usage of the action when the
@@ -1027,19 +1041,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     {
         try
         {
-            await _decisionLog.AppendAsync(
-                new DecisionRecord
-                {
-                    Timestamp = decision.EvaluatedAt,
-                    Kind = kind,
-                    Request = decision.Request,
-                    Outcome = decision.Outcome,
-                    RequiredApproverRole = decision.RequiredApproverRole,
-                    Amount = decision.Amount,
-                    GrantId = grantId,
-                    PolicyVersion = decision.PolicyVersion,
-                },
-                cancellationToken).ConfigureAwait(false);
+            await _decisionLog.AppendAsync(ToRecord(decision, kind, grantId), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -1048,6 +1050,19 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
             Log.DecisionLogFailed(_logger, ex);
         }
     }
+
+    /// <summary>The decision log's record of <paramref name="decision"/>.</summary>
+    private static DecisionRecord ToRecord(AuthorityDecision decision, DecisionRecordKind kind, string? grantId) => new()
+    {
+        Timestamp = decision.EvaluatedAt,
+        Kind = kind,
+        Request = decision.Request,
+        Outcome = decision.Outcome,
+        RequiredApproverRole = decision.RequiredApproverRole,
+        Amount = decision.Amount,
+        GrantId = grantId,
+        PolicyVersion = decision.PolicyVersion,
+    };
 
     private void Record(AuthorityDecision decision, long started) => Record(decision.Outcome, decision.Action, started);
 

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using CustomerCraft.Empowerment;
+using CustomerCraft.EntityFrameworkCore.Tests.Infrastructure;
+using CustomerCraft.Storage;
+using CustomerCraft.Tests.Empowerment;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerCraft.EntityFrameworkCore.Tests;
+
+/// <summary>
+/// A grant on PostgreSQL in one round trip: the reserve function checks the key, sums the windows,
+/// reserves and reports the usage it summed, and the engine decides from it (issue 17, goal 5).
+/// </summary>
+public sealed class PostgreSqlOneRoundTripTests
+{
+    private static readonly DateTimeOffset AllTime = DateTimeOffset.MinValue;
+
+    [SkippableFact]
+    public async Task A_grant_is_one_call_and_decides_as_an_evaluation_before_it()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        var commands = new CommandLog();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(commands));
+
+        foreach ((decimal amount, string key) in new[] { (60.25m, "k-1"), (39.75m, "k-2") })
+        {
+            AuthorityDecision expected = await host.Authority.EvaluateAsync(PolicyFixtures.Refund(amount));
+            commands.Clear();
+
+            GrantResult granted = await host.Authority.GrantAsync(PolicyFixtures.Refund(amount, key: key));
+
+            granted.IsGranted.Should().BeTrue();
+            commands.All.Should().ContainSingle("no key look-up and no usage read before the reservation, and the decision record stored with the grant")
+                .Which.Should().Contain("customercraft_reserve");
+            Same(granted.Decision!, expected);
+            DecisionRecord logged = await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).LastAsync();
+            logged.Should().BeEquivalentTo(new DecisionRecord
+            {
+                Timestamp = expected.EvaluatedAt,
+                Kind = DecisionRecordKind.Granted,
+                Request = PolicyFixtures.Refund(amount, key: key),
+                Outcome = DecisionOutcome.Allowed,
+                Amount = amount,
+                GrantId = granted.Grant!.GrantId,
+                PolicyVersion = expected.PolicyVersion,
+            });
+        }
+
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).CountAsync()).Should().Be(2, "each grant's record is stored once");
+
+        (await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime))
+            .Should().Be(new BudgetUsage(100m, 2));
+    }
+
+    [SkippableFact]
+    public async Task A_refusal_on_a_limit_is_decided_from_the_usage_the_reservation_summed_and_writes_nothing()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        var commands = new CommandLog();
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(commands));
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(90m, key: "k-1"))).IsGranted.Should().BeTrue();
+        AuthorityDecision expected = await host.Authority.EvaluateAsync(PolicyFixtures.Refund(20m));
+        commands.Clear();
+
+        GrantResult refused = await host.Authority.GrantAsync(PolicyFixtures.Refund(20m, key: "k-2"));
+
+        refused.IsGranted.Should().BeFalse();
+        refused.Decision!.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
+        Same(refused.Decision, expected);
+        commands.All.Should().HaveCount(2, "the approver walk uses the usage the reservation summed; the refusal is appended to the log");
+        commands.All[0].Should().Contain("customercraft_reserve");
+        commands.All[1].Should().Contain("INSERT INTO customercraft_decisions");
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).LastAsync()).Kind.Should().Be(DecisionRecordKind.Refused);
+        (await host.Services.GetRequiredService<IBudgetLedger>().FindByIdempotencyKeyAsync("k-2")).Should().BeNull();
+        (await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime))
+            .Should().Be(new BudgetUsage(90m, 1));
+    }
+
+    [SkippableFact]
+    public async Task A_retry_is_a_replay_found_by_the_reservation_even_when_the_budget_is_spent()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        using TestHost host = db.Host();
+        GrantResult original = await host.Authority.GrantAsync(PolicyFixtures.Refund(100m, key: "k-1"));
+
+        GrantResult retry = await host.Authority.GrantAsync(PolicyFixtures.Refund(100m, key: "k-1"));
+
+        retry.IsReplay.Should().BeTrue();
+        retry.Grant.Should().BeEquivalentTo(original.Grant);
+        await FluentActions.Awaiting(() => host.Authority.GrantAsync(PolicyFixtures.Refund(5m, key: "k-1")).AsTask())
+            .Should().ThrowAsync<IdempotencyConflictException>();
+    }
+
+    [SkippableFact]
+    public async Task The_ledger_reports_each_charges_usage_before_the_grant()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        using TestHost host = db.Host();
+        var ledger = (IReservingWithUsageLedger)host.Services.GetRequiredService<IBudgetLedger>();
+        ledger.ReservesWithUsage.Should().BeTrue();
+        DateTimeOffset now = host.Time.GetUtcNow();
+        BudgetCharge[] charges =
+        [
+            new(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime, 100m, null),
+            new(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), now.AddDays(-1), null, 2),
+        ];
+        var usage = new BudgetUsage[2];
+        var first = new BudgetReservation { Grant = StoreTests.Grant("g-1", "k-1", 80m, now), Charges = charges };
+        DecisionRecord Record(string grantId, decimal amount) => new()
+        {
+            Timestamp = now, Kind = DecisionRecordKind.Granted, Request = PolicyFixtures.Refund(amount), Outcome = DecisionOutcome.Allowed, Amount = amount, GrantId = grantId, PolicyVersion = 1,
+        };
+
+        (await ledger.TryReserveWithUsageAsync(first, usage, Record("g-1", 80m))).Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.Reserved), DecisionStored: true));
+        usage.Should().Equal(BudgetUsage.None, BudgetUsage.None);
+
+        (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-2", "k-2", 30m, now), Charges = charges }, usage, Record("g-2", 30m)))
+            .Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charges[0].Key), DecisionStored: false));
+        usage.Should().Equal(new BudgetUsage(80m, 1), new BudgetUsage(80m, 1));
+
+        (await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-3", "k-3", 20m, now), Charges = charges }, usage, granted: null))
+            .Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.Reserved), DecisionStored: false));
+        usage.Should().Equal(new BudgetUsage(80m, 1), new BudgetUsage(80m, 1));
+
+        // A retry of the first (its reply lost): reserved, its own charges left out of the usage,
+        // and its record not stored twice.
+        Array.Clear(usage);
+        (await ledger.TryReserveWithUsageAsync(first, usage, Record("g-1", 80m))).Should().Be(new ReservationWithUsage(new ReservationResult(ReservationStatus.Reserved), DecisionStored: true));
+        usage.Should().Equal(new BudgetUsage(20m, 1), new BudgetUsage(20m, 1));
+
+        // The key held by another grant: that grant, and no charge.
+        ReservationWithUsage? duplicate = await ledger.TryReserveWithUsageAsync(new BudgetReservation { Grant = StoreTests.Grant("g-4", "k-1", 1m, now), Charges = charges }, usage, Record("g-4", 1m));
+        duplicate!.Value.Result.Status.Should().Be(ReservationStatus.DuplicateIdempotencyKey);
+        duplicate.Value.DecisionStored.Should().BeFalse();
+        duplicate.Value.Result.Existing!.GrantId.Should().Be("g-1");
+        (await ((IBudgetLedger)ledger).GetUsageAsync(charges[0].Key, AllTime)).Should().Be(new BudgetUsage(100m, 2));
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).Select(r => r.GrantId).ToListAsync())
+            .Should().Equal(["g-1"], "only the reservation that made its grant stored its record");
+    }
+
+    /// <summary>Outcome, approver, reasons and the requested action's headroom, as the decision reports them.</summary>
+    private static void Same(AuthorityDecision actual, AuthorityDecision expected)
+    {
+        actual.Outcome.Should().Be(expected.Outcome);
+        actual.RequiredApproverRole.Should().Be(expected.RequiredApproverRole);
+        actual.Amount.Should().Be(expected.Amount);
+        actual.ToString().Should().Be(expected.ToString());
+        actual.Reasons.Should().BeEquivalentTo(expected.Reasons, o => o.WithStrictOrdering());
+        actual.GetHeadroom("Refund").Should().Be(expected.GetHeadroom("Refund"));
+    }
+
+    /// <summary>The commands a host sends.</summary>
+    private sealed class CommandLog : DbCommandInterceptor
+    {
+        private readonly ConcurrentQueue<string> _texts = new();
+
+        public IReadOnlyList<string> All => [.. _texts];
+
+        public void Clear() => _texts.Clear();
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            _texts.Enqueue(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            _texts.Enqueue(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+    }
+}
