@@ -29,6 +29,9 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     // transaction, which sets its isolation level itself, serves instead.
     private volatile bool _oneRoundTrip = true;
 
+    // Set on the first reservation when the database is SQLite.
+    private volatile SqliteWriter<TContext>? _sqliteWriter;
+
     public async ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
     {
         if (usage.Length < queries.Length)
@@ -75,8 +78,20 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
             }
         }
 
+        // SQLite: the reservation joins the host's group commit (SqliteWriter, SqliteReservations).
+        if (_sqliteWriter is { } writer)
+        {
+            return await SqliteReservations.ReserveAsync(contexts, writer, grant, charges, windows, units, cancellationToken).ConfigureAwait(false);
+        }
+
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
+        if (provider == StoreProvider.Sqlite)
+        {
+            _sqliteWriter = SqliteWriter<TContext>.For(contexts);
+            return await SqliteReservations.ReserveAsync(contexts, _sqliteWriter, grant, charges, windows, units, cancellationToken).ConfigureAwait(false);
+        }
+
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
         if (provider == StoreProvider.PostgreSql && _oneRoundTrip
             && await ReserveInOneRoundTripAsync(context, strategy, grant, charges, units, cancellationToken).ConfigureAwait(false) is { } reserved)
@@ -283,7 +298,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         ColumnLimits.Check(grant.ContextFingerprint, ColumnLimits.Id, "GrantRecord.ContextFingerprint");
     }
 
-    private static bool IsTransient(Exception? ex)
+    internal static bool IsTransient(Exception? ex)
     {
         for (; ex is not null; ex = ex.InnerException)
         {
@@ -296,7 +311,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         return false;
     }
 
-    private static ReservationResult Duplicate(GrantRow existing, GrantRecord grant) =>
+    internal static ReservationResult Duplicate(GrantRow existing, GrantRecord grant) =>
         string.Equals(existing.GrantId, grant.GrantId, StringComparison.Ordinal)
             // Our own grant, committed by an attempt whose acknowledgement was lost.
             ? new ReservationResult(ReservationStatus.Reserved)
@@ -313,7 +328,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     /// The grant with this key, if any: the first command of every <c>GrantAsync</c>, so a raw
     /// command read by hand rather than a LINQ query (see <see cref="StoreCommands"/>).
     /// </summary>
-    private static async Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken)
+    internal static async Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken)
     {
         await using RelationalDataReader reader = await StoreCommands.ReadAsync(context, FindByKeySql, [idempotencyKey], cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadGrant(reader.DbDataReader) : null;
@@ -464,7 +479,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     }
 
     /// <summary>Sums every window in one round trip: one indexed range per budget, joined by UNION ALL.</summary>
-    private static async Task<BudgetUsage[]> SumWindowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
+    internal static async Task<BudgetUsage[]> SumWindowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
     {
         if (windows.Length == 0)
         {
@@ -506,7 +521,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     /// change tracking): the columns EF Core's model maps, the values converted by the provider's
     /// type mappings as <c>SaveChanges</c> would convert them.
     /// </summary>
-    private static (string Sql, object?[] Parameters) InsertGrant(GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units)
+    internal static (string Sql, object?[] Parameters) InsertGrant(GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units)
     {
         var sql = new StringBuilder(
             "INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, " +
