@@ -322,7 +322,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
         "grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, requested_amount, requested_currency, " +
         "approver_id, approver_role, context_fingerprint, granted_at_ticks, voided_at_ticks, void_reason";
 
-    private const string FindByKeySql = "SELECT " + GrantColumns + " FROM customercraft_grants WHERE idempotency_key = {0}";
+    internal const string FindByKeySql = "SELECT " + GrantColumns + " FROM customercraft_grants WHERE idempotency_key = {0}";
 
     /// <summary>
     /// The grant with this key, if any: the first command of every <c>GrantAsync</c>, so a raw
@@ -335,7 +335,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     }
 
     /// <summary>A grant row from the columns of <see cref="GrantColumns"/>.</summary>
-    private static GrantRow ReadGrant(DbDataReader reader) => new()
+    internal static GrantRow ReadGrant(DbDataReader reader) => new()
     {
         GrantId = reader.GetString(0),
         IdempotencyKey = reader.GetString(1),

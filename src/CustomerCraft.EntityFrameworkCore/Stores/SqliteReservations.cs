@@ -1,8 +1,11 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using CustomerCraft.Empowerment;
 using CustomerCraft.EntityFrameworkCore.Model;
 using CustomerCraft.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerCraft.EntityFrameworkCore.Stores;
 
@@ -16,6 +19,30 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 /// </summary>
 internal static class SqliteReservations
 {
+    /// <summary>
+    /// The idempotency-key lookup and the window sums as one command of two statements (the same
+    /// SQL as <see cref="EntityFrameworkBudgetLedger{TContext}"/>'s, in one pass through EF Core's
+    /// command pipeline instead of two).
+    /// </summary>
+    private static (string Sql, object?[] Parameters) LookupAndSums(string idempotencyKey, (BudgetKey Key, DateTimeOffset Since)[] windows)
+    {
+        var sql = new StringBuilder(EntityFrameworkBudgetLedger<DbContext>.FindByKeySql);
+        object?[] parameters = new object?[1 + (windows.Length * 4)];
+        parameters[0] = idempotencyKey;
+        for (int i = 0; i < windows.Length; i++)
+        {
+            int p = 1 + (i * 4);
+            sql.Append(i == 0 ? "; " : " UNION ALL ").Append(CultureInfo.InvariantCulture,
+                $"SELECT {i}, CAST(COALESCE(SUM(amount_units), 0) AS BIGINT), COUNT(*) FROM customercraft_budget_charges WHERE scope = {{{p}}} AND subject_id = {{{p + 1}}} AND action = {{{p + 2}}} AND at_ticks >= {{{p + 3}}} AND NOT voided");
+            parameters[p] = (int)windows[i].Key.Scope;
+            parameters[p + 1] = windows[i].Key.SubjectId;
+            parameters[p + 2] = windows[i].Key.Action.ToLowerInvariant();
+            parameters[p + 3] = windows[i].Since.UtcTicks;
+        }
+
+        return (sql.ToString(), parameters);
+    }
+
     public static async Task<ReservationResult> ReserveAsync<TContext>(
         IDbContextFactory<TContext> contexts,
         SqliteWriter<TContext> writer,
@@ -27,18 +54,31 @@ internal static class SqliteReservations
         where TContext : DbContext
     {
         (string insert, object?[] values) = EntityFrameworkBudgetLedger<TContext>.InsertGrant(grant, charges, units);
+        (string read, object?[] readValues) = LookupAndSums(grant.IdempotencyKey, windows);
         try
         {
             return await writer.RunAsync(
                 async (context, ct) =>
                 {
-                    GrantRow? existing = await EntityFrameworkBudgetLedger<TContext>.FindByKeyAsync(context, grant.IdempotencyKey, ct).ConfigureAwait(false);
-                    if (existing is not null)
+                    // One command, two statements: the grant under the key, then every window's sum.
+                    var usage = new BudgetUsage[windows.Length];
+                    await using (RelationalDataReader reader = await StoreCommands.ReadAsync(context, read, readValues, ct).ConfigureAwait(false))
                     {
-                        return EntityFrameworkBudgetLedger<TContext>.Duplicate(existing, grant);
+                        DbDataReader rows = reader.DbDataReader;
+                        if (await rows.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            return EntityFrameworkBudgetLedger<TContext>.Duplicate(EntityFrameworkBudgetLedger<TContext>.ReadGrant(rows), grant);
+                        }
+
+                        if (windows.Length > 0 && await rows.NextResultAsync(ct).ConfigureAwait(false))
+                        {
+                            while (await rows.ReadAsync(ct).ConfigureAwait(false))
+                            {
+                                usage[checked((int)rows.GetInt64(0))] = new BudgetUsage(rows.GetInt64(1) / ColumnLimits.UnitsPerAmount, checked((int)rows.GetInt64(2)));
+                            }
+                        }
                     }
 
-                    BudgetUsage[] usage = await EntityFrameworkBudgetLedger<TContext>.SumWindowsAsync(context, windows, ct).ConfigureAwait(false);
                     for (int i = 0; i < charges.Count; i++)
                     {
                         BudgetCharge charge = charges[i];
