@@ -373,8 +373,12 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
 
     public long Commands => Interlocked.Read(ref _commands);
 
+    // Process CPU time (all threads: the workers, EF Core, SQLite, the collector) at the last reset.
+    private TimeSpan _cpuAtReset;
+
     public void Reset()
     {
+        _cpuAtReset = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         _failures.Clear();
         _warnings.Clear();
         _kinds.Clear();
@@ -426,6 +430,10 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"// Storage diagnostics for {operations} {what}: {Commands / per:F2} commands, {Interlocked.Read(ref _transactions) / per:F2} transactions, {Interlocked.Read(ref _rollbacks) / per:F2} rollbacks, {Interlocked.Read(ref _budgetLockRoundTrips) / per:F2} budget-lock round trips per operation."));
+        TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuAtReset;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"// Process CPU time since the set-up: {cpu.TotalMilliseconds * 1000 / per:F0} us per operation ({cpu.TotalSeconds:F2} s for {operations})."));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"// Stalls over {StallThreshold.TotalMilliseconds:F0} ms: {Interlocked.Read(ref _beginStalls)} transaction starts ({TimeSpan.FromTicks(Interlocked.Read(ref _beginStallTicks)).TotalSeconds:F2} s in all), {Interlocked.Read(ref _stalls)} commands ({TimeSpan.FromTicks(Interlocked.Read(ref _stallTicks)).TotalSeconds:F2} s in all)."));
