@@ -479,7 +479,7 @@ internal sealed class EntityFrameworkBudgetLedger<TContext>(IDbContextFactory<TC
     }
 
     /// <summary>Sums every window in one round trip: one indexed range per budget, joined by UNION ALL.</summary>
-    internal static async Task<BudgetUsage[]> SumWindowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
+    private static async Task<BudgetUsage[]> SumWindowsAsync(DbContext context, (BudgetKey Key, DateTimeOffset Since)[] windows, CancellationToken cancellationToken)
     {
         if (windows.Length == 0)
         {
