@@ -103,7 +103,7 @@ public abstract class StorageGrantBenchmarksBase : IAsyncDisposable
                     throw new InvalidOperationException($"PRAGMA busy_timeout is {busyTimeout} ms on {EngineInUse}; expected {expected}.");
                 }
 
-                _busyTimeout = $"; busy_timeout {busyTimeout} ms";
+                _busyTimeout = $"; busy_timeout {busyTimeout} ms; synchronous {await StorageDatabase.SynchronousAsync(instance).ConfigureAwait(false)}";
             }
         }
 

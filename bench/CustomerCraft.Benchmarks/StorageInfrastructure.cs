@@ -215,6 +215,17 @@ internal sealed class StorageDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The <c>PRAGMA synchronous</c> of a connection of <paramref name="instance"/> (0 off, 1 normal, 2 full, 3 extra).</summary>
+    public static async Task<long> SynchronousAsync(IServiceProvider instance)
+    {
+        IDbContextFactory<CustomerCraftDbContext> contexts = instance.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>();
+        await using CustomerCraftDbContext context = await contexts.CreateDbContextAsync().ConfigureAwait(false);
+        await context.Database.OpenConnectionAsync().ConfigureAwait(false);
+        await using DbCommand command = context.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (ServiceProvider instance in _instances)
@@ -272,6 +283,12 @@ internal sealed class StorageDatabase : IAsyncDisposable
 
             options.AddInterceptors(StorageDiagnostics.Instance);
         });
+
+        if (!IsPostgres && SqliteSynchronous.Setting is not null)
+        {
+            // CUSTOMERCRAFT_BENCH_SQLITE_SYNCHRONOUS: the host's choice of durability (docs/storage.md).
+            services.ConfigureDbContext<CustomerCraftDbContext>(options => options.AddInterceptors(SqliteSynchronous.Instance));
+        }
 
         if (Engine == StorageEngine.SqliteNoBusyTimeout)
         {
@@ -358,8 +375,12 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
 
     public long Commands => Interlocked.Read(ref _commands);
 
+    // Process CPU time (all threads: the workers, EF Core, SQLite, the collector) at the last reset.
+    private TimeSpan _cpuAtReset;
+
     public void Reset()
     {
+        _cpuAtReset = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         _failures.Clear();
         _warnings.Clear();
         _kinds.Clear();
@@ -413,6 +434,10 @@ internal sealed class StorageDiagnostics : IDbCommandInterceptor, IDbTransaction
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"// Storage diagnostics for {operations} {what}: {Commands / per:F2} commands, {Interlocked.Read(ref _transactions) / per:F2} transactions, {Interlocked.Read(ref _rollbacks) / per:F2} rollbacks, {Interlocked.Read(ref _budgetLockRoundTrips) / per:F2} budget-lock round trips per operation."));
+        TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuAtReset;
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"// Process CPU time since the set-up: {cpu.TotalMilliseconds * 1000 / per:F0} us per operation ({cpu.TotalSeconds:F2} s for {operations})."));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"// Stalls over {StallThreshold.TotalMilliseconds:F0} ms: {Interlocked.Read(ref _beginStalls)} transaction starts ({TimeSpan.FromTicks(Interlocked.Read(ref _beginStallTicks)).TotalSeconds:F2} s in all), {Interlocked.Read(ref _stalls)} commands ({TimeSpan.FromTicks(Interlocked.Read(ref _stallTicks)).TotalSeconds:F2} s in all)."));
@@ -1002,5 +1027,39 @@ internal static class LocalPostgresCpu
         }
 
         return fields;
+    }
+}
+
+/// <summary>
+/// With <c>CUSTOMERCRAFT_BENCH_SQLITE_SYNCHRONOUS</c> set (e.g. <c>NORMAL</c>), runs
+/// <c>PRAGMA synchronous = value</c> on every SQLite connection EF Core opens, as a host that
+/// chooses that durability would (docs/storage.md): in WAL mode, NORMAL commits without waiting
+/// for the disk (a power loss may undo the last commits; the file stays consistent).
+/// </summary>
+internal sealed class SqliteSynchronous : DbConnectionInterceptor
+{
+    public const string Variable = "CUSTOMERCRAFT_BENCH_SQLITE_SYNCHRONOUS";
+
+    public static readonly SqliteSynchronous Instance = new();
+
+    public static string? Setting { get; } = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
+        ? (value.All(char.IsAsciiLetterOrDigit) ? value : throw new InvalidOperationException($"{Variable} must be a word such as NORMAL or FULL."))
+        : null;
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using DbCommand command = connection.CreateCommand();
+#pragma warning disable CA2100 // A word checked above.
+        command.CommandText = $"PRAGMA synchronous = {Setting};";
+#pragma warning restore CA2100
+        command.ExecuteNonQuery();
     }
 }

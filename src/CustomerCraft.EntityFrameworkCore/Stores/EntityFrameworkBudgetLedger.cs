@@ -29,6 +29,9 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
     // transaction, which sets its isolation level itself, serves instead.
     private volatile bool _oneRoundTrip = true;
 
+    // Set on the first reservation when the database is SQLite.
+    private volatile SqliteWriter<TContext>? _sqliteWriter;
+
     public async ValueTask ReadUsageAsync(ReadOnlyMemory<BudgetQuery> queries, Memory<BudgetUsage> usage, CancellationToken cancellationToken = default)
     {
         if (usage.Length < queries.Length)
@@ -61,8 +64,20 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
         IReadOnlyList<BudgetCharge> charges = reservation.Charges;
         long units = CheckReservation(reservation, out (BudgetKey Key, DateTimeOffset Since)[] windows);
 
+        // SQLite: the reservation joins the host's group commit (SqliteWriter, SqliteReservations).
+        if (_sqliteWriter is { } writer)
+        {
+            return await SqliteReservations.ReserveAsync(contexts, writer, grant, charges, windows, units, cancellationToken).ConfigureAwait(false);
+        }
+
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
         StoreProvider provider = StoreProviders.Of(context.Database);
+        if (provider == StoreProvider.Sqlite)
+        {
+            _sqliteWriter = SqliteWriter<TContext>.For(contexts);
+            return await SqliteReservations.ReserveAsync(contexts, _sqliteWriter, grant, charges, windows, units, cancellationToken).ConfigureAwait(false);
+        }
+
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();
         if (provider == StoreProvider.PostgreSql && _oneRoundTrip
             && await ReserveInOneRoundTripAsync(context, strategy, grant, charges, units, usage: default, decision: null, cancellationToken).ConfigureAwait(false) is { } reserved)
@@ -293,7 +308,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
         ColumnLimits.Check(grant.ContextFingerprint, ColumnLimits.Id, "GrantRecord.ContextFingerprint");
     }
 
-    private static bool IsTransient(Exception? ex)
+    internal static bool IsTransient(Exception? ex)
     {
         for (; ex is not null; ex = ex.InnerException)
         {
@@ -306,7 +321,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
         return false;
     }
 
-    private static ReservationResult Duplicate(GrantRow existing, GrantRecord grant) =>
+    internal static ReservationResult Duplicate(GrantRow existing, GrantRecord grant) =>
         string.Equals(existing.GrantId, grant.GrantId, StringComparison.Ordinal)
             // Our own grant, committed by an attempt whose acknowledgement was lost.
             ? new ReservationResult(ReservationStatus.Reserved)
@@ -317,20 +332,20 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
         "grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, requested_amount, requested_currency, " +
         "approver_id, approver_role, context_fingerprint, granted_at_ticks, voided_at_ticks, void_reason";
 
-    private const string FindByKeySql = "SELECT " + GrantColumns + " FROM customercraft_grants WHERE idempotency_key = {0}";
+    internal const string FindByKeySql = "SELECT " + GrantColumns + " FROM customercraft_grants WHERE idempotency_key = {0}";
 
     /// <summary>
     /// The grant with this key, if any: the first command of every <c>GrantAsync</c>, so a raw
     /// command read by hand rather than a LINQ query (see <see cref="StoreCommands"/>).
     /// </summary>
-    private static async Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken)
+    internal static async Task<GrantRow?> FindByKeyAsync(DbContext context, string idempotencyKey, CancellationToken cancellationToken)
     {
         await using RelationalDataReader reader = await StoreCommands.ReadAsync(context, FindByKeySql, [idempotencyKey], cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadGrant(reader.DbDataReader) : null;
     }
 
     /// <summary>A grant row from the columns of <see cref="GrantColumns"/>.</summary>
-    private static GrantRow ReadGrant(DbDataReader reader) => new()
+    internal static GrantRow ReadGrant(DbDataReader reader) => new()
     {
         GrantId = reader.GetString(0),
         IdempotencyKey = reader.GetString(1),
@@ -443,7 +458,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
     /// change tracking): the columns EF Core's model maps, the values converted by the provider's
     /// type mappings as <c>SaveChanges</c> would convert them.
     /// </summary>
-    private static (string Sql, object?[] Parameters) InsertGrant(GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units)
+    internal static (string Sql, object?[] Parameters) InsertGrant(GrantRecord grant, IReadOnlyList<BudgetCharge> charges, long units)
     {
         var sql = new StringBuilder(
             "INSERT INTO customercraft_grants (grant_id, idempotency_key, agent_id, role, customer_id, incident_id, action, amount, currency, " +

@@ -222,9 +222,20 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await context.Database.CreateExecutionStrategy().ExecuteAsync(
-                ct => StoreCommands.ExecuteAsync(context, statement, parameters, ct),
-                CancellationToken.None).ConfigureAwait(false);
+            if (StoreProviders.Of(context.Database) == StoreProvider.Sqlite)
+            {
+                // SQLite: the statement rides in the next transaction of the host's writer, with the
+                // reservations queued beside it, rather than taking the write lock for a commit of its own.
+                await SqliteWriter<TContext>.For(contexts).RunAsync(
+                    (writing, ct) => StoreCommands.ExecuteAsync(writing, statement, parameters, ct),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Database.CreateExecutionStrategy().ExecuteAsync(
+                    ct => StoreCommands.ExecuteAsync(context, statement, parameters, ct),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (DbException)
         {
