@@ -16,7 +16,8 @@ namespace CustomerCraft.Empowerment;
 public sealed class AuthorityDecision
 {
     private readonly PolicySnapshot _snapshot;
-    private readonly DecisionFacts _facts;
+    // Filled in place by the in-memory evaluation (through Facts) before the decision is handed out; never changed after.
+    private DecisionFacts _facts;
     private readonly long _amount;
 
     // UTC ticks: TimeProvider.GetUtcNow has offset zero, and a long is half a DateTimeOffset.
@@ -26,8 +27,14 @@ public sealed class AuthorityDecision
     private Views? _views;
 
     internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset evaluatedAt, in DecisionFacts facts)
+        : this(snapshot, request, requesterRole, effectiveRole, action, amount, evaluatedAt)
     {
         _facts = facts;
+    }
+
+    /// <summary>A decision whose facts the engine fills in place (<see cref="Facts"/>) before anyone else sees it.</summary>
+    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset evaluatedAt)
+    {
         _snapshot = snapshot;
         _amount = amount;
         Request = request;
@@ -92,6 +99,9 @@ public sealed class AuthorityDecision
     internal int EffectiveRoleIndex { get; }
 
     internal int ActionIndex { get; }
+
+    /// <summary>The facts, for the engine to fill while it decides; only before the decision is returned.</summary>
+    internal ref DecisionFacts Facts => ref _facts;
 
     internal int ApproverRoleIndex => _facts.ApproverRoleIndex;
 

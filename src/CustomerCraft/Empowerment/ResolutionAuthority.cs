@@ -207,19 +207,26 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
 
         DateTimeOffset now = _time.GetUtcNow();
         long amount = MinorUnits.From(request.Amount, snapshot.Actions[action].Decimals);
-        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, headroom, amount, now, out DecisionFacts facts, out int effectiveRole);
-        return new ValueTask<AuthorityDecision>(new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, in facts));
+
+        // The decision is made first and its facts filled where they stay: no copy of them from the stack.
+        var decision = new AuthorityDecision(snapshot, request, requesterRole, EffectiveRole(requesterRole, approverRole), action, amount, now);
+        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, headroom, amount, now, ref decision.Facts);
+        return new ValueTask<AuthorityDecision>(decision);
     }
+
+    /// <summary>The role whose limits apply: the approver's when the request carries one, the requester's otherwise.</summary>
+    private static int EffectiveRole(int requesterRole, int approverRole) => approverRole >= 0 ? approverRole : requesterRole;
 
     /// <summary>
     /// Steps 2 to 6 of <see cref="EvaluateCoreAsync"/> on the in-memory ledger, synchronously (the
     /// approver walk reads the same ledger): the facts a decision is made of, outcome and approver
-    /// settled, without the decision object.
+    /// settled, written into <paramref name="facts"/>, which must be zeroed (a new decision's, or
+    /// <see langword="default"/>).
     /// </summary>
-    private static void DecideInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int action, int approverRole, HeadroomScope headroom, long amount, DateTimeOffset now, out DecisionFacts facts, out int effectiveRole)
+    private static void DecideInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int action, int approverRole, HeadroomScope headroom, long amount, DateTimeOffset now, ref DecisionFacts facts)
     {
-        effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
-        facts = new DecisionFacts();
+        int effectiveRole = EffectiveRole(requesterRole, approverRole);
+        facts.Begin();
 
         // 2. Conditions: matched once per request; each applies to the actions (and roles) it names.
         facts.Matched = MatchConditions(snapshot, request, request.Amount, now, hostResults: null);
@@ -307,7 +314,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         DateTimeOffset now = _time.GetUtcNow();
         ActionEntry entry = snapshot.Actions[action];
         long amount = MinorUnits.From(request.Amount, entry.Decimals);
-        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, HeadroomScope.RequestedAction, amount, now, out DecisionFacts facts, out _);
+        var facts = default(DecisionFacts);
+        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, HeadroomScope.RequestedAction, amount, now, ref facts);
         Record(facts.Outcome, entry.Name, started);
         return new ValueTask<EvaluationSummary>(new EvaluationSummary(facts.Outcome, entry.Name, MinorUnits.ToDecimal(amount, entry.Decimals), new DateTimeOffset(now.UtcTicks, TimeSpan.Zero)));
 
@@ -1027,7 +1035,14 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
     }
 
-    private void Record(AuthorityDecision decision, long started) => Record(decision.Outcome, decision.Action, started);
+    private void Record(AuthorityDecision decision, long started)
+    {
+        // The action's name is looked up only when a meter listens.
+        if (started != 0 || _telemetry.Decisions.Enabled)
+        {
+            Record(decision.Outcome, decision.Action, started);
+        }
+    }
 
     private void Record(DecisionOutcome outcome, string action, long started)
     {
