@@ -149,9 +149,10 @@ public sealed class AuthorityDecision
             _facts.Usage)
         : _facts.RequestedSlot();
 
-    private ActionHeadroom ToHeadroom(int action)
+    private ActionHeadroom ToHeadroom(int action) => ToHeadroom(action, GetSlot(action));
+
+    private ActionHeadroom ToHeadroom(int action, HeadroomSlot slot)
     {
-        HeadroomSlot slot = GetSlot(action);
         ActionEntry entry = _snapshot.Actions[action];
         decimal? amount = entry.IsCount || (slot.Amount == long.MaxValue && slot.HasAuthority) ? null : slot.Amount == long.MaxValue ? 0 : MinorUnits.ToDecimal(slot.Amount, entry.Decimals);
         return new ActionHeadroom(entry.Name, slot.HasAuthority, amount, slot.HasCount ? slot.Count : null, entry.UnitName);
@@ -164,10 +165,18 @@ public sealed class AuthorityDecision
             return [ToHeadroom(ActionIndex)];
         }
 
+        // Every action's in turn, the conditions' effects worked out once when they are the same for all.
+        var reader = new ResolutionAuthority.HeadroomReader(
+            _snapshot,
+            _facts.Matched,
+            RequesterRoleIndex,
+            EffectiveRoleIndex,
+            _facts.Has(DecisionFlags.HasApprover) ? EffectiveRoleIndex : -1,
+            _facts.Usage);
         var list = new ActionHeadroom[_snapshot.Actions.Length];
         for (int i = 0; i < list.Length; i++)
         {
-            list[i] = ToHeadroom(i);
+            list[i] = ToHeadroom(i, reader.Of(i));
         }
 
         return list;

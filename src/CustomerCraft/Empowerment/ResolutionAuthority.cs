@@ -695,32 +695,91 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
     /// budgets, in the order <see cref="BudgetQueries"/> lists them; empty when all were zero) would
     /// have worked it out: the decision calls it when its headroom is read, so the ledger is not read again.
     /// </summary>
-    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, KeptUsage allUsage)
+    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, KeptUsage allUsage) =>
+        new HeadroomReader(snapshot, matched, requesterRole, effectiveRole, approverRole, allUsage).Of(action);
+
+    /// <summary>
+    /// Works out actions' headroom as the evaluation would have (see <see cref="HeadroomOf"/>), for a
+    /// decision whose every action's headroom is read: when no matched condition names the actions it
+    /// applies to (every matched condition applies to every action), the conditions' effects are the
+    /// same for every action and are worked out once, not once an action.
+    /// </summary>
+    internal readonly struct HeadroomReader
     {
-        EmpowermentPolicy empowerment = snapshot.Empowerment;
-        CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
-        if (limit is null)
+        private readonly PolicySnapshot _snapshot;
+        private readonly ConditionSet _matched;
+        private readonly KeptUsage _usage;
+        private readonly int _requesterRole;
+        private readonly int _effectiveRole;
+        private readonly int _approverRole;
+        private readonly bool _shared;
+        private readonly Effects _effects;
+
+        public HeadroomReader(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, KeptUsage allUsage)
         {
-            return default;
+            _snapshot = snapshot;
+            _matched = matched;
+            _usage = allUsage;
+            _requesterRole = requesterRole;
+            _effectiveRole = effectiveRole;
+            _approverRole = approverRole;
+            CompiledCondition[] conditions = snapshot.Empowerment.Conditions;
+            _shared = NamesNoAction(conditions, matched);
+            _effects = _shared ? Effects.For(conditions, matched, action: 0, effectiveRole) : default;
         }
 
-        // This action's budgets (zeros when every budget read was zero: see DecideInMemory).
-        UsageBuffer usage = default;
-        allUsage.CopyTo(empowerment.BudgetStart(effectiveRole, action), usage);
-
-        Effects effects = Effects.For(empowerment.Conditions, matched, action, effectiveRole);
-        bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, requesterRole, effectiveRole, approverRole, action);
-        bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
-        if (effects.Unlimited)
+        /// <summary>One action's headroom.</summary>
+        public HeadroomSlot Of(int action)
         {
-            return new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
+            EmpowermentPolicy empowerment = _snapshot.Empowerment;
+            CompiledLimit? limit = empowerment.LimitFor(_effectiveRole, action);
+            if (limit is null)
+            {
+                return default;
+            }
+
+            return _shared
+                ? Slot(in _effects, limit, action)
+                : Slot(Effects.For(empowerment.Conditions, _matched, action, _effectiveRole), limit, action);
         }
 
-        var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
-        DecisionFacts unused = default;
-        ApplyLimit(ref unused, ref slot, in effects, limit, snapshot.Actions[action], usage, isRequested: false);
-        slot.Finish();
-        return slot;
+        private HeadroomSlot Slot(in Effects effects, CompiledLimit limit, int action)
+        {
+            PolicySnapshot snapshot = _snapshot;
+
+            // This action's budgets (zeros when every budget read was zero: see DecideInMemory).
+            UsageBuffer usage = default;
+            _usage.CopyTo(snapshot.Empowerment.BudgetStart(_effectiveRole, action), usage);
+
+            bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, _requesterRole, _effectiveRole, _approverRole, action);
+            bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+            if (effects.Unlimited)
+            {
+                return new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
+            }
+
+            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
+
+            // Another action's headroom records no check, so no facts are written (ApplyScope touches
+            // them only for the requested action).
+            ApplyLimit(ref System.Runtime.CompilerServices.Unsafe.NullRef<DecisionFacts>(), ref slot, in effects, limit, snapshot.Actions[action], usage, isRequested: false);
+            slot.Finish();
+            return slot;
+        }
+
+        /// <summary>Whether every matched condition applies to every action (none names its actions).</summary>
+        private static bool NamesNoAction(CompiledCondition[] conditions, ConditionSet matched)
+        {
+            foreach (int i in matched)
+            {
+                if (conditions[i].Actions is not null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>
