@@ -236,6 +236,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         // reading of the ledger): a caller that needs the outcome pays for the requested action only.
         Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         SetApprover(ref facts, approverRole);
+        CompiledLimit? limit = snapshot.LimitFor(effectiveRole, action);
         UsageBuffer buffer = default;
         Subjects subjects;
         if (headroom == HeadroomScope.AllActions)
@@ -274,9 +275,8 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         }
         else
         {
-            CompiledLimit? limit = snapshot.LimitFor(effectiveRole, action);
             subjects = Subjects.Find(ledger, request, limit is not null, limit?.Customer is not null, limit?.Agent is not null);
-            Span<MinorUsage> usage = buffer[..BudgetCount(snapshot, effectiveRole, action, action + 1)];
+            Span<MinorUsage> usage = buffer[..(limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1))];
             ReadInMemory(in subjects, snapshot, effectiveRole, action, action + 1, now, usage);
             ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, usage);
         }
@@ -286,7 +286,7 @@ internal sealed class ResolutionAuthority : IResolutionAuthority
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
-            MinorUsage? incidentUsage = snapshot.LimitFor(effectiveRole, action) is not null ? buffer[0] : null;
+            MinorUsage? incidentUsage = limit is not null ? buffer[0] : null;
             approverNeeded = FindApproverInMemory(ledger, in subjects, incidentUsage, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, ApproverAboveRank(snapshot, requesterRole, effectiveRole), PeerApprover(snapshot, in facts, requesterRole, action, approverRole, amount), now);
         }
 
