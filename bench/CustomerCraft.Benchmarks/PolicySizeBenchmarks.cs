@@ -97,7 +97,7 @@ public class PolicySizeBenchmarks : IDisposable
     }
 
     /// <summary>The reference policy, widened: actions past the fifth get the fifth's limits; conditions past the two test reason codes nobody sends.</summary>
-    private static IConfigurationSection Configuration(int actions, int conditions)
+    internal static IConfigurationSection Configuration(int actions, int conditions)
     {
         IConfigurationSection reference = Workload.Configuration(Workload.PolicyShape.IncidentOnly);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

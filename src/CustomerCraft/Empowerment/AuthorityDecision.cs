@@ -16,7 +16,8 @@ namespace CustomerCraft.Empowerment;
 public sealed class AuthorityDecision
 {
     private readonly PolicySnapshot _snapshot;
-    private readonly DecisionFacts _facts;
+    // Filled in place by the in-memory evaluation (through Facts) before the decision is handed out; never changed after.
+    private DecisionFacts _facts;
     private readonly long _amount;
 
     // UTC ticks: TimeProvider.GetUtcNow has offset zero, and a long is half a DateTimeOffset.
@@ -26,8 +27,14 @@ public sealed class AuthorityDecision
     private Views? _views;
 
     internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset evaluatedAt, in DecisionFacts facts)
+        : this(snapshot, request, requesterRole, effectiveRole, action, amount, evaluatedAt)
     {
         _facts = facts;
+    }
+
+    /// <summary>A decision whose facts the engine fills in place (<see cref="Facts"/>) before anyone else sees it.</summary>
+    internal AuthorityDecision(PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int effectiveRole, int action, long amount, DateTimeOffset evaluatedAt)
+    {
         _snapshot = snapshot;
         _amount = amount;
         Request = request;
@@ -93,6 +100,9 @@ public sealed class AuthorityDecision
 
     internal int ActionIndex { get; }
 
+    /// <summary>The facts, for the engine to fill while it decides; only before the decision is returned.</summary>
+    internal ref DecisionFacts Facts => ref _facts;
+
     internal int ApproverRoleIndex => _facts.ApproverRoleIndex;
 
     internal int ForcedCondition => _facts.ForcedCondition;
@@ -139,9 +149,10 @@ public sealed class AuthorityDecision
             _facts.Usage)
         : _facts.RequestedSlot();
 
-    private ActionHeadroom ToHeadroom(int action)
+    private ActionHeadroom ToHeadroom(int action) => ToHeadroom(action, GetSlot(action));
+
+    private ActionHeadroom ToHeadroom(int action, HeadroomSlot slot)
     {
-        HeadroomSlot slot = GetSlot(action);
         ActionEntry entry = _snapshot.Actions[action];
         decimal? amount = entry.IsCount || (slot.Amount == long.MaxValue && slot.HasAuthority) ? null : slot.Amount == long.MaxValue ? 0 : MinorUnits.ToDecimal(slot.Amount, entry.Decimals);
         return new ActionHeadroom(entry.Name, slot.HasAuthority, amount, slot.HasCount ? slot.Count : null, entry.UnitName);
@@ -154,10 +165,18 @@ public sealed class AuthorityDecision
             return [ToHeadroom(ActionIndex)];
         }
 
+        // Every action's in turn, the conditions' effects worked out once when they are the same for all.
+        var reader = new ResolutionAuthority.HeadroomReader(
+            _snapshot,
+            _facts.Matched,
+            RequesterRoleIndex,
+            EffectiveRoleIndex,
+            _facts.Has(DecisionFlags.HasApprover) ? EffectiveRoleIndex : -1,
+            _facts.Usage);
         var list = new ActionHeadroom[_snapshot.Actions.Length];
         for (int i = 0; i < list.Length; i++)
         {
-            list[i] = ToHeadroom(i);
+            list[i] = ToHeadroom(i, reader.Of(i));
         }
 
         return list;

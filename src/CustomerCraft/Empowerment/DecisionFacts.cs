@@ -54,7 +54,13 @@ internal struct DecisionFacts
         set => _outcome = (byte)value;
     }
 
-    public DecisionFacts()
+    public DecisionFacts() => Begin();
+
+    /// <summary>
+    /// Sets what a fresh evaluation starts from (no approver, no forced condition, configured limits)
+    /// on facts that are zeroed: a new decision's, filled in place, or <see langword="default"/>.
+    /// </summary>
+    public void Begin()
     {
         ApproverRoleIndex = -1;
         ForcedCondition = -1;

@@ -223,19 +223,26 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
 
         DateTimeOffset now = _time.GetUtcNow();
         long amount = MinorUnits.From(request.Amount, snapshot.Actions[action].Decimals);
-        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, headroom, amount, now, out DecisionFacts facts, out int effectiveRole);
-        return new ValueTask<AuthorityDecision>(new AuthorityDecision(snapshot, request, requesterRole, effectiveRole, action, amount, now, in facts));
+
+        // The decision is made first and its facts filled where they stay: no copy of them from the stack.
+        var decision = new AuthorityDecision(snapshot, request, requesterRole, EffectiveRole(requesterRole, approverRole), action, amount, now);
+        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, headroom, amount, now, ref decision.Facts);
+        return new ValueTask<AuthorityDecision>(decision);
     }
+
+    /// <summary>The role whose limits apply: the approver's when the request carries one, the requester's otherwise.</summary>
+    private static int EffectiveRole(int requesterRole, int approverRole) => approverRole >= 0 ? approverRole : requesterRole;
 
     /// <summary>
     /// Steps 2 to 6 of <see cref="EvaluateCoreAsync"/> on the in-memory ledger, synchronously (the
     /// approver walk reads the same ledger): the facts a decision is made of, outcome and approver
-    /// settled, without the decision object.
+    /// settled, written into <paramref name="facts"/>, which must be zeroed (a new decision's, or
+    /// <see langword="default"/>).
     /// </summary>
-    private static void DecideInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int action, int approverRole, HeadroomScope headroom, long amount, DateTimeOffset now, out DecisionFacts facts, out int effectiveRole)
+    private static void DecideInMemory(InMemoryBudgetLedger ledger, PolicySnapshot snapshot, ResolutionRequest request, int requesterRole, int action, int approverRole, HeadroomScope headroom, long amount, DateTimeOffset now, ref DecisionFacts facts)
     {
-        effectiveRole = approverRole >= 0 ? approverRole : requesterRole;
-        facts = new DecisionFacts();
+        int effectiveRole = EffectiveRole(requesterRole, approverRole);
+        facts.Begin();
 
         // 2. Conditions: matched once per request; each applies to the actions (and roles) it names.
         facts.Matched = MatchConditions(snapshot, request, request.Amount, now, hostResults: null);
@@ -245,6 +252,7 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
         // reading of the ledger): a caller that needs the outcome pays for the requested action only.
         Effects requested = Effects.For(snapshot.Conditions, facts.Matched, action, effectiveRole);
         SetApprover(ref facts, approverRole);
+        CompiledLimit? limit = snapshot.LimitFor(effectiveRole, action);
         UsageBuffer buffer = default;
         Subjects subjects;
         if (headroom == HeadroomScope.AllActions)
@@ -283,9 +291,8 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
         }
         else
         {
-            CompiledLimit? limit = snapshot.LimitFor(effectiveRole, action);
             subjects = Subjects.Find(ledger, request, limit is not null, limit?.Customer is not null, limit?.Agent is not null);
-            Span<MinorUsage> usage = buffer[..BudgetCount(snapshot, effectiveRole, action, action + 1)];
+            Span<MinorUsage> usage = buffer[..(limit is null ? 0 : 1 + (limit.Customer is null ? 0 : 1) + (limit.Agent is null ? 0 : 1))];
             ReadInMemory(in subjects, snapshot, effectiveRole, action, action + 1, now, usage);
             ApplyLimits(snapshot, ref facts, requesterRole, effectiveRole, action, approverRole, in requested, usage);
         }
@@ -295,7 +302,7 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
         facts.Outcome = Decide(in facts, requested, approverRole, amount, out int approverNeeded);
         if (approverNeeded == FindApprover)
         {
-            MinorUsage? incidentUsage = snapshot.LimitFor(effectiveRole, action) is not null ? buffer[0] : null;
+            MinorUsage? incidentUsage = limit is not null ? buffer[0] : null;
             approverNeeded = FindApproverInMemory(ledger, in subjects, incidentUsage, snapshot, request, facts.Matched, action, amount, requested.MinimumApproverRank, ApproverAboveRank(snapshot, requesterRole, effectiveRole), PeerApprover(snapshot, in facts, requesterRole, action, approverRole, amount), now);
         }
 
@@ -323,7 +330,8 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
         DateTimeOffset now = _time.GetUtcNow();
         ActionEntry entry = snapshot.Actions[action];
         long amount = MinorUnits.From(request.Amount, entry.Decimals);
-        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, HeadroomScope.RequestedAction, amount, now, out DecisionFacts facts, out _);
+        var facts = default(DecisionFacts);
+        DecideInMemory(_fastLedger, snapshot, request, requesterRole, action, approverRole, HeadroomScope.RequestedAction, amount, now, ref facts);
         Record(facts.Outcome, entry.Name, started);
         return new ValueTask<EvaluationSummary>(new EvaluationSummary(facts.Outcome, entry.Name, MinorUnits.ToDecimal(amount, entry.Decimals), new DateTimeOffset(now.UtcTicks, TimeSpan.Zero)));
 
@@ -703,32 +711,91 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
     /// budgets, in the order <see cref="BudgetQueries"/> lists them; empty when all were zero) would
     /// have worked it out: the decision calls it when its headroom is read, so the ledger is not read again.
     /// </summary>
-    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, KeptUsage allUsage)
+    internal static HeadroomSlot HeadroomOf(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, int action, KeptUsage allUsage) =>
+        new HeadroomReader(snapshot, matched, requesterRole, effectiveRole, approverRole, allUsage).Of(action);
+
+    /// <summary>
+    /// Works out actions' headroom as the evaluation would have (see <see cref="HeadroomOf"/>), for a
+    /// decision whose every action's headroom is read: when no matched condition names the actions it
+    /// applies to (every matched condition applies to every action), the conditions' effects are the
+    /// same for every action and are worked out once, not once an action.
+    /// </summary>
+    internal readonly struct HeadroomReader
     {
-        EmpowermentPolicy empowerment = snapshot.Empowerment;
-        CompiledLimit? limit = empowerment.LimitFor(effectiveRole, action);
-        if (limit is null)
+        private readonly PolicySnapshot _snapshot;
+        private readonly ConditionSet _matched;
+        private readonly KeptUsage _usage;
+        private readonly int _requesterRole;
+        private readonly int _effectiveRole;
+        private readonly int _approverRole;
+        private readonly bool _shared;
+        private readonly Effects _effects;
+
+        public HeadroomReader(PolicySnapshot snapshot, ConditionSet matched, int requesterRole, int effectiveRole, int approverRole, KeptUsage allUsage)
         {
-            return default;
+            _snapshot = snapshot;
+            _matched = matched;
+            _usage = allUsage;
+            _requesterRole = requesterRole;
+            _effectiveRole = effectiveRole;
+            _approverRole = approverRole;
+            CompiledCondition[] conditions = snapshot.Empowerment.Conditions;
+            _shared = NamesNoAction(conditions, matched);
+            _effects = _shared ? Effects.For(conditions, matched, action: 0, effectiveRole) : default;
         }
 
-        // This action's budgets (zeros when every budget read was zero: see DecideInMemory).
-        UsageBuffer usage = default;
-        allUsage.CopyTo(empowerment.BudgetStart(effectiveRole, action), usage);
-
-        Effects effects = Effects.For(empowerment.Conditions, matched, action, effectiveRole);
-        bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, requesterRole, effectiveRole, approverRole, action);
-        bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
-        if (effects.Unlimited)
+        /// <summary>One action's headroom.</summary>
+        public HeadroomSlot Of(int action)
         {
-            return new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
+            EmpowermentPolicy empowerment = _snapshot.Empowerment;
+            CompiledLimit? limit = empowerment.LimitFor(_effectiveRole, action);
+            if (limit is null)
+            {
+                return default;
+            }
+
+            return _shared
+                ? Slot(in _effects, limit, action)
+                : Slot(Effects.For(empowerment.Conditions, _matched, action, _effectiveRole), limit, action);
         }
 
-        var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
-        DecisionFacts unused = default;
-        ApplyLimit(ref unused, ref slot, in effects, limit, snapshot.Actions[action], usage, isRequested: false);
-        slot.Finish();
-        return slot;
+        private HeadroomSlot Slot(in Effects effects, CompiledLimit limit, int action)
+        {
+            PolicySnapshot snapshot = _snapshot;
+
+            // This action's budgets (zeros when every budget read was zero: see DecideInMemory).
+            UsageBuffer usage = default;
+            _usage.CopyTo(snapshot.Empowerment.BudgetStart(_effectiveRole, action), usage);
+
+            bool forcedSatisfied = ForcedApprovalSatisfied(snapshot, in effects, _requesterRole, _effectiveRole, _approverRole, action);
+            bool blocked = effects.Outcome == ConditionEffect.Deny || (effects.Outcome == ConditionEffect.RequireApproval && !forcedSatisfied);
+            if (effects.Unlimited)
+            {
+                return new HeadroomSlot { HasAuthority = !blocked, Amount = blocked ? 0 : long.MaxValue };
+            }
+
+            var slot = new HeadroomSlot { HasAuthority = !blocked, Amount = long.MaxValue, Count = int.MaxValue };
+
+            // Another action's headroom records no check, so no facts are written (ApplyScope touches
+            // them only for the requested action).
+            ApplyLimit(ref System.Runtime.CompilerServices.Unsafe.NullRef<DecisionFacts>(), ref slot, in effects, limit, snapshot.Actions[action], usage, isRequested: false);
+            slot.Finish();
+            return slot;
+        }
+
+        /// <summary>Whether every matched condition applies to every action (none names its actions).</summary>
+        private static bool NamesNoAction(CompiledCondition[] conditions, ConditionSet matched)
+        {
+            foreach (int i in matched)
+            {
+                if (conditions[i].Actions is not null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>
@@ -1064,7 +1131,14 @@ internal sealed partial class ResolutionAuthority : IResolutionAuthority
         PolicyVersion = decision.PolicyVersion,
     };
 
-    private void Record(AuthorityDecision decision, long started) => Record(decision.Outcome, decision.Action, started);
+    private void Record(AuthorityDecision decision, long started)
+    {
+        // The action's name is looked up only when a meter listens.
+        if (started != 0 || _telemetry.Decisions.Enabled)
+        {
+            Record(decision.Outcome, decision.Action, started);
+        }
+    }
 
     private void Record(DecisionOutcome outcome, string action, long started)
     {

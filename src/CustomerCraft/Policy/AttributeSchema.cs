@@ -189,7 +189,7 @@ internal sealed class AttributeSchema
                 ok = TryParseIso8601(text, out value.Time);
                 break;
             default:
-                CheckInSet(definition, text, $"request.Attributes[{definition.Name}]");
+                CheckInSet(definition, text);
                 value.Text = text;
                 break;
         }
@@ -222,7 +222,7 @@ internal sealed class AttributeSchema
 
     private static void CheckField(AttributeDefinition field, ResolutionRequest request)
     {
-        string parameter = $"request.{field.Name}";
+        // The parameter's name ("request.Channel") is made only when something is wrong: checking allocates nothing.
         switch (field.Source)
         {
             case AttributeSource.CustomerSegment:
@@ -230,50 +230,54 @@ internal sealed class AttributeSchema
                 string? text = field.Source == AttributeSource.Channel ? request.Channel : request.CustomerSegment;
                 if (text is null)
                 {
-                    RequireIfDeclared(field, parameter);
+                    RequireIfDeclared(field);
                 }
                 else
                 {
-                    CheckInSet(field, text, parameter);
+                    CheckInSet(field, text);
                 }
 
                 break;
             case AttributeSource.ReasonCodes:
                 if (request.ReasonCodes is not { Count: > 0 } codes)
                 {
-                    RequireIfDeclared(field, parameter);
+                    RequireIfDeclared(field);
                     break;
                 }
 
                 for (int i = 0; i < codes.Count; i++)
                 {
-                    CheckInSet(field, codes[i] ?? string.Empty, parameter);
+                    CheckInSet(field, codes[i] ?? string.Empty);
                 }
 
                 break;
             case AttributeSource.CustomerSince:
                 if (request.CustomerSince is null)
                 {
-                    RequireIfDeclared(field, parameter);
+                    RequireIfDeclared(field);
                 }
 
                 break;
         }
     }
 
-    private static void RequireIfDeclared(AttributeDefinition field, string parameter)
+    /// <summary>The argument an error names: <c>request.Attributes[name]</c> for a host attribute, <c>request.Field</c> for a request field.</summary>
+    private static string Parameter(AttributeDefinition definition) =>
+        definition.Source == AttributeSource.Host ? $"request.Attributes[{definition.Name}]" : $"request.{definition.Name}";
+
+    private static void RequireIfDeclared(AttributeDefinition field)
     {
         if (field.Required)
         {
-            throw new ArgumentException($"{field.Name} is required by the policy ({field.Path}) and the request does not carry it.", parameter);
+            throw new ArgumentException($"{field.Name} is required by the policy ({field.Path}) and the request does not carry it.", Parameter(field));
         }
     }
 
-    private static void CheckInSet(AttributeDefinition definition, string text, string parameter)
+    private static void CheckInSet(AttributeDefinition definition, string text)
     {
         if (definition.Values is { } set && !set.Contains(text))
         {
-            throw new ArgumentException($"{(definition.Source == AttributeSource.Host ? "Attribute " : string.Empty)}'{definition.Name}' is '{text}', which is not one of its declared values ({string.Join(", ", set.Order(StringComparer.OrdinalIgnoreCase))}; {definition.Path}).", parameter);
+            throw new ArgumentException($"{(definition.Source == AttributeSource.Host ? "Attribute " : string.Empty)}'{definition.Name}' is '{text}', which is not one of its declared values ({string.Join(", ", set.Order(StringComparer.OrdinalIgnoreCase))}; {definition.Path}).", Parameter(definition));
         }
     }
 }

@@ -197,6 +197,50 @@ public class EngineScaleTests
         compared.Should().Be(6 * 4 * 2 * 9 * 4);
     }
 
+    /// <summary>
+    /// Every action's headroom in a decision's list (worked out with the conditions' effects shared
+    /// across actions when no matched condition names its actions) is what evaluating that action
+    /// alone says, with conditions that apply to every action, to one action, and to one role.
+    /// </summary>
+    [Fact]
+    public async Task HeadroomList_MatchesEachActionEvaluatedAlone()
+    {
+        Dictionary<string, string?> settings = PolicyFixtures.Basic();
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Amount"] = "300";
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Count"] = "4";
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Window"] = "Rolling";
+        settings[$"{E}:Roles:Agent:Limits:Refund:PerCustomer:Length"] = "30.00:00:00";
+        settings.WithCodeCondition("Loyal", "LOYAL", "Multiply", ("Multiplier", "1.5"));
+        settings.WithCodeCondition("CreditCap", "CAP", "Limit", ("Limit", "20"), ("Actions:0", "Credit"));
+        settings.WithCodeCondition("AgentCap", "AGENTCAP", "Limit", ("Limit", "30"), ("Roles:0", "Agent"));
+        settings.WithCodeCondition("Fraud", "FRAUD", "RequireApproval", ("ApproverRole", "TeamLead"));
+        settings.WithCodeCondition("Trusted", "TRUSTED", "Allow", ("Actions:0", "Refund"));
+        using TestHost host = Host(settings);
+        (await host.Authority.GrantAsync(Request(35.25m, incident: "T-1", key: "g1"))).Grant.Should().NotBeNull();
+        (await host.Authority.GrantAsync(Request(12m, action: "Credit", incident: "T-2", key: "g2"))).Grant.Should().NotBeNull();
+
+        string[] actions = ["Refund", "Credit"];
+        int compared = 0;
+        foreach (string role in new[] { "Agent", "SeniorAgent", "TeamLead" })
+        {
+            foreach (string[] codes in new[] { Array.Empty<string>(), ["LOYAL"], ["CAP"], ["LOYAL", "CAP"], ["AGENTCAP", "LOYAL"], ["FRAUD"], ["LOYAL", "FRAUD"], ["TRUSTED"], ["TRUSTED", "CAP", "LOYAL"] })
+            {
+                AuthorityDecision full = await host.Authority.EvaluateAsync(Request(10m, role, "Refund", codes));
+                full.Headroom.Should().HaveCount(actions.Length);
+                for (int a = 0; a < actions.Length; a++)
+                {
+                    AuthorityDecision alone = await ((ResolutionAuthority)host.Authority).EvaluateAsync(Request(10m, role, actions[a], codes), HeadroomScope.RequestedAction);
+                    ActionHeadroom listed = full.Headroom.Single(h => h.Action == actions[a]);
+                    listed.Should().Be(alone.Headroom.Single(), "for {0} {1} [{2}]", role, actions[a], string.Join(",", codes));
+                    full.GetHeadroom(actions[a]).Should().Be(listed);
+                    compared++;
+                }
+            }
+        }
+
+        compared.Should().Be(3 * 9 * 2);
+    }
+
     [Fact]
     public async Task HeadroomScope_OutOfRange_IsRejectedNamingIt()
     {

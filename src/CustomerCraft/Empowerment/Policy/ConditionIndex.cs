@@ -96,13 +96,23 @@ internal sealed class ConditionIndex
             AddAll(channel, channelValue, ref matched, capacity);
         }
 
-        if (ReasonCodes is { } reasonCodes && request.ReasonCodes is { } codes)
+        if (ReasonCodes is { } reasonCodes && RequestValidator.AsSpan(request.ReasonCodes, out ReadOnlySpan<string?> span))
+        {
+            foreach (string? code in span)
+            {
+                if (code is not null)
+                {
+                    AddAll(reasonCodes, code, ref matched, capacity);
+                }
+            }
+        }
+        else if (ReasonCodes is { } reasonCodeIndex && request.ReasonCodes is { } codes)
         {
             for (int i = 0; i < codes.Count; i++)
             {
                 if (codes[i] is { } code)
                 {
-                    AddAll(reasonCodes, code, ref matched, capacity);
+                    AddAll(reasonCodeIndex, code, ref matched, capacity);
                 }
             }
         }

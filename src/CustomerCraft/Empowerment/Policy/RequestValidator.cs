@@ -184,6 +184,29 @@ internal static class RequestValidator
         }
     }
 
+    /// <summary>
+    /// The reason codes as a span when the list is an array or a <see cref="List{T}"/> (what callers
+    /// and the JSON deserializer give), so the hot path reads them without an interface call per code;
+    /// <see langword="false"/> for any other list (read it through the interface) or none.
+    /// </summary>
+    internal static bool AsSpan(IReadOnlyList<string>? codes, out ReadOnlySpan<string?> span)
+    {
+        if (codes is not null && codes.GetType() == typeof(string[]))
+        {
+            span = System.Runtime.CompilerServices.Unsafe.As<string[]>(codes);
+            return true;
+        }
+
+        if (codes is not null && codes.GetType() == typeof(List<string>))
+        {
+            span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(System.Runtime.CompilerServices.Unsafe.As<List<string>>(codes))!;
+            return true;
+        }
+
+        span = default;
+        return false;
+    }
+
     /// <summary>The free text a request carries reaches the decision log, whose stores refuse NUL and lone surrogates.</summary>
     private static void RequireText(ResolutionRequest request)
     {
@@ -191,7 +214,14 @@ internal static class RequestValidator
         IdRules.ValidateText(request.Currency, "request.Currency");
         IdRules.ValidateText(request.CustomerSegment, "request.CustomerSegment");
         IdRules.ValidateText(request.Channel, "request.Channel");
-        if (request.ReasonCodes is { } codes)
+        if (AsSpan(request.ReasonCodes, out ReadOnlySpan<string?> span))
+        {
+            foreach (string? code in span)
+            {
+                IdRules.ValidateText(code, "request.ReasonCodes");
+            }
+        }
+        else if (request.ReasonCodes is { } codes)
         {
             for (int i = 0; i < codes.Count; i++)
             {
