@@ -37,7 +37,7 @@ public abstract class FaultTests
         }
         else
         {
-            steps.Should().BeGreaterThanOrEqualTo(4, "find by key, evaluate, reserve and log are separate commands");
+            steps.Should().Be(2, "the key's look-up with the window sums, then the grant with its charges and decision record, in one transaction of the group commit");
         }
 
         List<Action<FaultInterceptor>> failures = EveryStep(steps);

@@ -11,17 +11,24 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CustomerCraft.EntityFrameworkCore.Tests;
 
 /// <summary>
-/// A grant on PostgreSQL in one round trip: the reserve function checks the key, sums the windows,
-/// reserves and reports the usage it summed, and the engine decides from it (issue 17, goal 5).
+/// A grant without a look-up or a usage read before its reservation: the reservation checks the
+/// key, sums the windows, reserves, stores the decision record and reports the usage it summed,
+/// and the engine decides from it (issue 17, goal 5). On PostgreSQL one call of the reserve
+/// function; on SQLite two commands in one transaction of the host's group commit.
 /// </summary>
-public sealed class PostgreSqlOneRoundTripTests
+public abstract class OneRoundTripTests
 {
+    private protected abstract Engine Engine { get; }
+
+    /// <summary>The commands a grant that is made sends: one call on PostgreSQL; a look-up with the sums and an insert on SQLite.</summary>
+    private protected abstract string[] GrantCommands { get; }
+
     private static readonly DateTimeOffset AllTime = DateTimeOffset.MinValue;
 
     [SkippableFact]
     public async Task A_grant_is_one_call_and_decides_as_an_evaluation_before_it()
     {
-        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         var commands = new CommandLog();
         using TestHost host = db.Host(configure: o => o.AddInterceptors(commands));
 
@@ -33,8 +40,13 @@ public sealed class PostgreSqlOneRoundTripTests
             GrantResult granted = await host.Authority.GrantAsync(PolicyFixtures.Refund(amount, key: key));
 
             granted.IsGranted.Should().BeTrue();
-            commands.All.Should().ContainSingle("no key look-up and no usage read before the reservation, and the decision record stored with the grant")
-                .Which.Should().Contain("customercraft_reserve");
+            commands.All.Should().HaveCount(GrantCommands.Length, "no key look-up and no usage read before the reservation, and the decision record stored with the grant");
+            for (int i = 0; i < GrantCommands.Length; i++)
+            {
+                commands.All[i].Should().Contain(GrantCommands[i]);
+            }
+
+            commands.All[^1].Should().Contain(Engine == Engine.PostgreSql ? "customercraft_reserve" : "INSERT INTO customercraft_decisions");
             Same(granted.Decision!, expected);
             DecisionRecord logged = await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).LastAsync();
             logged.Should().BeEquivalentTo(new DecisionRecord
@@ -58,7 +70,7 @@ public sealed class PostgreSqlOneRoundTripTests
     [SkippableFact]
     public async Task A_refusal_on_a_limit_is_decided_from_the_usage_the_reservation_summed_and_writes_nothing()
     {
-        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         var commands = new CommandLog();
         using TestHost host = db.Host(configure: o => o.AddInterceptors(commands));
         (await host.Authority.GrantAsync(PolicyFixtures.Refund(90m, key: "k-1"))).IsGranted.Should().BeTrue();
@@ -71,8 +83,8 @@ public sealed class PostgreSqlOneRoundTripTests
         refused.Decision!.Outcome.Should().Be(DecisionOutcome.RequiresApproval);
         Same(refused.Decision, expected);
         commands.All.Should().HaveCount(2, "the approver walk uses the usage the reservation summed; the refusal is appended to the log");
-        commands.All[0].Should().Contain("customercraft_reserve");
-        commands.All[1].Should().Contain("INSERT INTO customercraft_decisions");
+        commands.All[0].Should().Contain(GrantCommands[0]);
+        commands.All[1].Should().Contain("INSERT INTO customercraft_decisions").And.NotContain("customercraft_grants", "nothing of the refused grant is written");
         (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).LastAsync()).Kind.Should().Be(DecisionRecordKind.Refused);
         (await host.Services.GetRequiredService<IBudgetLedger>().FindByIdempotencyKeyAsync("k-2")).Should().BeNull();
         (await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime))
@@ -82,7 +94,7 @@ public sealed class PostgreSqlOneRoundTripTests
     [SkippableFact]
     public async Task A_retry_is_a_replay_found_by_the_reservation_even_when_the_budget_is_spent()
     {
-        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         using TestHost host = db.Host();
         GrantResult original = await host.Authority.GrantAsync(PolicyFixtures.Refund(100m, key: "k-1"));
 
@@ -97,7 +109,7 @@ public sealed class PostgreSqlOneRoundTripTests
     [SkippableFact]
     public async Task The_ledger_reports_each_charges_usage_before_the_grant()
     {
-        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.PostgreSql);
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
         using TestHost host = db.Host();
         var ledger = (IReservingWithUsageLedger)host.Services.GetRequiredService<IBudgetLedger>();
         ledger.ReservesWithUsage.Should().BeTrue();
@@ -141,6 +153,25 @@ public sealed class PostgreSqlOneRoundTripTests
             .Should().Equal(["g-1"], "only the reservation that made its grant stored its record");
     }
 
+    [SkippableFact]
+    public async Task Concurrent_grants_never_spend_more_than_the_limit()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine);
+        using TestHost host = db.Host();
+
+        // Sixteen grants of 25 at once against the incident's limit of 100: exactly four are made.
+        GrantResult[] results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(async () => await host.Authority.GrantAsync(PolicyFixtures.Refund(25m, key: $"k-{i}")))));
+
+        results.Count(r => r.IsGranted).Should().Be(4);
+        results.Where(r => !r.IsGranted).Should().OnlyContain(r => r.Decision!.Outcome == DecisionOutcome.RequiresApproval);
+        (await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime))
+            .Should().Be(new BudgetUsage(100m, 4));
+        List<DecisionRecord> log = await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).ToListAsync();
+        log.Where(r => r.Kind == DecisionRecordKind.Granted).Select(r => r.GrantId).Should().BeEquivalentTo(results.Where(r => r.IsGranted).Select(r => r.Grant!.GrantId));
+        log.Count(r => r.Kind == DecisionRecordKind.Refused).Should().Be(12);
+    }
+
     /// <summary>Outcome, approver, reasons and the requested action's headroom, as the decision reports them.</summary>
     private static void Same(AuthorityDecision actual, AuthorityDecision expected)
     {
@@ -173,4 +204,18 @@ public sealed class PostgreSqlOneRoundTripTests
             return ValueTask.FromResult(result);
         }
     }
+}
+
+public sealed class PostgreSqlOneRoundTripTests : OneRoundTripTests
+{
+    private protected override Engine Engine => Engine.PostgreSql;
+
+    private protected override string[] GrantCommands => ["customercraft_reserve"];
+}
+
+public sealed class SqliteOneRoundTripTests : OneRoundTripTests
+{
+    private protected override Engine Engine => Engine.Sqlite;
+
+    private protected override string[] GrantCommands => ["FROM customercraft_grants WHERE idempotency_key", "INSERT INTO customercraft_grants"];
 }

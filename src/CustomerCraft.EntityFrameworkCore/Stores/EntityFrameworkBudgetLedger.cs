@@ -67,7 +67,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
         // SQLite: the reservation joins the host's group commit (SqliteWriter, SqliteReservations).
         if (_sqliteWriter is { } writer)
         {
-            return await SqliteReservations.ReserveAsync(contexts, writer, grant, charges, windows, units, cancellationToken).ConfigureAwait(false);
+            return await SqliteReservations.ReserveAsync(contexts, writer, grant, charges, windows, units, usage: default, decision: null, cancellationToken).ConfigureAwait(false);
         }
 
         await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
@@ -75,7 +75,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext>(IDbContextFa
         if (provider == StoreProvider.Sqlite)
         {
             _sqliteWriter = SqliteWriter<TContext>.For(contexts);
-            return await SqliteReservations.ReserveAsync(contexts, _sqliteWriter, grant, charges, windows, units, cancellationToken).ConfigureAwait(false);
+            return await SqliteReservations.ReserveAsync(contexts, _sqliteWriter, grant, charges, windows, units, usage: default, decision: null, cancellationToken).ConfigureAwait(false);
         }
 
         IExecutionStrategy strategy = context.Database.CreateExecutionStrategy();

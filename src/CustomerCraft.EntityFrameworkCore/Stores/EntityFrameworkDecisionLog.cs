@@ -78,6 +78,22 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
         ];
     }
 
+    /// <summary>The decision log's <c>INSERT</c> up to its <c>VALUES</c>, the columns in <see cref="Row"/>'s order.</summary>
+    internal const string InsertInto =
+        "INSERT INTO customercraft_decisions (id, timestamp_ticks, sequence, timestamp, kind, outcome, agent_id, customer_id, " +
+        "required_approver_role, amount, grant_id, policy_version, request) VALUES ";
+
+    /// <summary>Appends one row's <c>({n}, {n+1}, ...)</c>, its <see cref="Columns"/> placeholders numbered from <paramref name="first"/>.</summary>
+    internal static StringBuilder AppendValues(StringBuilder sql, int first)
+    {
+        for (int c = 0; c < Columns; c++)
+        {
+            sql.Append(c == 0 ? "({" : ", {").Append(first + c).Append('}');
+        }
+
+        return sql.Append(')');
+    }
+
     // Starts at the wall clock so that a restarted instance keeps counting upwards.
     private static long s_sequence = DateTime.UtcNow.Ticks;
 
@@ -200,21 +216,12 @@ internal sealed class EntityFrameworkDecisionLog<TContext>(IDbContextFactory<TCo
     /// </summary>
     private async Task WriteAsync(List<PendingRecord> batch)
     {
-        var sql = new StringBuilder(
-            "INSERT INTO customercraft_decisions (id, timestamp_ticks, sequence, timestamp, kind, outcome, agent_id, customer_id, " +
-            "required_approver_role, amount, grant_id, policy_version, request) VALUES ");
+        var sql = new StringBuilder(InsertInto);
         object?[] parameters = new object?[batch.Count * Columns];
         for (int r = 0; r < batch.Count; r++)
         {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (int c = 0; c < Columns; c++)
-            {
-                int p = (r * Columns) + c;
-                parameters[p] = batch[r].Values[c];
-                sql.Append(c == 0 ? "{" : ", {").Append(p).Append('}');
-            }
-
-            sql.Append(')');
+            batch[r].Values.CopyTo(parameters, r * Columns);
+            AppendValues(sql.Append(r == 0 ? "" : ", "), r * Columns);
         }
 
         sql.Append(" ON CONFLICT (id) DO NOTHING");

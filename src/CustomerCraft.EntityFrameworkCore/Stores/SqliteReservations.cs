@@ -16,24 +16,32 @@ namespace CustomerCraft.EntityFrameworkCore.Stores;
 /// lock from its <c>BEGIN IMMEDIATE</c> to its commit. The reservations of a batch run one after
 /// the other, so each sees the charges of those before it, exactly as if each had committed on
 /// its own, and the caller learns its result only once the batch has committed.
+/// <para>
+/// A reservation is two commands: the key's look-up with every window's sum, then the grant, its
+/// charges and (for a grant in one round trip, <see cref="IReservingWithUsageLedger"/>) its
+/// decision record. The sums are reported to the caller, so the engine reads no usage of its own.
+/// </para>
 /// </summary>
 internal static class SqliteReservations
 {
     /// <summary>
     /// The idempotency-key lookup and the window sums as one command of two statements (the same
     /// SQL as <see cref="EntityFrameworkBudgetLedger{TContext}"/>'s, in one pass through EF Core's
-    /// command pipeline instead of two).
+    /// command pipeline instead of two). The sums leave this grant's own charges out, so that a
+    /// reservation that finds its own grant already made (by an earlier call with the same record)
+    /// reports the usage before it, as the PostgreSQL function does.
     /// </summary>
-    private static (string Sql, object?[] Parameters) LookupAndSums(string idempotencyKey, (BudgetKey Key, DateTimeOffset Since)[] windows)
+    private static (string Sql, object?[] Parameters) LookupAndSums(GrantRecord grant, (BudgetKey Key, DateTimeOffset Since)[] windows)
     {
         var sql = new StringBuilder(EntityFrameworkBudgetLedger<DbContext>.FindByKeySql);
-        object?[] parameters = new object?[1 + (windows.Length * 4)];
-        parameters[0] = idempotencyKey;
+        object?[] parameters = new object?[2 + (windows.Length * 4)];
+        parameters[0] = grant.IdempotencyKey;
+        parameters[1] = grant.GrantId;
         for (int i = 0; i < windows.Length; i++)
         {
-            int p = 1 + (i * 4);
+            int p = 2 + (i * 4);
             sql.Append(i == 0 ? "; " : " UNION ALL ").Append(CultureInfo.InvariantCulture,
-                $"SELECT {i}, CAST(COALESCE(SUM(amount_units), 0) AS BIGINT), COUNT(*) FROM customercraft_budget_charges WHERE scope = {{{p}}} AND subject_id = {{{p + 1}}} AND action = {{{p + 2}}} AND at_ticks >= {{{p + 3}}} AND NOT voided");
+                $"SELECT {i}, CAST(COALESCE(SUM(amount_units), 0) AS BIGINT), COUNT(*) FROM customercraft_budget_charges WHERE scope = {{{p}}} AND subject_id = {{{p + 1}}} AND action = {{{p + 2}}} AND at_ticks >= {{{p + 3}}} AND NOT voided AND grant_id <> {{1}}");
             parameters[p] = (int)windows[i].Key.Scope;
             parameters[p + 1] = windows[i].Key.SubjectId;
             parameters[p + 2] = windows[i].Key.Action.ToLowerInvariant();
@@ -43,6 +51,13 @@ internal static class SqliteReservations
         return (sql.ToString(), parameters);
     }
 
+    /// <summary>
+    /// Reserves through <paramref name="writer"/>. When <paramref name="usage"/> is not empty it
+    /// receives each charge's usage before this grant (for a reservation made or refused on a
+    /// limit); when <paramref name="decision"/> is not null (a decision log row,
+    /// <see cref="EntityFrameworkDecisionLog{TContext}.Row"/>) it is inserted with the grant, in
+    /// the same command and commit.
+    /// </summary>
     public static async Task<ReservationResult> ReserveAsync<TContext>(
         IDbContextFactory<TContext> contexts,
         SqliteWriter<TContext> writer,
@@ -50,50 +65,77 @@ internal static class SqliteReservations
         IReadOnlyList<BudgetCharge> charges,
         (BudgetKey Key, DateTimeOffset Since)[] windows,
         long units,
+        Memory<BudgetUsage> usage,
+        object?[]? decision,
         CancellationToken cancellationToken)
         where TContext : DbContext
     {
         (string insert, object?[] values) = EntityFrameworkBudgetLedger<TContext>.InsertGrant(grant, charges, units);
-        (string read, object?[] readValues) = LookupAndSums(grant.IdempotencyKey, windows);
+        if (decision is not null)
+        {
+            var sql = new StringBuilder(insert).Append("; ").Append(EntityFrameworkDecisionLog<TContext>.InsertInto);
+            insert = EntityFrameworkDecisionLog<TContext>.AppendValues(sql, values.Length).ToString();
+            values = [.. values, .. decision];
+        }
+
+        (string read, object?[] readValues) = LookupAndSums(grant, windows);
         try
         {
-            return await writer.RunAsync(
+            (ReservationResult result, BudgetUsage[] summed) = await writer.RunAsync(
                 async (context, ct) =>
                 {
                     // One command, two statements: the grant under the key, then every window's sum.
-                    var usage = new BudgetUsage[windows.Length];
+                    var sums = new BudgetUsage[windows.Length];
+                    GrantRow? existing = null;
                     await using (RelationalDataReader reader = await StoreCommands.ReadAsync(context, read, readValues, ct).ConfigureAwait(false))
                     {
                         DbDataReader rows = reader.DbDataReader;
                         if (await rows.ReadAsync(ct).ConfigureAwait(false))
                         {
-                            return EntityFrameworkBudgetLedger<TContext>.Duplicate(EntityFrameworkBudgetLedger<TContext>.ReadGrant(rows), grant);
+                            existing = EntityFrameworkBudgetLedger<TContext>.ReadGrant(rows);
+                            if (!string.Equals(existing.GrantId, grant.GrantId, StringComparison.Ordinal))
+                            {
+                                // The key is another grant's: nothing summed, nothing written.
+                                return (EntityFrameworkBudgetLedger<TContext>.Duplicate(existing, grant), sums);
+                            }
                         }
 
                         if (windows.Length > 0 && await rows.NextResultAsync(ct).ConfigureAwait(false))
                         {
                             while (await rows.ReadAsync(ct).ConfigureAwait(false))
                             {
-                                usage[checked((int)rows.GetInt64(0))] = new BudgetUsage(rows.GetInt64(1) / ColumnLimits.UnitsPerAmount, checked((int)rows.GetInt64(2)));
+                                sums[checked((int)rows.GetInt64(0))] = new BudgetUsage(rows.GetInt64(1) / ColumnLimits.UnitsPerAmount, checked((int)rows.GetInt64(2)));
                             }
                         }
+                    }
+
+                    if (existing is not null)
+                    {
+                        // This very grant, already made: reserved, and its record stored with it then.
+                        return (new ReservationResult(ReservationStatus.Reserved), sums);
                     }
 
                     for (int i = 0; i < charges.Count; i++)
                     {
                         BudgetCharge charge = charges[i];
-                        bool amountExceeded = charge.AmountLimit is decimal amountLimit && usage[i].Amount + grant.Amount > amountLimit;
-                        bool countExceeded = charge.CountLimit is int countLimit && usage[i].Count + 1 > countLimit;
+                        bool amountExceeded = charge.AmountLimit is decimal amountLimit && sums[i].Amount + grant.Amount > amountLimit;
+                        bool countExceeded = charge.CountLimit is int countLimit && sums[i].Count + 1 > countLimit;
                         if (amountExceeded || countExceeded)
                         {
-                            return new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key);
+                            return (new ReservationResult(ReservationStatus.LimitExceeded, ExceededBudget: charge.Key), sums);
                         }
                     }
 
                     await StoreCommands.ExecuteAsync(context, insert, values, ct).ConfigureAwait(false);
-                    return new ReservationResult(ReservationStatus.Reserved);
+                    return (new ReservationResult(ReservationStatus.Reserved), sums);
                 },
                 cancellationToken).ConfigureAwait(false);
+            if (!usage.IsEmpty && result.Status is ReservationStatus.Reserved or ReservationStatus.LimitExceeded)
+            {
+                summed.CopyTo(usage);
+            }
+
+            return result;
         }
         catch (DbException ex) when (!cancellationToken.IsCancellationRequested && !EntityFrameworkBudgetLedger<TContext>.IsTransient(ex))
         {

@@ -8,20 +8,21 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CustomerCraft.EntityFrameworkCore.Stores;
 
 /// <summary>
-/// The ledger's PostgreSQL path: a reservation is one call of <see cref="ReserveFunction"/>, which
-/// also reports the usage it summed, so that a grant (<see cref="IReservingWithUsageLedger"/>) is
-/// that one call: no idempotency look-up and no usage read before it.
+/// A grant's reservation that reports the usage it summed (<see cref="IReservingWithUsageLedger"/>),
+/// so that a grant needs no idempotency look-up and no usage read before it. On PostgreSQL it is
+/// one call of <see cref="ReserveFunction"/>; on SQLite two commands (<see cref="SqliteReservations"/>)
+/// in a transaction of the host's group commit.
 /// </summary>
 internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReservingWithUsageLedger
 {
-    // Cleared for good on SQLite (no server-side function) and when the database has no reserve
-    // function of this shape: the engine then reads usage and reserves through IBudgetLedger.
+    // Cleared for good when the database has no reserve function of this shape (PostgreSQL) or is
+    // neither PostgreSQL nor SQLite: the engine then reads usage and reserves through IBudgetLedger.
     private volatile bool _reservesWithUsage = true;
 
     /// <summary>No decision row to store: every column null.</summary>
     private static readonly object?[] s_noDecision = new object?[EntityFrameworkDecisionLog<TContext>.Columns];
 
-    public bool ReservesWithUsage => _reservesWithUsage && _oneRoundTrip;
+    public bool ReservesWithUsage => _reservesWithUsage;
 
     public bool StoresDecisionsOf(IDecisionLog log) =>
         log is EntityFrameworkDecisionLog<TContext> own && ReferenceEquals(own.Contexts, contexts);
@@ -34,14 +35,7 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
             throw new ArgumentException($"The usage buffer holds {usage.Length} results for {reservation.Charges.Count} charges.", nameof(usage));
         }
 
-        await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
-        if (StoreProviders.Of(context.Database) != StoreProvider.PostgreSql || !_oneRoundTrip)
-        {
-            _reservesWithUsage = false;
-            return null;
-        }
-
-        long units = CheckReservation(reservation, out _);
+        long units = CheckReservation(reservation, out (BudgetKey Key, DateTimeOffset Since)[] windows);
         object?[]? decision = null;
         if (granted is not null)
         {
@@ -56,9 +50,35 @@ internal sealed partial class EntityFrameworkBudgetLedger<TContext> : IReserving
             }
         }
 
-        return await ReserveInOneRoundTripAsync(context, context.Database.CreateExecutionStrategy(), reservation.Grant, reservation.Charges, units, usage, decision, cancellationToken).ConfigureAwait(false)
-            is { } result
-            ? new ReservationWithUsage(result, decision is not null && result.Status == ReservationStatus.Reserved)
+        ReservationResult? result;
+        if (_sqliteWriter is { } writer)
+        {
+            result = await SqliteReservations.ReserveAsync(contexts, writer, reservation.Grant, reservation.Charges, windows, units, usage, decision, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using TContext context = await StoreProviders.CreateContextAsync(contexts, cancellationToken).ConfigureAwait(false);
+            StoreProvider provider = StoreProviders.Of(context.Database);
+            if (provider == StoreProvider.Sqlite)
+            {
+                // SQLite: the host's group commit carries the look-up with the sums, then the grant
+                // with its record, in one of its transactions.
+                _sqliteWriter = writer = SqliteWriter<TContext>.For(contexts);
+                result = await SqliteReservations.ReserveAsync(contexts, writer, reservation.Grant, reservation.Charges, windows, units, usage, decision, cancellationToken).ConfigureAwait(false);
+            }
+            else if (provider != StoreProvider.PostgreSql || !_oneRoundTrip)
+            {
+                _reservesWithUsage = false;
+                return null;
+            }
+            else
+            {
+                result = await ReserveInOneRoundTripAsync(context, context.Database.CreateExecutionStrategy(), reservation.Grant, reservation.Charges, units, usage, decision, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return result is { } reserved
+            ? new ReservationWithUsage(reserved, decision is not null && reserved.Status == ReservationStatus.Reserved)
             : null;
     }
 
