@@ -6,6 +6,8 @@ using CustomerCraft.Storage;
 using CustomerCraft.Tests.Empowerment;
 using CustomerCraft.Tests.Escalation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using static CustomerCraft.Tests.Escalation.EscalationFixtures;
 
@@ -29,7 +31,7 @@ public abstract class StoreTests
 
         await using CustomerCraftDbContext context = host.Services.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>().CreateDbContext();
         (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
-        (await context.Database.GetAppliedMigrationsAsync()).Select(id => id[15..]).Should().Equal("Initial", "RetentionAndReserveFunction");
+        (await context.Database.GetAppliedMigrationsAsync()).Select(id => id[15..]).Should().Equal("Initial", "RetentionAndReserveFunction", "ChargesWithoutForeignKey");
         context.Database.HasPendingModelChanges().Should().BeFalse("the shipped snapshot must match the model; run .ci/add-migration after changing it");
     }
 
@@ -43,13 +45,46 @@ public abstract class StoreTests
             await Task.WhenAll(hosts.Select(h => Task.Run(() => h.Services.MigrateCustomerCraftDatabaseAsync())));
 
             await using CustomerCraftDbContext context = db.OpenContext();
-            (await context.Database.GetAppliedMigrationsAsync()).Should().HaveCount(2, "each of the two migrations is applied once");
+            (await context.Database.GetAppliedMigrationsAsync()).Should().HaveCount(3, "each of the three migrations is applied once");
             (await hosts[0].Authority.GrantAsync(PolicyFixtures.Refund(10m, key: "k"))).IsGranted.Should().BeTrue();
         }
         finally
         {
             Array.ForEach(hosts, h => h.Dispose());
         }
+    }
+
+    [SkippableFact]
+    public async Task Upgrading_a_database_that_holds_grants_keeps_them()
+    {
+        // A database at the release before the charges lost their foreign key to the grants (on
+        // SQLite dropping it rebuilds the table), with a grant in it.
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine, migrate: false);
+        using TestHost host = db.Host();
+        IDbContextFactory<CustomerCraftDbContext> contexts = host.Services.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>();
+        await using (CustomerCraftDbContext context = await contexts.CreateDbContextAsync())
+        {
+            string previous = context.Database.GetMigrations().Single(id => id.EndsWith("_RetentionAndReserveFunction", StringComparison.Ordinal));
+            await context.GetService<IMigrator>().MigrateAsync(previous);
+        }
+
+        GrantResult before = await host.Authority.GrantAsync(PolicyFixtures.Refund(60m, key: "before"));
+        before.IsGranted.Should().BeTrue();
+
+        await host.Services.MigrateCustomerCraftDatabaseAsync();
+
+        await using (CustomerCraftDbContext context = await contexts.CreateDbContextAsync())
+        {
+            (await context.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
+        }
+
+        IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
+        (await ledger.FindByIdempotencyKeyAsync("before")).Should().BeEquivalentTo(before.Grant);
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), AllTime)).Should().Be(new BudgetUsage(60m, 1));
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(40m, key: "after"))).IsGranted.Should().BeTrue();
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(0.01m, key: "over"))).IsGranted.Should().BeFalse("the grant made before the upgrade still counts");
+        (await ledger.VoidAsync(before.Grant!.GrantId, host.Time.GetUtcNow(), "upgrade test")).Should().NotBeNull();
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), AllTime)).Should().Be(new BudgetUsage(40m, 1));
     }
 
     [SkippableFact]

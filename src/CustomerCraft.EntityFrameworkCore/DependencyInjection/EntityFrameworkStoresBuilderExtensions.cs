@@ -88,12 +88,13 @@ public static class EntityFrameworkStoresBuilderExtensions
         {
             await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (System.Data.Common.DbException ex) when (provider == StoreProvider.PostgreSql && ex.SqlState is "42P07" or "42710" or "42723")
+        catch (System.Data.Common.DbException ex) when (provider == StoreProvider.PostgreSql && ex.SqlState is "42P07" or "42710" or "42723" or "42704")
         {
             // Instances starting together: EF Core's migration lock is held per migration, and an
             // instance that waited for it can still try a migration another instance has just
-            // applied (its object already exists; the failed migration rolled back). Running
-            // again reads the history afresh and applies only what is still missing.
+            // applied (the object it creates already exists, or the one it drops is already gone;
+            // the failed migration rolled back). Running again reads the history afresh and
+            // applies only what is still missing.
             await using CustomerCraftDbContext again = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             await again.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -64,7 +64,12 @@ public static class CustomerCraftModelBuilderExtensions
             // age (they count nowhere): a range scan of each, never of the whole table.
             charge.HasIndex(c => new { c.AtTicks, c.Scope });
             charge.HasIndex(c => c.GrantId).HasFilter("voided").HasDatabaseName("IX_customercraft_budget_charges_voided");
-            charge.HasOne<GrantRow>().WithMany().HasForeignKey(c => c.GrantId).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key to the grant: a grant and its charges are only ever written together,
+            // in one statement (PostgreSQL) or one transaction, and retention removes charges before
+            // the grants left without any. On PostgreSQL the constraint's check took a key-share
+            // lock on the grant row for every charge row (three tuple updates and WAL records a
+            // grant): the reserve function alone ran about 1,150 grants a second under pgbench
+            // with it and about 1,580 without (docs/benchmarks.md).
         });
 
         modelBuilder.Entity<BudgetLockRow>(budget =>

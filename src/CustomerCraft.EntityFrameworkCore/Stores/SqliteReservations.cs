@@ -79,6 +79,8 @@ internal static class SqliteReservations
         }
 
         (string read, object?[] readValues) = LookupAndSums(grant, windows);
+        RawSqlCommand readCommand = writer.Build(read, readValues);
+        RawSqlCommand insertCommand = writer.Build(insert, values);
         try
         {
             (ReservationResult result, BudgetUsage[] summed) = await writer.RunAsync(
@@ -87,7 +89,7 @@ internal static class SqliteReservations
                     // One command, two statements: the grant under the key, then every window's sum.
                     var sums = new BudgetUsage[windows.Length];
                     GrantRow? existing = null;
-                    await using (RelationalDataReader reader = await StoreCommands.ReadAsync(context, read, readValues, ct).ConfigureAwait(false))
+                    await using (RelationalDataReader reader = await StoreCommands.ReadAsync(context, readCommand, ct).ConfigureAwait(false))
                     {
                         DbDataReader rows = reader.DbDataReader;
                         if (await rows.ReadAsync(ct).ConfigureAwait(false))
@@ -126,7 +128,7 @@ internal static class SqliteReservations
                         }
                     }
 
-                    await StoreCommands.ExecuteAsync(context, insert, values, ct).ConfigureAwait(false);
+                    await StoreCommands.ExecuteAsync(context, insertCommand, ct).ConfigureAwait(false);
                     return (new ReservationResult(ReservationStatus.Reserved), sums);
                 },
                 cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerCraft.EntityFrameworkCore.Stores;
@@ -50,6 +51,26 @@ internal sealed class SqliteWriter<TContext>
     /// <summary>The writer of the stores created by <paramref name="contexts"/>.</summary>
     public static SqliteWriter<TContext> For(IDbContextFactory<TContext> contexts) =>
         s_writers.GetValue(contexts, static c => new SqliteWriter<TContext>(c));
+
+    // The command builder and model of this factory's contexts, taken from the first context made
+    // (one object, so that a racing reader sees both or neither).
+    private volatile Tuple<IRawSqlCommandBuilder, Microsoft.EntityFrameworkCore.Metadata.IModel>? _commands;
+
+    /// <summary>
+    /// Builds a command of <paramref name="sql"/> (with <c>{0}</c>-style placeholders) for a write
+    /// of this writer: done by the caller before queuing, so that the batch, which runs its writes
+    /// one after another while holding the database's write lock, only executes it.
+    /// </summary>
+    public RawSqlCommand Build(string sql, object?[] parameters)
+    {
+        if (_commands is not { } commands)
+        {
+            using TContext context = _contexts.CreateDbContext();
+            _commands = commands = Tuple.Create(context.GetService<IRawSqlCommandBuilder>(), context.Model);
+        }
+
+        return commands.Item1.Build(sql, parameters!, commands.Item2);
+    }
 
     /// <summary>How many transactions the writer has committed (for tests and diagnostics).</summary>
     internal long Commits => Interlocked.Read(ref _commits);

@@ -31,6 +31,14 @@ internal static class StoreCommands
         return command.RelationalCommand.ExecuteNonQueryAsync(Arguments(context, command, CommandSource.ExecuteSqlRaw), cancellationToken);
     }
 
+    /// <summary>Runs a command built beforehand (<see cref="IRawSqlCommandBuilder"/>) and returns its reader.</summary>
+    public static Task<RelationalDataReader> ReadAsync(DbContext context, RawSqlCommand command, CancellationToken cancellationToken) =>
+        command.RelationalCommand.ExecuteReaderAsync(Arguments(context, command, CommandSource.FromSqlQuery), cancellationToken);
+
+    /// <summary>Runs a command built beforehand (<see cref="IRawSqlCommandBuilder"/>) and returns the number of rows it changed.</summary>
+    public static Task<int> ExecuteAsync(DbContext context, RawSqlCommand command, CancellationToken cancellationToken) =>
+        command.RelationalCommand.ExecuteNonQueryAsync(Arguments(context, command, CommandSource.ExecuteSqlRaw), cancellationToken);
+
     private static RelationalCommandParameterObject Arguments(DbContext context, RawSqlCommand command, CommandSource source) =>
         new(
             context.GetService<IRelationalConnection>(),

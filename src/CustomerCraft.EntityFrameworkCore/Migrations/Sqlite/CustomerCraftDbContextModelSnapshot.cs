@@ -371,15 +371,6 @@ namespace CustomerCraft.EntityFrameworkCore.Migrations.Sqlite
                     b.ToTable("customercraft_grants", (string)null);
                 });
 
-            modelBuilder.Entity("CustomerCraft.EntityFrameworkCore.Model.BudgetChargeRow", b =>
-                {
-                    b.HasOne("CustomerCraft.EntityFrameworkCore.Model.GrantRow", null)
-                        .WithMany()
-                        .HasForeignKey("GrantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("CustomerCraft.EntityFrameworkCore.Model.CaseEventRow", b =>
                 {
                     b.HasOne("CustomerCraft.EntityFrameworkCore.Model.CaseRow", null)
