@@ -173,7 +173,7 @@ public abstract class OneRoundTripTests
     }
 
     /// <summary>Outcome, approver, reasons and the requested action's headroom, as the decision reports them.</summary>
-    private static void Same(AuthorityDecision actual, AuthorityDecision expected)
+    private protected static void Same(AuthorityDecision actual, AuthorityDecision expected)
     {
         actual.Outcome.Should().Be(expected.Outcome);
         actual.RequiredApproverRole.Should().Be(expected.RequiredApproverRole);
@@ -218,4 +218,33 @@ public sealed class SqliteOneRoundTripTests : OneRoundTripTests
     private protected override Engine Engine => Engine.Sqlite;
 
     private protected override string[] GrantCommands => ["FROM customercraft_grants WHERE idempotency_key", "INSERT INTO customercraft_grants"];
+
+    /// <summary>
+    /// The writer's commit succeeds but reports a (non-transient) error: the reservation finds its
+    /// own grant made, and the caller still gets the decision from the usage before it, with the
+    /// grant and its record stored once.
+    /// </summary>
+    [Fact]
+    public async Task A_grant_whose_commit_reply_is_lost_is_decided_from_the_usage_before_it()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite);
+        var faults = new FaultInterceptor { Fault = message => new Microsoft.Data.Sqlite.SqliteException(message, 1) };
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(faults));
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(60m, key: "k-1"))).IsGranted.Should().BeTrue();
+        AuthorityDecision expected = await host.Authority.EvaluateAsync(PolicyFixtures.Refund(10m));
+        faults.Reset();
+        faults.LoseCommitAcknowledgement = 1;
+
+        GrantResult granted = await host.Authority.GrantAsync(PolicyFixtures.Refund(10m, key: "k-2"));
+
+        faults.Commits.Should().BeGreaterThanOrEqualTo(1);
+        granted.IsGranted.Should().BeTrue();
+        granted.IsReplay.Should().BeFalse();
+        Same(granted.Decision!, expected);
+        IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), DateTimeOffset.MinValue)).Should().Be(new BudgetUsage(70m, 2));
+        string first = (await ledger.FindByIdempotencyKeyAsync("k-1"))!.GrantId;
+        (await host.Services.GetRequiredService<IDecisionLog>().ReadAsync(DecisionLogQuery.All).Select(r => r.GrantId).ToListAsync())
+            .Should().Equal([first, granted.Grant!.GrantId], "each grant's record is stored once");
+    }
 }

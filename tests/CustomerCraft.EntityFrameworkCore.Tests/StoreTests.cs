@@ -70,6 +70,8 @@ public abstract class StoreTests
 
         GrantResult before = await host.Authority.GrantAsync(PolicyFixtures.Refund(60m, key: "before"));
         before.IsGranted.Should().BeTrue();
+        GrantResult voidedBefore = await host.Authority.GrantAsync(PolicyFixtures.Refund(30m, key: "voided-before"));
+        await host.Authority.VoidAsync(voidedBefore.Grant!.GrantId, "voided before the upgrade");
 
         await host.Services.MigrateCustomerCraftDatabaseAsync();
 
@@ -80,7 +82,7 @@ public abstract class StoreTests
 
         IBudgetLedger ledger = host.Services.GetRequiredService<IBudgetLedger>();
         (await ledger.FindByIdempotencyKeyAsync("before")).Should().BeEquivalentTo(before.Grant);
-        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), AllTime)).Should().Be(new BudgetUsage(60m, 1));
+        (await ledger.GetUsageAsync(new BudgetKey(BudgetScope.Customer, "C-1", "Refund"), AllTime)).Should().Be(new BudgetUsage(60m, 1), "the charges voided before the upgrade stay voided");
         (await host.Authority.GrantAsync(PolicyFixtures.Refund(40m, key: "after"))).IsGranted.Should().BeTrue();
         (await host.Authority.GrantAsync(PolicyFixtures.Refund(0.01m, key: "over"))).IsGranted.Should().BeFalse("the grant made before the upgrade still counts");
         (await ledger.VoidAsync(before.Grant!.GrantId, host.Time.GetUtcNow(), "upgrade test")).Should().NotBeNull();
@@ -470,6 +472,83 @@ public abstract class StoreTests
 public sealed class SqliteStoreTests : StoreTests
 {
     private protected override Engine Engine => Engine.Sqlite;
+
+    /// <summary>
+    /// SQLite drops the charges' foreign key by rebuilding the table: in one transaction, so that a
+    /// failure half-way (here, at the drop of the old table, after the copy) leaves the database as
+    /// it was and the next start migrates it (EF Core's own rebuild commits the copy first, and
+    /// its next attempt then fails on the copy's table).
+    /// </summary>
+    [Fact]
+    public async Task The_charges_rebuild_is_one_transaction_and_a_failure_in_it_leaves_nothing_behind()
+    {
+        await using TestDatabase db = await TestDatabase.CreateAsync(Engine.Sqlite, migrate: false);
+        var failDrop = new FailFirstCommand("DROP TABLE \"customercraft_budget_charges\"");
+        using TestHost host = db.Host(configure: o => o.AddInterceptors(failDrop));
+        IDbContextFactory<CustomerCraftDbContext> contexts = host.Services.GetRequiredService<IDbContextFactory<CustomerCraftDbContext>>();
+        await using (CustomerCraftDbContext context = await contexts.CreateDbContextAsync())
+        {
+            string previous = context.Database.GetMigrations().Single(id => id.EndsWith("_RetentionAndReserveFunction", StringComparison.Ordinal));
+            await context.GetService<IMigrator>().MigrateAsync(previous);
+        }
+
+        (await host.Authority.GrantAsync(PolicyFixtures.Refund(60m, key: "before"))).IsGranted.Should().BeTrue();
+        failDrop.Armed = true;
+
+        await FluentActions.Awaiting(() => host.Services.MigrateCustomerCraftDatabaseAsync()).Should().ThrowAsync<InjectedFault>();
+
+        failDrop.Fired.Should().BeTrue();
+        (await CountAsync(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'ef_temp_customercraft_budget_charges'")).Should().Be(0, "the copy was rolled back with the rest");
+        (await CountAsync(db, "SELECT COUNT(*) FROM pragma_foreign_key_list('customercraft_budget_charges')")).Should().Be(1, "the old table is still there");
+        (await CountAsync(db, "SELECT COUNT(*) FROM customercraft_budget_charges")).Should().Be(3);
+
+        await host.Services.MigrateCustomerCraftDatabaseAsync();
+
+        (await CountAsync(db, "SELECT COUNT(*) FROM pragma_foreign_key_list('customercraft_budget_charges')")).Should().Be(0);
+        (await CountAsync(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customercraft_budget_charges' AND name LIKE 'IX_%'")).Should().Be(3);
+        (await CountAsync(db, "SELECT COUNT(*) FROM customercraft_budget_charges")).Should().Be(3);
+        (await host.Services.GetRequiredService<IBudgetLedger>().GetUsageAsync(new BudgetKey(BudgetScope.Incident, "T-1", "Refund"), DateTimeOffset.MinValue))
+            .Should().Be(new BudgetUsage(60m, 1));
+    }
+
+    private static async Task<long> CountAsync(TestDatabase db, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Fails the first non-query command whose text starts with a given statement, once armed.</summary>
+    private sealed class FailFirstCommand(string statement) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public bool Armed { get; set; }
+
+        public bool Fired { get; private set; }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Check(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> NonQueryExecuting(System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result)
+        {
+            Check(command);
+            return result;
+        }
+
+        private void Check(System.Data.Common.DbCommand command)
+        {
+            if (Armed && command.CommandText.TrimStart().StartsWith(statement, StringComparison.Ordinal))
+            {
+                Armed = false;
+                Fired = true;
+                throw new InjectedFault($"injected at: {statement}");
+            }
+        }
+    }
 }
 
 public sealed class PostgreSqlStoreTests : StoreTests

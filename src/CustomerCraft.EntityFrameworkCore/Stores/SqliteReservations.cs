@@ -56,7 +56,8 @@ internal static class SqliteReservations
     /// receives each charge's usage before this grant (for a reservation made or refused on a
     /// limit); when <paramref name="decision"/> is not null (a decision log row,
     /// <see cref="EntityFrameworkDecisionLog{TContext}.Row"/>) it is inserted with the grant, in
-    /// the same command and commit.
+    /// the same command and commit. <paramref name="afterLostReply"/> is set on the one repeat made
+    /// after a batch whose reply was lost turned out to hold this grant.
     /// </summary>
     public static async Task<ReservationResult> ReserveAsync<TContext>(
         IDbContextFactory<TContext> contexts,
@@ -67,7 +68,8 @@ internal static class SqliteReservations
         long units,
         Memory<BudgetUsage> usage,
         object?[]? decision,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool afterLostReply = false)
         where TContext : DbContext
     {
         (string insert, object?[] values) = EntityFrameworkBudgetLedger<TContext>.InsertGrant(grant, charges, units);
@@ -149,6 +151,14 @@ internal static class SqliteReservations
             GrantRow? raced = await EntityFrameworkBudgetLedger<TContext>.FindByKeyAsync(context, grant.IdempotencyKey, cancellationToken).ConfigureAwait(false);
             if (raced is not null)
             {
+                if (!usage.IsEmpty && !afterLostReply && string.Equals(raced.GrantId, grant.GrantId, StringComparison.Ordinal))
+                {
+                    // Our own grant: the batch committed and only its reply was lost. The caller
+                    // decides from the usage before the grant, so ask once more: the reservation
+                    // finds the grant made and reports the sums without it, writing nothing.
+                    return await ReserveAsync(contexts, writer, grant, charges, windows, units, usage, decision, cancellationToken, afterLostReply: true).ConfigureAwait(false);
+                }
+
                 return EntityFrameworkBudgetLedger<TContext>.Duplicate(raced, grant);
             }
 

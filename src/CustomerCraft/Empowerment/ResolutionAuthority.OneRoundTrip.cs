@@ -8,7 +8,8 @@ namespace CustomerCraft.Empowerment;
 
 /// <summary>
 /// A grant in one round trip, on a ledger that reserves and reports usage in one call
-/// (<see cref="IReservingWithUsageLedger"/>, the EF Core ledger on PostgreSQL). The usual path
+/// (<see cref="IReservingWithUsageLedger"/>, the EF Core ledger: one statement on PostgreSQL, two
+/// commands in one transaction on SQLite). The usual path
 /// costs three: the idempotency key's look-up, the evaluation's usage read, the reservation.
 /// Here the limits a grant would be charged against are worked out first (they do not depend on
 /// usage), the reservation checks the key, sums the windows, checks those limits and reserves
