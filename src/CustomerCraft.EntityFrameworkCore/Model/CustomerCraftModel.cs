@@ -66,10 +66,9 @@ public static class CustomerCraftModelBuilderExtensions
             charge.HasIndex(c => c.GrantId).HasFilter("voided").HasDatabaseName("IX_customercraft_budget_charges_voided");
             // No foreign key to the grant: a grant and its charges are only ever written together,
             // in one statement (PostgreSQL) or one transaction, and retention removes charges before
-            // the grants left without any. On PostgreSQL the constraint's check took a key-share
-            // lock on the grant row for every charge row (three tuple updates and WAL records a
-            // grant): the reserve function alone ran about 1,150 grants a second under pgbench
-            // with it and about 1,580 without (docs/benchmarks.md).
+            // the grants left without any. On PostgreSQL the constraint's check queried and
+            // key-share locked the grant row for every charge row: the reserve function alone made
+            // 17-27% more calls a second under pgbench without it (docs/benchmarks.md).
         });
 
         modelBuilder.Entity<BudgetLockRow>(budget =>
